@@ -1,0 +1,18 @@
+"""sovnarkhoz: a planning engine for whole economies.
+
+>>> import sovnarkhoz
+>>> scenario = sovnarkhoz.load_scenario(sovnarkhoz.bundled("kantorovich1939"))
+>>> plan = sovnarkhoz.make_plan(scenario)
+>>> round(plan.fulfilment, 4)
+86.6667
+"""
+
+from .bundled import bundled, bundled_names
+from .plan import Plan, Verification, make_plan, verify
+from .scenario import Economy, Issue, Scenario, ScenarioError, load_scenario
+from .solvers import SolverOptions
+
+__version__ = "0.1.0"
+
+__all__ = ["Economy", "Issue", "Plan", "Scenario", "ScenarioError", "SolverOptions",
+           "Verification", "bundled", "bundled_names", "load_scenario", "make_plan", "verify"]

@@ -1,0 +1,171 @@
+"""From a scenario to a verified plan: formulate, solve, tabulate, verify.
+
+A plan the solver calls optimal but that fails verification against the scenario tables is
+reported with status ``error``, never as optimal.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from ..formulation import Objective, build_lp, solve_balance
+from ..scenario.model import Scenario
+from ..solvers import SolverOptions, Status, get_solver
+from .bottlenecks import bottlenecks
+from .result import Plan
+from .tables import plan_tables
+from .verify import verify
+
+Progress = Callable[[str], None]
+
+
+def make_plan(
+    scenario: Scenario,
+    objective: str | None = None,
+    solver: str = "auto",
+    options: SolverOptions | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """Plan ``scenario`` for ``objective`` (default: the scenario's own, else max-fulfilment).
+
+    solver : ``auto`` or ``highs``. options : time limit, method, threads (SolverOptions).
+    progress : called with a short line as each stage finishes.
+    Raises :class:`~sovnarkhoz.scenario.ScenarioError` when the scenario cannot be planned
+    with this objective (e.g. balance on an unproductive technology).
+    """
+    say = progress or (lambda _line: None)
+    text = objective or scenario.default_objective
+    goal = Objective.parse(text)
+    scenario.check_objective(str(goal))
+    options = options or SolverOptions()
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    economy = scenario.economy
+    timings["index"] = time.perf_counter() - started
+    if goal.kind == "balance":
+        return _balance_plan(scenario, goal, started, timings, say)
+
+    clock = time.perf_counter()
+    lp = build_lp(economy, goal)
+    timings["assemble"] = time.perf_counter() - clock
+    say(f"assembled the LP: {lp.data.num_rows:,} rows x {lp.data.num_cols:,} columns, "
+        f"{lp.data.nnz:,} nonzeros ({timings['assemble']:.2f} s)")
+
+    backend, why = get_solver(solver, lp.data)
+    say(f"solving with {why}")
+    clock = time.perf_counter()
+    result = backend.solve(lp.data, options)
+    timings["solve"] = time.perf_counter() - clock
+    say(f"solver: {result.status.value} ({result.message}) after {result.iterations:,} "
+        f"iterations, {timings['solve']:.2f} s")
+
+    plan = Plan(scenario=scenario.name, objective=str(goal), status=result.status.value,
+                message=result.message, solver=backend.name, solver_choice=why)
+    plan.details = {
+        "size": {"rows": lp.data.num_rows, "columns": lp.data.num_cols, "nonzeros": lp.data.nnz},
+        "iterations": result.iterations,
+        "primal_objective": _plan_objective(result.objective, lp.sense),
+        "dual_objective": _plan_objective(result.dual_objective, lp.sense),
+        "solver_details": result.details,
+    }
+    if result.has_solution:
+        clock = time.perf_counter()
+        tables = plan_tables(economy, lp, result.x,
+                             result.row_dual if result.has_duals else None,
+                             result.col_dual if result.has_duals else None)
+        lam = float(tables.pop("lambda"))
+        tables["bottlenecks"] = bottlenecks(tables["factors"], tables["links"],
+                                            tables["activities"])
+        plan.tables = tables
+        timings["tables"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        plan.verification = verify(scenario.tables, tables["activities"], tables["deliveries"],
+                                   fulfilment=lam if goal.kind == "max-fulfilment" else 1.0)
+        timings["verify"] = time.perf_counter() - clock
+        say(f"verified against the scenario tables: largest violation "
+            f"{plan.verification.max_violation:.3g} ({timings['verify']:.2f} s)")
+        shares = tables["fulfilment"]["fulfilment"].to_numpy()
+        plan.fulfilment = lam if goal.kind == "max-fulfilment" else _lowest(shares)
+        plan.objective_value = plan.details["primal_objective"]
+        if result.status is Status.OPTIMAL and not plan.verification.passed:
+            plan.status = Status.ERROR.value
+            plan.message = ("the solver reported an optimal plan, but it fails verification "
+                            f"against the scenario tables: {plan.verification.worst}")
+        elif result.status is Status.TIME_LIMIT:
+            plan.message = ("time limit reached; the tables hold the best plan found so far "
+                            f"(verification: largest violation "
+                            f"{plan.verification.max_violation:.3g})")
+    plan.timings = timings
+    plan.seconds = time.perf_counter() - started
+    return plan
+
+
+def _plan_objective(minimised: float, sense: int) -> float:
+    return float(sense * minimised) if np.isfinite(minimised) else float("nan")
+
+
+def _lowest(shares: np.ndarray) -> float | None:
+    finite = shares[np.isfinite(shares)]
+    return float(finite.min()) if finite.size else None
+
+
+def _balance_plan(scenario: Scenario, goal: Objective, started: float,
+                  timings: dict[str, float], say: Progress) -> Plan:
+    """Leontief: gross outputs from a linear solve; prices are embodied factor contents."""
+    import pandas as pd
+
+    economy = scenario.economy
+    solution = solve_balance(economy)
+    timings["solve"] = solution.seconds
+    say(f"solved (I - A) x = y by {solution.method}: residual {solution.residual:.3g} "
+        f"({solution.seconds:.2f} s)")
+    e = economy
+    activities = pd.DataFrame({
+        "technique": e.techniques.to_numpy(), "region": e.regions.to_numpy()[e.tech_region],
+        "product": e.products.to_numpy()[e.tech_product], "level": solution.levels + 0.0})
+    prices = pd.DataFrame({"region": activities["region"], "product": activities["product"],
+                           "price": (solution.embodied[:, 0] if len(e.factors)
+                                     else np.full(len(e.techniques), np.nan))})
+    for f, factor in enumerate(e.factors):
+        prices[f"embodied_{factor}"] = solution.embodied[:, f]
+    used = np.zeros((len(e.regions), len(e.factors)))
+    np.add.at(used, (e.tech_region[e.need_tech], e.need_factor),
+              e.need_amount * solution.levels[e.need_tech])
+    r, f = np.nonzero((e.supply > 0) | (used > 0))
+    factors = pd.DataFrame({"region": e.regions.to_numpy()[r], "factor": e.factors.to_numpy()[f],
+                            "supply": e.supply[r, f], "used": used[r, f],
+                            "slack": e.supply[r, f] - used[r, f], "price": np.nan})
+    targets = scenario.tables["targets"]
+    deliveries = pd.DataFrame({"origin": pd.Series([], dtype="str"),
+                               "destination": pd.Series([], dtype="str"),
+                               "product": pd.Series([], dtype="str"),
+                               "sent": pd.Series([], dtype=float),
+                               "received": pd.Series([], dtype=float)})
+    fulfilment = pd.DataFrame({"region": targets["region"], "product": targets["product"],
+                               "target": targets["amount"], "delivered": targets["amount"],
+                               "fulfilment": np.where(targets["amount"] > 0, 1.0, np.nan)})
+    clock = time.perf_counter()
+    verification = verify(scenario.tables, activities, deliveries, fulfilment=1.0)
+    timings["verify"] = time.perf_counter() - clock
+    short = factors[factors["slack"] < -1e-9 * np.maximum(1.0, factors["supply"])]
+    status, message = "optimal", f"gross outputs from {solution.method}"
+    if len(short):
+        status = "infeasible"
+        worst = short.assign(gap=-short["slack"]).sort_values("gap").iloc[-1]
+        message = (f"the gross outputs need more factor than supplied: {worst['factor']} in "
+                   f"{worst['region']} needs {worst['used']:.6g}, supply {worst['supply']:.6g} "
+                   f"({len(short)} region-factor pair(s) short)")
+    elif not verification.passed:
+        status, message = "error", f"balance fails verification: {verification.worst}"
+    plan = Plan(scenario=scenario.name, objective=str(goal), status=status, message=message,
+                solver=solution.method, solver_choice="Leontief system, solved directly",
+                fulfilment=1.0, objective_value=float(solution.levels.sum()),
+                tables={"activities": activities, "deliveries": deliveries,
+                        "fulfilment": fulfilment, "factors": factors, "prices": prices},
+                verification=verification, timings=timings,
+                details={"residual": solution.residual})
+    plan.seconds = time.perf_counter() - started
+    return plan

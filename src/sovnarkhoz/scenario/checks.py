@@ -1,0 +1,178 @@
+"""Checks across tables: unique keys, known ids, reachable targets, productive technology.
+
+Each check is vectorised and adds :class:`Issue` objects naming the offending file and line.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .errors import Issue, IssueList
+from .files import RawTable
+from .parse import report_rows
+from .productivity import unsustainable_cycles
+
+# (table, column, table it refers to, id column there)
+REFERENCES: tuple[tuple[str, str, str, str], ...] = (
+    ("techniques", "region", "regions", "region"),
+    ("techniques", "product", "products", "product"),
+    ("inputs", "technique", "techniques", "technique"),
+    ("supplies", "region", "regions", "region"),
+    ("supplies", "factor", "factors", "factor"),
+    ("targets", "region", "regions", "region"),
+    ("targets", "product", "products", "product"),
+    ("links", "origin", "regions", "region"),
+    ("links", "destination", "regions", "region"),
+)
+
+
+def check_keys(raw: RawTable, frame: pd.DataFrame, key: tuple[str, ...], issues: IssueList) -> None:
+    """Each combination of ``key`` columns appears once; later repeats are reported."""
+    keys = frame[list(key)]
+    repeated = keys.duplicated(keep="first").to_numpy()
+    if not repeated.any():
+        return
+    first_row = keys.groupby(list(key), sort=False).ngroup().to_numpy()
+    first_index = np.full(first_row.max() + 1, -1, dtype=np.int64)
+    order = np.arange(len(first_row))[::-1]
+    first_index[first_row[order]] = order  # smallest row index per group wins
+    rows = np.flatnonzero(repeated)
+    first_lines = raw.lines(first_index[first_row[rows]])
+    shown_column = key[-1]
+    what = "id" if len(key) == 1 else "(" + ", ".join(key) + ")"
+    for row, first_line in zip(rows[: max(issues.limit - len(issues.issues), 0)], first_lines,
+                               strict=False):
+        value = ", ".join(str(keys.iat[row, i]) for i in range(len(key)))
+        issues.add(Issue(raw.file, f"duplicate {what}: already given on line {first_line}",
+                         int(raw.lines(np.array([row]))[0]), shown_column, value))
+    issues.overflow += max(0, len(rows) - (issues.limit - len(issues.issues)))
+
+
+def check_references(
+    raws: dict[str, RawTable], frames: dict[str, pd.DataFrame], issues: IssueList
+) -> None:
+    """Every id names a row of the table it refers to."""
+    for table, column, target, target_column in REFERENCES:
+        if table not in frames:
+            continue
+        known = frames[target][target_column] if target in frames else pd.Series([], dtype="str")
+        unknown = ~frames[table][column].isin(known).to_numpy()
+        blank = frames[table][column].str.strip().eq("").to_numpy()
+        unknown &= ~blank
+        if unknown.any():
+            where = f"{target}.csv" if target not in raws else raws[target].file
+            report_rows(issues, raws[table], unknown, column,
+                        f"unknown {target_column}: not listed in {where}")
+    if "inputs" in frames:
+        known = pd.concat([frames["products"]["product"],
+                           frames["factors"]["factor"] if "factors" in frames else
+                           pd.Series([], dtype="str")])
+        unknown = ~frames["inputs"]["input"].isin(known).to_numpy()
+        if unknown.any():
+            report_rows(issues, raws["inputs"], unknown, "input",
+                        "unknown input: neither a product nor a factor")
+    if "factors" in frames:
+        clash = frames["factors"]["factor"].isin(frames["products"]["product"]).to_numpy()
+        if clash.any():
+            report_rows(issues, raws["factors"], clash, "factor",
+                        "is also a product id; an input must name one or the other")
+    if "links" in frames:
+        links = frames["links"]
+        loop = (links["origin"] == links["destination"]).to_numpy()
+        if loop.any():
+            report_rows(issues, raws["links"], loop, "destination",
+                        "a link must join two different regions")
+
+
+def check_not_empty(raws: dict[str, RawTable], frames: dict[str, pd.DataFrame],
+                    issues: IssueList) -> None:
+    for name in ("products", "regions", "techniques"):
+        if name in frames and len(frames[name]) == 0:
+            issues.add(Issue(raws[name].file, f"has no rows: a scenario needs at least one {name[:-1]}"))
+
+
+def check_targets_reachable(
+    raws: dict[str, RawTable], frames: dict[str, pd.DataFrame], issues: IssueList
+) -> None:
+    """Every positive target can be made in its region or shipped there from where it is made."""
+    products = pd.Index(frames["products"]["product"])
+    regions = pd.Index(frames["regions"]["region"])
+    techniques = frames["techniques"]
+    made = sp.csr_matrix(
+        (np.ones(len(techniques), dtype=bool),
+         (products.get_indexer(techniques["product"]), regions.get_indexer(techniques["region"]))),
+        shape=(len(products), len(regions)), dtype=bool,
+    )
+    reachable = made.copy()
+    links = frames.get("links")
+    tradable = frames["products"]["tradable"].to_numpy(dtype=bool)
+    if links is not None and len(links) and tradable.any():
+        adjacency = sp.csr_matrix(
+            (np.ones(len(links), dtype=bool),
+             (regions.get_indexer(links["origin"]), regions.get_indexer(links["destination"]))),
+            shape=(len(regions), len(regions)), dtype=bool,
+        )
+        frontier = made[tradable]
+        spread = frontier.copy()
+        while frontier.nnz:
+            step = (frontier @ adjacency).astype(bool)
+            new = step > spread
+            spread = spread + new
+            frontier = new
+        reachable = sp.vstack([made[~tradable], spread]).tocsr()
+        order = np.concatenate([np.flatnonzero(~tradable), np.flatnonzero(tradable)])
+        reachable = reachable[np.argsort(order)]
+    targets = frames["targets"]
+    p = products.get_indexer(targets["product"])
+    r = regions.get_indexer(targets["region"])
+    ok = np.asarray(reachable[p, r]).ravel().astype(bool)
+    bad = ~ok & (targets["amount"].to_numpy() > 0)
+    if bad.any():
+        report_rows(issues, raws["targets"], bad, "product",
+                    "no technique in this region, nor in any region linked to it, makes this "
+                    "product (non-tradable products must be made in the region)")
+
+
+def check_balance_economy(
+    raws: dict[str, RawTable], frames: dict[str, pd.DataFrame], issues: IssueList
+) -> None:
+    """Leontief's model needs one technique per product and region, no links, productive A."""
+    techniques = frames["techniques"]
+    pair = techniques[["region", "product"]]
+    repeated = pair.duplicated(keep="first").to_numpy()
+    if repeated.any():
+        report_rows(issues, raws["techniques"], repeated, "product",
+                    "the balance objective needs exactly one technique per product and region; "
+                    "this is a second one for this product here")
+    links = frames.get("links")
+    if links is not None and len(links):
+        report_rows(issues, raws["links"], np.ones(len(links), dtype=bool), "origin",
+                    "the balance objective plans each region alone: remove links.csv or choose "
+                    "another objective")
+    inputs = frames["inputs"]
+    product_inputs = inputs[inputs["input"].isin(frames["products"]["product"])]
+    tech_region = pd.Series(techniques["region"].to_numpy(), index=techniques["technique"])
+    if tech_region.index.has_duplicates:
+        return
+    region_of_input = tech_region.reindex(product_inputs["technique"]).to_numpy()
+    made_pairs = pd.MultiIndex.from_frame(pair)
+    needed = pd.MultiIndex.from_arrays([region_of_input, product_inputs["input"].to_numpy()])
+    not_made = ~needed.isin(made_pairs)
+    if not_made.any():
+        rows = np.zeros(len(inputs), dtype=bool)
+        rows[np.flatnonzero(inputs["input"].isin(frames["products"]["product"]))[not_made]] = True
+        report_rows(issues, raws["inputs"], rows, "input",
+                    "the balance objective needs a technique making every input in the region "
+                    "that uses it; none makes this one there")
+    if issues or repeated.any():
+        return
+    for cycle in unsustainable_cycles(techniques, product_inputs):
+        names = ", ".join(cycle.products[:10]) + (" ..." if len(cycle.products) > 10 else "")
+        issues.add(Issue(
+            raws["inputs"].file,
+            f"technology is not productive in region {cycle.region}: products {names} form a "
+            f"cycle that cannot be sustained (each round through it needs {cycle.radius:.4g} "
+            "times what it makes; it must be below 1)",
+        ))

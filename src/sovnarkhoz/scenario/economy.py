@@ -1,0 +1,113 @@
+"""An economy as integer-indexed arrays: what the formulation and the solvers work from.
+
+Every id is replaced by its position in ``products``, ``regions``, ``factors`` or
+``techniques``; inputs are split into product inputs and factor inputs (coordinate lists).
+Built with ``pandas.Index.get_indexer``: no Python loop over rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Economy:
+    """Shapes: P products, R regions, F factors, T techniques, L links, Q targets.
+
+    Units are the user's own; ``inf`` marks an absent capacity.
+    """
+
+    products: pd.Index  # (P,) product ids
+    regions: pd.Index  # (R,) region ids
+    factors: pd.Index  # (F,) factor ids
+    techniques: pd.Index  # (T,) technique ids
+    tradable: np.ndarray  # (P,) bool
+    tech_region: np.ndarray  # (T,) int
+    tech_product: np.ndarray  # (T,) int
+    tech_capacity: np.ndarray  # (T,) float, inf when unbounded
+    use_tech: np.ndarray  # (U,) int technique of each product input
+    use_product: np.ndarray  # (U,) int product used
+    use_amount: np.ndarray  # (U,) float units per unit of activity
+    need_tech: np.ndarray  # (N,) int technique of each factor input
+    need_factor: np.ndarray  # (N,) int factor used
+    need_amount: np.ndarray  # (N,) float units per unit of activity
+    supply: np.ndarray  # (R, F) float, 0 where not supplied
+    target_region: np.ndarray  # (Q,) int
+    target_product: np.ndarray  # (Q,) int
+    target_amount: np.ndarray  # (Q,) float
+    target_weight: np.ndarray  # (Q,) float, 1 when not given
+    link_origin: np.ndarray  # (L,) int
+    link_destination: np.ndarray  # (L,) int
+    link_loss: np.ndarray  # (L,) float in [0, 1)
+    link_capacity: np.ndarray  # (L,) float, inf when unbounded
+
+    @property
+    def shape(self) -> dict[str, int]:
+        return {"products": len(self.products), "regions": len(self.regions),
+                "factors": len(self.factors), "techniques": len(self.techniques),
+                "links": len(self.link_origin), "targets": len(self.target_amount),
+                "inputs": len(self.use_amount) + len(self.need_amount)}
+
+    @classmethod
+    def from_tables(cls, tables: dict[str, pd.DataFrame]) -> Economy:
+        """Index validated tables (see :class:`~sovnarkhoz.scenario.Scenario`)."""
+        products = pd.Index(tables["products"]["product"], name="product")
+        regions = pd.Index(tables["regions"]["region"], name="region")
+        factors = pd.Index(tables["factors"]["factor"], name="factor")
+        tech = tables["techniques"]
+        techniques = pd.Index(tech["technique"], name="technique")
+        inputs = tables["inputs"]
+        tech_of_input = techniques.get_indexer(inputs["technique"])
+        as_product = products.get_indexer(inputs["input"])
+        as_factor = factors.get_indexer(inputs["input"])
+        amount = inputs["amount"].to_numpy(dtype=np.float64)
+        is_product = as_product >= 0
+        is_factor = as_factor >= 0
+        supplies = tables["supplies"]
+        supply = np.zeros((len(regions), len(factors)))
+        if len(supplies):
+            supply[regions.get_indexer(supplies["region"]), factors.get_indexer(supplies["factor"])] = (
+                supplies["amount"].to_numpy(dtype=np.float64))
+        targets = tables["targets"]
+        links = tables["links"]
+        tradable = tables["products"].get("tradable")
+        return cls(
+            products=products,
+            regions=regions,
+            factors=factors,
+            techniques=techniques,
+            tradable=np.ones(len(products), bool) if tradable is None else tradable.to_numpy(bool),
+            tech_region=regions.get_indexer(tech["region"]),
+            tech_product=products.get_indexer(tech["product"]),
+            tech_capacity=_or_inf(tech, "capacity"),
+            use_tech=tech_of_input[is_product],
+            use_product=as_product[is_product],
+            use_amount=amount[is_product],
+            need_tech=tech_of_input[is_factor],
+            need_factor=as_factor[is_factor],
+            need_amount=amount[is_factor],
+            supply=supply,
+            target_region=regions.get_indexer(targets["region"]),
+            target_product=products.get_indexer(targets["product"]),
+            target_amount=targets["amount"].to_numpy(dtype=np.float64),
+            target_weight=_or_value(targets, "weight", 1.0),
+            link_origin=regions.get_indexer(links["origin"]) if len(links) else np.zeros(0, int),
+            link_destination=(regions.get_indexer(links["destination"]) if len(links)
+                              else np.zeros(0, int)),
+            link_loss=_or_value(links, "loss", 0.0),
+            link_capacity=_or_inf(links, "capacity"),
+        )
+
+
+def _or_value(frame: pd.DataFrame, column: str, default: float) -> np.ndarray:
+    if column not in frame.columns:
+        return np.full(len(frame), default)
+    values = frame[column].to_numpy(dtype=np.float64)
+    return np.where(np.isnan(values), default, values)
+
+
+def _or_inf(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return _or_value(frame, column, np.inf)

@@ -1,0 +1,202 @@
+"""The :class:`Scenario`: an economy's tables, validated, with an indexed view for algebra."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import checks
+from .economy import Economy
+from .errors import Issue, IssueList, ScenarioError
+from .files import RawTable, find_table_file, read_raw_table, read_toml, toml_text, write_frame
+from .parse import parse_table
+from .schema import TABLE_ORDER, TABLES
+
+OBJECTIVE_KINDS = ("max-fulfilment", "min-factor", "balance")
+
+
+@dataclass
+class Scenario:
+    """A validated economy: the contract's tables as typed pandas DataFrames.
+
+    ``tables`` holds every table the user gave, with the columns they gave (ids as text,
+    amounts as float64, blank optional amounts as NaN, ``tradable`` as bool). Absent optional
+    tables are empty frames. Build one with :func:`load_scenario` or :meth:`from_frames`.
+    """
+
+    name: str
+    tables: dict[str, pd.DataFrame]
+    description: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
+    source: Path | None = None
+    _raw: dict[str, RawTable] = field(default_factory=dict, repr=False)
+
+    # --- tables -------------------------------------------------------------------------
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name in TABLES and "tables" in self.__dict__:
+            return self.__dict__["tables"][name]
+        raise AttributeError(name)
+
+    @cached_property
+    def economy(self) -> Economy:
+        """Integer-indexed arrays of the economy, ready for sparse algebra."""
+        return Economy.from_tables(self.tables)
+
+    @property
+    def default_objective(self) -> str:
+        return str(self.settings.get("plan", {}).get("objective", "max-fulfilment"))
+
+    def file_of(self, table: str) -> str:
+        raw = self._raw.get(table)
+        return raw.file if raw is not None else f"{table}.csv"
+
+    # --- construction ---------------------------------------------------------------------
+    @classmethod
+    def from_frames(
+        cls,
+        name: str = "scenario",
+        description: str = "",
+        settings: dict[str, Any] | None = None,
+        **frames: pd.DataFrame,
+    ) -> Scenario:
+        """Build and validate a scenario from DataFrames named like the tables.
+
+        >>> Scenario.from_frames(products=..., regions=..., techniques=..., inputs=...,
+        ...                      targets=...)  # doctest: +SKIP
+
+        Raises :class:`ScenarioError` naming each bad row (rows counted from 1).
+        """
+        unknown = sorted(set(frames) - set(TABLES))
+        if unknown:
+            raise TypeError(f"unknown table(s) {', '.join(unknown)}; known: {', '.join(TABLES)}")
+        raws = {table: _raw_from_frame(table, frame) for table, frame in frames.items()
+                if frame is not None}
+        settings = dict(settings or {})
+        settings.setdefault("scenario", {}).update({"name": name, "description": description})
+        return _build(raws, settings, source=None, default_name=name, issues=IssueList())
+
+    def check_objective(self, objective: str) -> None:
+        """Raise :class:`ScenarioError` if this scenario cannot be planned with ``objective``."""
+        issues = IssueList()
+        kind, _, argument = objective.partition(":")
+        if kind not in OBJECTIVE_KINDS:
+            raise ValueError(f"unknown objective {objective!r}; choose max-fulfilment, "
+                             "min-factor:NAME or balance")
+        raw_targets = self._raw.get("targets")
+        if kind == "min-factor":
+            if not argument:
+                raise ValueError("min-factor needs a factor: min-factor:NAME")
+            if argument not in set(self.tables["factors"]["factor"]):
+                issues.add(Issue(self.file_of("factors"), f"min-factor:{argument} names a factor "
+                                 "that is not listed", column="factor", value=argument))
+        if kind == "max-fulfilment" and not (self.tables["targets"]["amount"] > 0).any():
+            issues.add(Issue(raw_targets.file if raw_targets else "targets.csv",
+                             "max-fulfilment needs at least one target with a positive amount"))
+        if kind == "balance":
+            checks.check_balance_economy(self._raw, self.tables, issues)
+        if issues:
+            raise ScenarioError(issues.issues, issues.overflow, source=self.name)
+
+    # --- output ----------------------------------------------------------------------------
+    def write(self, directory: str | Path, fmt: str = "csv") -> Path:
+        """Write the scenario as a directory of tables (``fmt`` csv or parquet)."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        settings = {k: v for k, v in self.settings.items() if isinstance(v, dict)}
+        settings["scenario"] = {**settings.get("scenario", {}), "name": self.name,
+                                "description": self.description}
+        (directory / "scenario.toml").write_text(toml_text(settings), encoding="utf-8")
+        for table in TABLE_ORDER:
+            frame = self.tables[table]
+            if TABLES[table].required or len(frame):
+                for stale in ("csv", "parquet"):
+                    (directory / f"{table}.{stale}").unlink(missing_ok=True)
+                write_frame(frame, directory / table, fmt)
+        return directory
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate the scenario directory ``path`` (tables as CSV or Parquet).
+
+    Raises :class:`ScenarioError` listing every problem found (up to a limit), each with its
+    file, line, column and value.
+    """
+    directory = Path(path)
+    if not directory.is_dir():
+        raise ScenarioError([Issue(str(directory), "is not a directory with scenario tables")],
+                            source=str(directory))
+    issues = IssueList()
+    settings, toml_issues = read_toml(directory / "scenario.toml")
+    for issue in toml_issues:
+        issues.add(issue)
+    raws: dict[str, RawTable] = {}
+    for table, spec in TABLES.items():
+        file, found_issues = find_table_file(directory, table)
+        for issue in found_issues:
+            issues.add(issue)
+        if file is None:
+            if spec.required and not found_issues:
+                issues.add(Issue(f"{table}.csv", f"is missing from {directory}: the {table} table "
+                                 "is required (CSV or Parquet)"))
+            continue
+        raw, read_issues = read_raw_table(file, table)
+        for issue in read_issues:
+            issues.add(issue)
+        if raw is not None:
+            raws[table] = raw
+    return _build(raws, settings, directory, directory.name, issues)
+
+
+def _build(raws: dict[str, RawTable], settings: dict[str, Any], source: Path | None,
+           default_name: str, issues: IssueList) -> Scenario:
+    header = settings.get("scenario", {})
+    name = str(header.get("name") or default_name)
+    frames: dict[str, pd.DataFrame] = {}
+    for table, raw in raws.items():
+        frame = parse_table(raw, TABLES[table], issues)
+        if frame is not None:
+            frames[table] = frame
+            checks.check_keys(raw, frame, TABLES[table].key, issues)
+    for table, spec in TABLES.items():
+        if table not in raws and not spec.required:
+            frames[table] = pd.DataFrame({c.name: pd.Series([], dtype="str" if c.kind.value in
+                                                            ("id", "text") else np.float64)
+                                          for c in spec.columns if c.required})
+    missing_required = [t for t, s in TABLES.items() if s.required and t not in frames]
+    if not missing_required:
+        frames["products"] = _with_tradable(frames["products"])
+        checks.check_not_empty(raws, frames, issues)
+        checks.check_references(raws, frames, issues)
+        if not issues:
+            checks.check_targets_reachable(raws, frames, issues)
+    if issues:
+        raise ScenarioError(issues.issues, issues.overflow, source=name)
+    return Scenario(name=name, tables=frames, description=str(header.get("description", "")),
+                    settings=settings, source=source, _raw=raws)
+
+
+def _with_tradable(products: pd.DataFrame) -> pd.DataFrame:
+    if "tradable" in products.columns:
+        return products
+    return products.assign(tradable=np.ones(len(products), dtype=bool))
+
+
+def _raw_from_frame(table: str, frame: pd.DataFrame) -> RawTable:
+    """A user's DataFrame as a RawTable: numbers stay numbers, everything else becomes text."""
+    columns: dict[str, Any] = {}
+    nulls: dict[str, np.ndarray] = {}
+    for column in frame.columns:
+        series = frame[column].reset_index(drop=True)
+        if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+            nulls[str(column)] = series.isna().to_numpy()
+            columns[str(column)] = series.astype(np.float64).to_numpy()
+        else:
+            text = series.astype("str")
+            columns[str(column)] = text.where(series.notna(), "").astype("str")
+    return RawTable(table, f"{table} (DataFrame row)", None, pd.DataFrame(columns),
+                    numeric_nulls=nulls)

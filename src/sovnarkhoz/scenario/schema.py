@@ -1,0 +1,132 @@
+"""The scenario tables of ../shared/DESIGN.md: their names, columns and kinds of values.
+
+This module is the single description of the file contract; reading, validation and writing
+all follow it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(Enum):
+    """What a column holds."""
+
+    ID = "id"  # a non-blank string
+    TEXT = "text"  # free text, may be blank
+    AMOUNT = "amount"  # a finite number >= 0
+    FRACTION = "fraction"  # a number in [0, 1)
+    BOOL = "bool"  # true/false, yes/no, 1/0
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    columns: tuple[Column, ...]
+    required: bool
+    key: tuple[str, ...]  # columns whose combination must be unique
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _c(name: str, kind: Kind, required: bool = True) -> Column:
+    return Column(name, kind, required)
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec(
+            "products",
+            (
+                _c("product", Kind.ID),
+                _c("name", Kind.TEXT, False),
+                _c("unit", Kind.TEXT, False),
+                _c("branch", Kind.TEXT, False),
+                _c("tradable", Kind.BOOL, False),
+            ),
+            required=True,
+            key=("product",),
+        ),
+        TableSpec(
+            "regions",
+            (
+                _c("region", Kind.ID),
+                _c("name", Kind.TEXT, False),
+                _c("council", Kind.TEXT, False),
+                _c("population", Kind.AMOUNT, False),
+            ),
+            required=True,
+            key=("region",),
+        ),
+        TableSpec(
+            "factors",
+            (_c("factor", Kind.ID), _c("name", Kind.TEXT, False), _c("unit", Kind.TEXT, False)),
+            required=False,
+            key=("factor",),
+        ),
+        TableSpec(
+            "techniques",
+            (
+                _c("technique", Kind.ID),
+                _c("region", Kind.ID),
+                _c("product", Kind.ID),
+                _c("capacity", Kind.AMOUNT, False),
+            ),
+            required=True,
+            key=("technique",),
+        ),
+        TableSpec(
+            "inputs",
+            (_c("technique", Kind.ID), _c("input", Kind.ID), _c("amount", Kind.AMOUNT)),
+            required=True,
+            key=("technique", "input"),
+        ),
+        TableSpec(
+            "supplies",
+            (_c("region", Kind.ID), _c("factor", Kind.ID), _c("amount", Kind.AMOUNT)),
+            required=False,
+            key=("region", "factor"),
+        ),
+        TableSpec(
+            "targets",
+            (
+                _c("region", Kind.ID),
+                _c("product", Kind.ID),
+                _c("amount", Kind.AMOUNT),
+                _c("weight", Kind.AMOUNT, False),
+            ),
+            required=True,
+            key=("region", "product"),
+        ),
+        TableSpec(
+            "links",
+            (
+                _c("origin", Kind.ID),
+                _c("destination", Kind.ID),
+                _c("loss", Kind.FRACTION, False),
+                _c("capacity", Kind.AMOUNT, False),
+            ),
+            required=False,
+            key=("origin", "destination"),
+        ),
+    )
+}
+
+TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
+
+TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
+FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})

@@ -1,0 +1,141 @@
+"""HiGHS through highspy, with the matrix handed over directly (no scipy.optimize layer)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import numpy as np
+
+from .duality import dual_objective
+from .options import SolverOptions
+from .problem import LPData
+from .result import SolverResult, Status
+
+try:  # highspy is a hard dependency, but keep the import error readable
+    import highspy
+except ImportError as exc:  # pragma: no cover
+    raise ImportError("highspy is required for the HiGHS solver: pip install highspy") from exc
+
+
+def _status_map() -> dict[object, Status]:
+    m = highspy.HighsModelStatus
+    return {
+        m.kOptimal: Status.OPTIMAL,
+        m.kModelEmpty: Status.OPTIMAL,
+        m.kInfeasible: Status.INFEASIBLE,
+        m.kUnbounded: Status.UNBOUNDED,
+        m.kTimeLimit: Status.TIME_LIMIT,
+    }
+
+
+_BANNER_SHOWN = False
+
+
+def _new_highs(quiet: bool) -> highspy.Highs:
+    """A Highs instance; HiGHS prints a banner from C on its first construction in a process,
+    which would pollute our own output, so that one construction writes to /dev/null."""
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN or not quiet:
+        _BANNER_SHOWN = True
+        return highspy.Highs()
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as sink:
+            os.dup2(sink.fileno(), 1)
+            highs = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    _BANNER_SHOWN = True
+    return highs
+
+
+class HighsSolver:
+    """Exact LP solver: dual simplex or interior point (with crossover) from HiGHS."""
+
+    name = "highs"
+
+    def solve(self, lp: LPData, options: SolverOptions | None = None) -> SolverResult:
+        options = options or SolverOptions()
+        started = time.perf_counter()
+        highs = self._configured(options)
+        highs.passModel(self._model(lp))
+        highs.run()
+        status = highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            # presolve could not tell which; solving without it can
+            highs.setOptionValue("presolve", "off")
+            highs.run()
+            status = highs.getModelStatus()
+        return self._result(lp, highs, status, time.perf_counter() - started)
+
+    @staticmethod
+    def _configured(options: SolverOptions) -> highspy.Highs:
+        highs = _new_highs(quiet=not options.verbose)
+        highs.setOptionValue("output_flag", bool(options.verbose))
+        if options.time_limit is not None:
+            highs.setOptionValue("time_limit", float(options.time_limit))
+        if options.method == "simplex":
+            highs.setOptionValue("solver", "simplex")
+        elif options.method == "ipm":
+            highs.setOptionValue("solver", "ipm")
+            highs.setOptionValue("run_crossover", "on")
+        if options.threads is not None:
+            highs.setOptionValue("threads", int(options.threads))
+        highs.setOptionValue("primal_feasibility_tolerance", float(options.tolerance))
+        highs.setOptionValue("dual_feasibility_tolerance", float(options.tolerance))
+        return highs
+
+    @staticmethod
+    def _model(lp: LPData) -> highspy.HighsLp:
+        model = highspy.HighsLp()
+        model.num_col_ = lp.num_cols
+        model.num_row_ = lp.num_rows
+        model.col_cost_ = np.ascontiguousarray(lp.c, dtype=np.float64)
+        model.offset_ = float(lp.offset)
+        model.col_lower_ = np.ascontiguousarray(lp.col_lower, dtype=np.float64)
+        model.col_upper_ = np.ascontiguousarray(lp.col_upper, dtype=np.float64)
+        model.row_lower_ = np.ascontiguousarray(lp.row_lower, dtype=np.float64)
+        model.row_upper_ = np.ascontiguousarray(lp.row_upper, dtype=np.float64)
+        matrix = lp.A_csc
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.num_col_ = lp.num_cols
+        model.a_matrix_.num_row_ = lp.num_rows
+        model.a_matrix_.start_ = matrix.indptr.astype(np.int32, copy=False)
+        model.a_matrix_.index_ = matrix.indices.astype(np.int32, copy=False)
+        model.a_matrix_.value_ = matrix.data.astype(np.float64, copy=False)
+        return model
+
+    @staticmethod
+    def _result(lp: LPData, highs: highspy.Highs, model_status: object,
+                seconds: float) -> SolverResult:
+        status = _status_map().get(model_status, Status.ERROR)
+        info = highs.getInfo()
+        message = highs.modelStatusToString(model_status)
+        iterations = int(max(info.simplex_iteration_count, 0) + max(info.ipm_iteration_count, 0))
+        result = SolverResult(status=status, message=message, solver="highs", seconds=seconds,
+                              iterations=iterations)
+        # keep any primal point HiGHS holds (e.g. the best one when time ran out)
+        if info.primal_solution_status >= 1 or status is Status.OPTIMAL:
+            solution = highs.getSolution()
+            result.x = np.asarray(solution.col_value, dtype=np.float64)
+            if solution.dual_valid:
+                result.row_dual = np.asarray(solution.row_dual, dtype=np.float64)
+                result.col_dual = np.asarray(solution.col_dual, dtype=np.float64)
+            if result.x.size == lp.num_cols:
+                result.objective = float(lp.c @ result.x + lp.offset)
+            else:
+                result.x = np.zeros(0)
+        if result.has_duals:
+            result.dual_objective = dual_objective(lp, result.row_dual, result.col_dual)
+        result.details = {
+            "primal_solution_status": int(info.primal_solution_status),
+            "dual_solution_status": int(info.dual_solution_status),
+            "simplex_iterations": int(info.simplex_iteration_count),
+            "ipm_iterations": int(info.ipm_iteration_count),
+            "crossover_iterations": int(info.crossover_iteration_count),
+        }
+        return result
