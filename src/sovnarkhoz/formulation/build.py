@@ -22,8 +22,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..scenario.economy import Economy
+from ..scenario.objectives import Objective
 from ..solvers.problem import LPData
-from .objectives import Objective
 from .program import Block, LinearProgram
 
 

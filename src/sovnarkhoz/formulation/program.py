@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..scenario.objectives import Objective
 from ..solvers.problem import LPData
-from .objectives import Objective
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,8 @@ class LinearProgram:
     def col_names(self, cols: np.ndarray | None = None) -> list[str]:
         return self._names(self.col_blocks, self.data.num_cols, cols)
 
-    def _names(self, blocks: dict[str, Block], size: int, positions: np.ndarray | None) -> list[str]:
+    def _names(self, blocks: dict[str, Block], size: int,
+               positions: np.ndarray | None) -> list[str]:
         positions = np.arange(size) if positions is None else np.asarray(positions)
         names = np.empty(len(positions), dtype=object)
         for block in blocks.values():

@@ -152,7 +152,8 @@ def _checked_deliveries(tables: dict[str, pd.DataFrame], deliveries: pd.DataFram
     tradable = (products.set_index("product")["tradable"] if "tradable" in products.columns
                 else pd.Series(True, index=products["product"]))
     can_travel = tradable.reindex(flows["product"]).fillna(False).to_numpy(dtype=bool)
-    result._record("tradable shipment", np.where(can_travel, 0.0, np.abs(sent)), np.abs(sent), label)
+    result._record("tradable shipment", np.where(can_travel, 0.0, np.abs(sent)), np.abs(sent),
+                   label)
     result._record("shipment >= 0", np.maximum(-sent, 0.0), np.abs(sent), label)
     flows["arrives"] = np.where(on_link, sent * (1.0 - np.asarray(loss)), 0.0)
     if "received" in flows.columns:

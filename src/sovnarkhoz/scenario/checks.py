@@ -39,15 +39,15 @@ def check_keys(raw: RawTable, frame: pd.DataFrame, key: tuple[str, ...], issues:
     order = np.arange(len(first_row))[::-1]
     first_index[first_row[order]] = order  # smallest row index per group wins
     rows = np.flatnonzero(repeated)
-    first_lines = raw.lines(first_index[first_row[rows]])
-    shown_column = key[-1]
+    shown = rows[: max(issues.limit - len(issues.issues), 0)]
+    lines = raw.lines(shown)
+    first_lines = raw.lines(first_index[first_row[shown]])
     what = "id" if len(key) == 1 else "(" + ", ".join(key) + ")"
-    for row, first_line in zip(rows[: max(issues.limit - len(issues.issues), 0)], first_lines,
-                               strict=False):
+    for row, line, first_line in zip(shown, lines, first_lines, strict=True):
         value = ", ".join(str(keys.iat[row, i]) for i in range(len(key)))
         issues.add(Issue(raw.file, f"duplicate {what}: already given on line {first_line}",
-                         int(raw.lines(np.array([row]))[0]), shown_column, value))
-    issues.overflow += max(0, len(rows) - (issues.limit - len(issues.issues)))
+                         int(line), key[-1], value))
+    issues.overflow += len(rows) - len(shown)
 
 
 def check_references(
@@ -69,7 +69,8 @@ def check_references(
         known = pd.concat([frames["products"]["product"],
                            frames["factors"]["factor"] if "factors" in frames else
                            pd.Series([], dtype="str")])
-        unknown = ~frames["inputs"]["input"].isin(known).to_numpy()
+        used = frames["inputs"]["input"]
+        unknown = ~used.isin(known).to_numpy() & ~used.str.strip().eq("").to_numpy()
         if unknown.any():
             report_rows(issues, raws["inputs"], unknown, "input",
                         "unknown input: neither a product nor a factor")
@@ -90,7 +91,8 @@ def check_not_empty(raws: dict[str, RawTable], frames: dict[str, pd.DataFrame],
                     issues: IssueList) -> None:
     for name in ("products", "regions", "techniques"):
         if name in frames and len(frames[name]) == 0:
-            issues.add(Issue(raws[name].file, f"has no rows: a scenario needs at least one {name[:-1]}"))
+            issues.add(Issue(raws[name].file,
+                             f"has no rows: a scenario needs at least one {name[:-1]}"))
 
 
 def check_targets_reachable(

@@ -69,7 +69,8 @@ class Economy:
         supplies = tables["supplies"]
         supply = np.zeros((len(regions), len(factors)))
         if len(supplies):
-            supply[regions.get_indexer(supplies["region"]), factors.get_indexer(supplies["factor"])] = (
+            supply[regions.get_indexer(supplies["region"]),
+                   factors.get_indexer(supplies["factor"])] = (
                 supplies["amount"].to_numpy(dtype=np.float64))
         targets = tables["targets"]
         links = tables["links"]

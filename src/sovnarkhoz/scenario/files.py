@@ -73,7 +73,8 @@ def _data_line_numbers(path: Path) -> np.ndarray:
 
 def find_table_file(directory: Path, name: str) -> tuple[Path | None, list[Issue]]:
     """The file holding table ``name`` in ``directory``: NAME.csv or NAME.parquet."""
-    found = [directory / f"{name}.{ext}" for ext in FORMATS if (directory / f"{name}.{ext}").exists()]
+    found = [directory / f"{name}.{ext}" for ext in FORMATS
+             if (directory / f"{name}.{ext}").exists()]
     if len(found) > 1:
         return None, [
             Issue(found[0].name, f"both {found[0].name} and {found[1].name} exist; keep one")

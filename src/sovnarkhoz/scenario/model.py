@@ -14,10 +14,21 @@ from . import checks
 from .economy import Economy
 from .errors import Issue, IssueList, ScenarioError
 from .files import RawTable, find_table_file, read_raw_table, read_toml, toml_text, write_frame
+from .objectives import Objective
 from .parse import parse_table
 from .schema import TABLE_ORDER, TABLES
 
-OBJECTIVE_KINDS = ("max-fulfilment", "min-factor", "balance")
+
+def objective_problem(objective: object) -> str | None:
+    """Why ``objective`` is not an objective's name (None when it is one)."""
+    if not isinstance(objective, str):
+        return (f"objective {objective!r} is not text; choose max-fulfilment, "
+                "min-factor:NAME or balance")
+    try:
+        Objective.parse(objective)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 @dataclass
@@ -78,19 +89,20 @@ class Scenario:
                 if frame is not None}
         settings = dict(settings or {})
         settings.setdefault("scenario", {}).update({"name": name, "description": description})
-        return _build(raws, settings, source=None, default_name=name, issues=IssueList())
+        issues = IssueList()
+        for table in TABLE_ORDER:
+            if TABLES[table].required and table not in raws:
+                issues.add(Issue(table, f"is missing: the {table} table is required "
+                                 f"(pass {table}=DataFrame)"))
+        return _build(raws, settings, source=None, default_name=name, issues=issues)
 
     def check_objective(self, objective: str) -> None:
         """Raise :class:`ScenarioError` if this scenario cannot be planned with ``objective``."""
         issues = IssueList()
-        kind, _, argument = objective.partition(":")
-        if kind not in OBJECTIVE_KINDS:
-            raise ValueError(f"unknown objective {objective!r}; choose max-fulfilment, "
-                             "min-factor:NAME or balance")
+        goal = Objective.parse(objective)
+        kind, argument = goal.kind, goal.factor or ""
         raw_targets = self._raw.get("targets")
         if kind == "min-factor":
-            if not argument:
-                raise ValueError("min-factor needs a factor: min-factor:NAME")
             if argument not in set(self.tables["factors"]["factor"]):
                 issues.add(Issue(self.file_of("factors"), f"min-factor:{argument} names a factor "
                                  "that is not listed", column="factor", value=argument))
@@ -154,7 +166,10 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def _build(raws: dict[str, RawTable], settings: dict[str, Any], source: Path | None,
            default_name: str, issues: IssueList) -> Scenario:
+    for issue in _settings_issues(settings, "scenario.toml" if source is not None else "settings"):
+        issues.add(issue)
     header = settings.get("scenario", {})
+    header = header if isinstance(header, dict) else {}
     name = str(header.get("name") or default_name)
     frames: dict[str, pd.DataFrame] = {}
     for table, raw in raws.items():
@@ -178,6 +193,20 @@ def _build(raws: dict[str, RawTable], settings: dict[str, Any], source: Path | N
         raise ScenarioError(issues.issues, issues.overflow, source=name)
     return Scenario(name=name, tables=frames, description=str(header.get("description", "")),
                     settings=settings, source=source, _raw=raws)
+
+
+def _settings_issues(settings: dict[str, Any], file: str) -> list[Issue]:
+    """The sections read here are tables, and a default objective is an objective."""
+    issues = [Issue(file, f"[{section}] must be a table (a [{section}] section), "
+                    f"not {settings[section]!r}")
+              for section in ("scenario", "plan")
+              if section in settings and not isinstance(settings[section], dict)]
+    plan = settings.get("plan")
+    if isinstance(plan, dict) and "objective" in plan:
+        problem = objective_problem(plan["objective"])
+        if problem is not None:
+            issues.append(Issue(file, f"[plan] objective: {problem}"))
+    return issues
 
 
 def _with_tradable(products: pd.DataFrame) -> pd.DataFrame:

@@ -105,7 +105,8 @@ def _parse_bool(raw: RawTable, name: str, issues: IssueList) -> pd.Series:
     blank = words.eq("").to_numpy()
     bad = ~(true | false | blank)
     if bad.any():
-        report_rows(issues, raw, bad, name, "is not true or false (write true, false, yes, no, 1 or 0)")
+        report_rows(issues, raw, bad, name,
+                    "is not true or false (write true, false, yes, no, 1 or 0)")
     return pd.Series(true | blank, name=name)
 
 
@@ -136,7 +137,8 @@ def _parse_number(
     if kind is Kind.FRACTION:
         too_big = checked & (values >= 1) & ~infinite
         if too_big.any():
-            report_rows(issues, raw, too_big, name, "must lie in [0, 1): a fraction lost on the way")
+            report_rows(issues, raw, too_big, name,
+                        "must lie in [0, 1): a fraction lost on the way")
     values = np.where(blank | not_numeric, np.nan, values)
     return pd.Series(values, name=name, dtype=np.float64)
 
@@ -148,7 +150,7 @@ def _text_to_float(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarra
     nullable = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
     try:
         values = pc.cast(nullable, pa.float64()).to_numpy(zero_copy_only=False)
-        return np.nan_to_num(values, nan=np.nan), blank, np.zeros(len(blank), dtype=bool)
+        return values, blank, np.zeros(len(blank), dtype=bool)
     except pa.ArrowInvalid:
         pass
     as_numbers = pd.to_numeric(pd.Series(nullable.to_pandas()), errors="coerce").to_numpy(

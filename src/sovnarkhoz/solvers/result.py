@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Outcome of a solve, as written in summary.json (see ../shared/DESIGN.md)."""
 
     OPTIMAL = "optimal"

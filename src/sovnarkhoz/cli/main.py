@@ -1,0 +1,206 @@
+"""The ``sovnarkhoz`` command: plan, validate, generate, scenarios.
+
+Exit codes (../shared/DESIGN.md): 0 a plan was found, 1 no plan (infeasible, unbounded, time
+limit, error; the summary says which), 2 bad input or usage. Bad input never shows a
+traceback: it prints every problem found, each with file, line, column and value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from ..bundled import ROOT as BUNDLED_ROOT
+from ..bundled import bundled_names
+from ..scenario.errors import ScenarioError
+from ..scenario.files import FORMATS
+from ..solvers import METHODS, SOLVER_NAMES
+from .summary import print_plan_summary
+
+EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported in one line, exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sovnarkhoz",
+        description="Plan whole economies: Leontief balances, Kantorovich's optimal plans and "
+                    "shadow prices, verified against the scenario's own tables.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    plan = sub.add_parser("plan", help="compute, verify and write a plan")
+    plan.add_argument("scenario", metavar="DIR",
+                      help="scenario directory, or the name of a bundled scenario")
+    plan.add_argument("--objective", help="max-fulfilment (default), min-factor:NAME or balance; "
+                      "default: the scenario's [plan] objective")
+    plan.add_argument("--solver", choices=SOLVER_NAMES, default="auto")
+    plan.add_argument("--method", choices=METHODS, default="auto",
+                      help="HiGHS algorithm: simplex, ipm (interior point + crossover) or auto")
+    plan.add_argument("--threads", type=_positive_int, help="solver threads")
+    plan.add_argument("--time-limit", type=_positive_float, metavar="S",
+                      help="stop the solver after S seconds and keep what it has")
+    plan.add_argument("--out", type=Path, metavar="OUT",
+                      help="write summary.json and the plan's tables here")
+    plan.add_argument("--format", choices=FORMATS, default="csv", help="format of the tables")
+    plan.add_argument("--quiet", action="store_true", help="no progress lines")
+    plan.add_argument("--verbose", action="store_true", help="show the solver's own log")
+
+    validate = sub.add_parser("validate", help="check a scenario and list every problem")
+    validate.add_argument("scenario", metavar="DIR")
+    validate.add_argument("--objective", help="also check what this objective needs "
+                          "(e.g. balance needs a productive technology)")
+
+    generate = sub.add_parser("generate", help="write a synthetic economy of any size")
+    generate.add_argument("directory", metavar="DIR", type=Path)
+    generate.add_argument("--products", type=_positive_int, required=True)
+    generate.add_argument("--regions", type=_positive_int, required=True)
+    generate.add_argument("--techniques", type=_positive_int, default=1,
+                          help="techniques per product and region (default 1)")
+    generate.add_argument("--inputs", type=_non_negative_int, default=8,
+                          help="products each technique uses (default 8)")
+    generate.add_argument("--factors", type=_non_negative_int, default=2,
+                          help="primary factors (default 2)")
+    generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument("--format", choices=FORMATS, default="csv")
+
+    sub.add_parser("scenarios", help="list the bundled scenarios")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be zero or more, got {text}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    return value
+
+
+def resolve_scenario(text: str) -> Path:
+    """A directory as given, or a bundled scenario of that name."""
+    path = Path(text)
+    if path.is_dir():
+        return path
+    if (BUNDLED_ROOT / text / "products.csv").exists():
+        return BUNDLED_ROOT / text
+    raise UsageError(f"{text}: no such scenario directory, nor a bundled scenario "
+                     f"(bundled: {', '.join(bundled_names())})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except ScenarioError as error:
+        print(error.report(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UsageError as error:
+        print(f"sovnarkhoz {args.command}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _checked_objective(text: str | None) -> str | None:
+    from ..formulation import Objective
+
+    if text is None:
+        return None
+    try:
+        return str(Objective.parse(text))
+    except ValueError as error:
+        raise UsageError(f"--objective: {error}") from None
+
+
+def _stage_printer(quiet: bool):
+    started = time.perf_counter()
+
+    def say(line: str) -> None:
+        if not quiet:
+            print(f"[{time.perf_counter() - started:8.2f} s] {line}", file=sys.stderr, flush=True)
+
+    return say
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from ..plan import make_plan
+    from ..scenario import load_scenario
+    from ..solvers import SolverOptions
+
+    say = _stage_printer(args.quiet)
+    objective = _checked_objective(args.objective)
+    directory = resolve_scenario(args.scenario)
+    options = SolverOptions(time_limit=args.time_limit, method=args.method,
+                            threads=args.threads, verbose=args.verbose)
+    clock = time.perf_counter()
+    scenario = load_scenario(directory)
+    loaded = time.perf_counter() - clock
+    say(f"loaded and validated {directory} ({loaded:.2f} s): " + ", ".join(
+        f"{n:,} {k}" for k, n in scenario.economy.shape.items()))
+    plan = make_plan(scenario, objective=objective, solver=args.solver, options=options,
+                     progress=say)
+    plan.timings = {"load_and_validate": loaded, **plan.timings}
+    written = plan.write(args.out, args.format) if args.out is not None else []
+    print_plan_summary(plan, written)
+    return plan.exit_code
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from ..scenario import load_scenario
+
+    objective = _checked_objective(args.objective)
+    directory = resolve_scenario(args.scenario)
+    scenario = load_scenario(directory)
+    objective = objective or scenario.default_objective
+    scenario.check_objective(objective)
+    shape = scenario.economy.shape
+    print(f"{directory}: valid for {objective} (" +
+          ", ".join(f"{n:,} {k}" for k, n in shape.items()) + ")")
+    return EXIT_OK
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from ..scenario.generate import GeneratorSpec, generate
+
+    try:
+        spec = GeneratorSpec(products=args.products, regions=args.regions,
+                             techniques=args.techniques, inputs=args.inputs,
+                             factors=args.factors, seed=args.seed)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    clock = time.perf_counter()
+    generate(args.directory, spec, args.format)
+    techniques = spec.products * spec.regions * spec.techniques
+    print(f"wrote {args.directory}: {spec.products:,} products x {spec.regions:,} regions x "
+          f"{spec.techniques} techniques = {techniques:,} techniques "
+          f"({time.perf_counter() - clock:.2f} s)")
+    return EXIT_OK
+
+
+def _scenarios(args: argparse.Namespace) -> int:
+    from ..scenario.files import read_toml
+
+    for name in bundled_names():
+        settings, _ = read_toml(BUNDLED_ROOT / name / "scenario.toml")
+        description = settings.get("scenario", {}).get("description", "")
+        print(f"{name}\n    {description}")
+    return EXIT_OK
+
+
+_COMMANDS = {"plan": _plan, "validate": _validate, "generate": _generate,
+             "scenarios": _scenarios}

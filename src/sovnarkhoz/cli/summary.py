@@ -1,0 +1,46 @@
+"""A readable account of a plan for the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..plan.result import Plan
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.6g}"
+
+
+def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:
+    print(f"Plan for {plan.scenario} ({plan.objective}): {plan.status.upper()}")
+    print(f"  {plan.message}")
+    if plan.found:
+        if plan.objective == "max-fulfilment":
+            print(f"  fulfilment: every target met {_fmt(plan.fulfilment)} times over "
+                  f"(lambda = {_fmt(plan.fulfilment)})")
+        elif plan.objective.startswith("min-factor"):
+            factor = plan.objective.split(":", 1)[1]
+            print(f"  total {factor} used: {_fmt(plan.objective_value)}; every target met "
+                  f"(lowest share {_fmt(plan.fulfilment)})")
+            print(f"  prices are {factor} values: units of {factor} per unit of each product")
+        else:
+            print(f"  total gross output {_fmt(plan.objective_value)}; prices are embodied "
+                  "factor contents")
+        dual = plan.details.get("dual_objective")
+        if dual is not None and dual == dual:
+            print(f"  objective {_fmt(plan.objective_value)}, dual bound {_fmt(dual)}")
+        v = plan.verification
+        if v is not None:
+            verdict = "passed" if v.passed else "FAILED"
+            print(f"  verification against the scenario tables: {verdict}; largest violation "
+                  f"{v.max_violation:.3g} (relative {v.max_relative_violation:.3g})"
+                  + (f", at {v.worst}" if v.worst and v.max_violation > 0 else ""))
+        table = plan.tables.get("bottlenecks")
+        if table is not None and len(table):
+            print(f"  bottlenecks (highest shadow price first, {len(table)} binding):")
+            for row in table.head(top).itertuples(index=False):
+                print(f"    {row.kind:<8} {row.what} in {row.where}: price {row.price:.4g}, "
+                      f"used {row.used:,.6g} of {row.limit:,.6g}")
+    print(f"  solver {plan.solver} ({plan.solver_choice}); {plan.seconds:.2f} s")
+    if written:
+        print(f"  wrote {written[0].parent}/: " + ", ".join(p.name for p in written))

@@ -1,0 +1,107 @@
+"""Properties of plans on random small economies (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import sovnarkhoz
+from sovnarkhoz.scenario.generate import GeneratorSpec, generate_tables
+
+economies = st.builds(
+    GeneratorSpec,
+    products=st.integers(2, 12),
+    regions=st.integers(1, 4),
+    techniques=st.integers(1, 3),
+    inputs=st.integers(0, 4),
+    factors=st.integers(1, 3),
+    seed=st.integers(0, 10_000),
+)
+quick = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _scenario(spec: GeneratorSpec, **changes) -> sovnarkhoz.Scenario:
+    tables = generate_tables(spec)
+    tables.update(changes)
+    return sovnarkhoz.Scenario.from_frames(name=spec.name, **tables)
+
+
+@quick
+@given(spec=economies, method=st.sampled_from(["simplex", "ipm"]))
+def test_optimal_plans_verify_and_strong_duality_holds(spec, method):
+    plan = sovnarkhoz.make_plan(_scenario(spec), options=sovnarkhoz.SolverOptions(method=method))
+    assert plan.status == "optimal"
+    assert plan.verification.passed
+    assert plan.verification.max_relative_violation <= 1e-6
+    primal, dual = plan.details["primal_objective"], plan.details["dual_objective"]
+    assert primal == pytest.approx(dual, rel=1e-6, abs=1e-9)
+    assert plan.fulfilment > 0
+    # Kantorovich: the target bundle valued at shadow prices is worth one point of λ
+    prices = plan.prices.set_index(["region", "product"])["price"]
+    targets = plan.tables["fulfilment"]
+    value = (targets["target"].to_numpy() *
+             prices.reindex(list(zip(targets["region"], targets["product"], strict=True)))
+             .to_numpy()).sum()
+    assert value == pytest.approx(1.0, rel=1e-6)
+    # dual feasibility of the valuations: no technique makes a profit at them
+    assert (plan.prices["price"] >= -1e-9).all()
+    assert (plan.factors["price"] >= -1e-9).all()
+
+
+@quick
+@given(spec=economies, region=st.integers(0, 3), factor=st.integers(0, 2),
+       growth=st.floats(1.0, 3.0))
+def test_fulfilment_never_falls_when_a_supply_grows(spec, region, factor, growth):
+    tables = generate_tables(spec)
+    supplies = tables["supplies"].copy()
+    pick = (supplies["region"] == f"r{region % spec.regions}") & (
+        supplies["factor"] == supplies["factor"].iloc[factor % spec.factors])
+    before = sovnarkhoz.make_plan(_scenario(spec))
+    supplies.loc[pick, "amount"] *= growth
+    after = sovnarkhoz.make_plan(_scenario(spec, supplies=supplies))
+    assert before.status == after.status == "optimal"
+    assert after.fulfilment >= before.fulfilment * (1 - 1e-9) - 1e-12
+    # first-order bound from the shadow price: gain <= price x added supply (concavity)
+    price = before.factors.set_index(["region", "factor"])["price"]
+    added = (supplies.loc[pick, "amount"] * (1 - 1 / growth)).sum()
+    key = (supplies.loc[pick, "region"].iat[0], supplies.loc[pick, "factor"].iat[0])
+    bound = price.get(key, 0.0) * added
+    assert after.fulfilment - before.fulfilment <= bound * (1 + 1e-6) + 1e-7
+
+
+@quick
+@given(products=st.integers(1, 15), inputs=st.integers(0, 5), factors=st.integers(0, 2),
+       seed=st.integers(0, 10_000))
+def test_balance_matches_a_dense_solve(products, inputs, factors, seed):
+    spec = GeneratorSpec(products, 1, 1, inputs, factors, seed)
+    tables = generate_tables(spec)
+    tables["links"] = tables["links"].iloc[0:0]
+    scenario = sovnarkhoz.Scenario.from_frames(name="balance", **tables)
+    plan = sovnarkhoz.make_plan(scenario, objective="balance")
+    # dense Leontief inverse, built from the tables directly
+    ids = list(tables["products"]["product"])
+    tech_product = dict(zip(tables["techniques"]["technique"], tables["techniques"]["product"],
+                            strict=True))
+    A = np.zeros((products, products))
+    for row in tables["inputs"].itertuples(index=False):
+        if row.input in ids:
+            A[ids.index(row.input), ids.index(tech_product[row.technique])] += row.amount
+    y = np.zeros(products)
+    for row in tables["targets"].itertuples(index=False):
+        y[ids.index(row.product)] += row.amount
+    x = np.linalg.solve(np.eye(products) - A, y)
+    level = plan.activities.set_index("product")["level"].reindex(ids).to_numpy()
+    np.testing.assert_allclose(level, x, rtol=1e-10, atol=1e-10)
+    if factors:
+        labour = np.zeros(products)
+        for row in tables["inputs"].itertuples(index=False):
+            if row.input == "labour":
+                labour[ids.index(tech_product[row.technique])] = row.amount
+        embodied = np.linalg.solve((np.eye(products) - A).T, labour)
+        np.testing.assert_allclose(plan.prices.set_index("product")["price"].reindex(ids),
+                                   embodied, rtol=1e-10, atol=1e-12)
+    short = plan.tables["factors"]["slack"].to_numpy().min(initial=0) < -1e-9
+    status = "infeasible" if short else "optimal"
+    assert plan.status == status
