@@ -11,6 +11,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from ..bundled import ROOT as BUNDLED_ROOT
 from ..bundled import bundled_names
@@ -26,8 +27,20 @@ class UsageError(Exception):
     """Bad command-line input: reported in one line, exit code 2."""
 
 
+class _ArgumentError(UsageError):
+    """A flag or argument argparse rejected; the message already names the command."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line on stderr (exit 2) rather than the usage text
+    followed by ``SystemExit`` from inside :func:`main`; subcommand parsers inherit this."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _ArgumentError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="sovnarkhoz",
         description="Plan whole economies: Leontief balances, Kantorovich's optimal plans and "
                     "shadow prices, verified against the scenario's own tables.")
@@ -105,7 +118,11 @@ def resolve_scenario(text: str) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except _ArgumentError as error:
+        print(error, file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         return _COMMANDS[args.command](args)
     except ScenarioError as error:

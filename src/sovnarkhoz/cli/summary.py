@@ -14,7 +14,8 @@ def _fmt(value: float | None) -> str:
 def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:
     print(f"Plan for {plan.scenario} ({plan.objective}): {plan.status.upper()}")
     print(f"  {plan.message}")
-    if plan.found:
+    checked = plan.found and plan.verification is not None and plan.verification.passed
+    if checked:
         if plan.objective == "max-fulfilment":
             print(f"  fulfilment: every target met {_fmt(plan.fulfilment)} times over "
                   f"(lambda = {_fmt(plan.fulfilment)})")
@@ -27,8 +28,9 @@ def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:
             print(f"  total gross output {_fmt(plan.objective_value)}; prices are embodied "
                   "factor contents")
         dual = plan.details.get("dual_objective")
-        if dual is not None and dual == dual:
+        if plan.status == "optimal" and dual is not None and dual == dual:
             print(f"  objective {_fmt(plan.objective_value)}, dual bound {_fmt(dual)}")
+    if plan.found:
         v = plan.verification
         if v is not None:
             verdict = "passed" if v.passed else "FAILED"
@@ -36,7 +38,7 @@ def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:
                   f"{v.max_violation:.3g} (relative {v.max_relative_violation:.3g})"
                   + (f", at {v.worst}" if v.worst and v.max_violation > 0 else ""))
         table = plan.tables.get("bottlenecks")
-        if table is not None and len(table):
+        if checked and table is not None and len(table):
             print(f"  bottlenecks (highest shadow price first, {len(table)} binding):")
             for row in table.head(top).itertuples(index=False):
                 print(f"    {row.kind:<8} {row.what} in {row.where}: price {row.price:.4g}, "

@@ -87,17 +87,19 @@ def make_plan(
         timings["verify"] = time.perf_counter() - clock
         say(f"verified against the scenario tables: largest violation "
             f"{plan.verification.max_violation:.3g} ({timings['verify']:.2f} s)")
-        shares = tables["fulfilment"]["fulfilment"].to_numpy()
-        plan.fulfilment = lam if goal.kind == "max-fulfilment" else _lowest(shares)
-        plan.objective_value = plan.details["primal_objective"]
+        if plan.verification.passed:  # a fulfilment is claimed only for a checked plan
+            shares = tables["fulfilment"]["fulfilment"].to_numpy()
+            plan.fulfilment = lam if goal.kind == "max-fulfilment" else _lowest(shares)
+            plan.objective_value = plan.details["primal_objective"]
         if result.status is Status.OPTIMAL and not plan.verification.passed:
             plan.status = Status.ERROR.value
             plan.message = ("the solver reported an optimal plan, but it fails verification "
                             f"against the scenario tables: {plan.verification.worst}")
-        elif result.status is Status.TIME_LIMIT:
-            plan.message = ("time limit reached; the tables hold the best plan found so far "
-                            f"(verification: largest violation "
-                            f"{plan.verification.max_violation:.3g})")
+        elif result.status is not Status.OPTIMAL:
+            kept = ("a feasible plan, not proven optimal" if plan.verification.passed else
+                    "the solver's last point, which is NOT a feasible plan (largest violation "
+                    f"{plan.verification.max_violation:.3g} at {plan.verification.worst})")
+            plan.message = f"{result.message}; the tables hold {kept}"
     plan.timings = timings
     plan.seconds = time.perf_counter() - started
     return plan

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..arrowtext import is_in
+
 RELATIVE_TOLERANCE = 1e-6
 """A plan passes when no constraint is violated by more than this, relative to its scale
 (the larger of 1 and the sum of magnitudes of the terms in it)."""
@@ -88,7 +90,7 @@ def verify(
                          "amount": level})
     inputs = tables["inputs"].merge(techniques[["technique", "region"]], on="technique")
     inputs = inputs.assign(level=_level_of(inputs["technique"], techniques, level))
-    used_products = inputs[inputs["input"].isin(tables["products"]["product"])]
+    used_products = inputs[is_in(inputs["input"], tables["products"]["product"])]
     used = pd.DataFrame({"region": used_products["region"], "product": used_products["input"],
                          "amount": -used_products["amount"] * used_products["level"]})
     arrived = pd.DataFrame({"region": flows["destination"], "product": flows["product"],
@@ -106,7 +108,7 @@ def verify(
                    balance["size"].to_numpy(), np.asarray(labels))
 
     # factor supplies
-    used_factors = inputs[inputs["input"].isin(tables["factors"]["factor"])]
+    used_factors = inputs[is_in(inputs["input"], tables["factors"]["factor"])]
     use = (pd.DataFrame({"region": used_factors["region"], "factor": used_factors["input"],
                          "used": used_factors["amount"] * used_factors["level"]})
            .groupby(["region", "factor"], sort=False)["used"].sum().reset_index())

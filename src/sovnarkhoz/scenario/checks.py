@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..arrowtext import is_in
 from .errors import Issue, IssueList
 from .files import RawTable
 from .parse import report_rows
@@ -28,12 +29,22 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+def has_repeats(frame: pd.DataFrame, key: tuple[str, ...]) -> bool:
+    """Whether any combination of ``key`` columns repeats: codes per column, combined into
+    one integer per row, counted by numpy (no hashing of tuples)."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for column in key:
+        codes, uniques = pd.factorize(frame[column])
+        combined = combined * (len(uniques) + 1) + codes
+    return len(np.unique(combined)) < len(combined)
+
+
 def check_keys(raw: RawTable, frame: pd.DataFrame, key: tuple[str, ...], issues: IssueList) -> None:
     """Each combination of ``key`` columns appears once; later repeats are reported."""
+    if len(frame) == 0 or not has_repeats(frame, key):
+        return
     keys = frame[list(key)]
     repeated = keys.duplicated(keep="first").to_numpy()
-    if not repeated.any():
-        return
     first_row = keys.groupby(list(key), sort=False).ngroup().to_numpy()
     first_index = np.full(first_row.max() + 1, -1, dtype=np.int64)
     order = np.arange(len(first_row))[::-1]
@@ -58,7 +69,7 @@ def check_references(
         if table not in frames:
             continue
         known = frames[target][target_column] if target in frames else pd.Series([], dtype="str")
-        unknown = ~frames[table][column].isin(known).to_numpy()
+        unknown = ~is_in(frames[table][column], known)
         blank = frames[table][column].str.strip().eq("").to_numpy()
         unknown &= ~blank
         if unknown.any():
@@ -70,12 +81,12 @@ def check_references(
                            frames["factors"]["factor"] if "factors" in frames else
                            pd.Series([], dtype="str")])
         used = frames["inputs"]["input"]
-        unknown = ~used.isin(known).to_numpy() & ~used.str.strip().eq("").to_numpy()
+        unknown = ~is_in(used, known) & ~used.str.strip().eq("").to_numpy()
         if unknown.any():
             report_rows(issues, raws["inputs"], unknown, "input",
                         "unknown input: neither a product nor a factor")
     if "factors" in frames:
-        clash = frames["factors"]["factor"].isin(frames["products"]["product"]).to_numpy()
+        clash = is_in(frames["factors"]["factor"], frames["products"]["product"])
         if clash.any():
             report_rows(issues, raws["factors"], clash, "factor",
                         "is also a product id; an input must name one or the other")
@@ -154,7 +165,7 @@ def check_balance_economy(
                     "the balance objective plans each region alone: remove links.csv or choose "
                     "another objective")
     inputs = frames["inputs"]
-    product_inputs = inputs[inputs["input"].isin(frames["products"]["product"])]
+    product_inputs = inputs[is_in(inputs["input"], frames["products"]["product"])]
     tech_region = pd.Series(techniques["region"].to_numpy(), index=techniques["technique"])
     if tech_region.index.has_duplicates:
         return
@@ -164,7 +175,7 @@ def check_balance_economy(
     not_made = ~needed.isin(made_pairs)
     if not_made.any():
         rows = np.zeros(len(inputs), dtype=bool)
-        rows[np.flatnonzero(inputs["input"].isin(frames["products"]["product"]))[not_made]] = True
+        rows[np.flatnonzero(is_in(inputs["input"], frames["products"]["product"]))[not_made]] = True
         report_rows(issues, raws["inputs"], rows, "input",
                     "the balance objective needs a technique making every input in the region "
                     "that uses it; none makes this one there")

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ..arrowtext import text_frame, text_series
 from .errors import Issue
 
 FORMATS = ("csv", "parquet")
@@ -112,7 +113,7 @@ def _read_csv(path: Path, name: str) -> tuple[RawTable | None, list[Issue]]:
         )
     except pa.ArrowInvalid:
         return None, _malformed_lines(path, len(header))
-    frame = _text_frame(table)
+    frame = text_frame(table)
     return RawTable(name, file, path, frame), []
 
 
@@ -170,18 +171,9 @@ def _read_parquet(path: Path, name: str) -> tuple[RawTable | None, list[Issue]]:
             nulls[column_name] = column.is_null().to_numpy(zero_copy_only=False)
             columns[column_name] = column.to_numpy(zero_copy_only=False).astype(np.float64)
         else:
-            columns[column_name] = pd.array(
-                column.cast(pa.string()).fill_null("").to_numpy(zero_copy_only=False), dtype="str"
-            )
+            columns[column_name] = text_series(column.cast(pa.string()).fill_null("")).array
     frame = pd.DataFrame(columns)
     return RawTable(name, path.name, path, frame, numeric_nulls=nulls), []
-
-
-def _text_frame(table: pa.Table) -> pd.DataFrame:
-    return pd.DataFrame(
-        {name: pd.array(table.column(name).to_numpy(zero_copy_only=False), dtype="str")
-         for name in table.column_names}
-    )
 
 
 _TOML_POSITION = re.compile(r"at line (\d+)")

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
+from ..arrowtext import text_series
 from .files import toml_text, write_frame
 
 FACTOR_NAMES = ("labour", "land", "capital", "energy", "water")
@@ -129,7 +130,7 @@ def generate_tables(spec: GeneratorSpec) -> dict[str, pd.DataFrame]:
 
 
 def _col(array: pa.Array) -> pd.Series:
-    return pd.Series(pd.array(array.to_numpy(zero_copy_only=False), dtype="str"))
+    return text_series(array)
 
 
 def _reference_supply(rng: np.random.Generator, R: int, P: int, K: int, F: int,

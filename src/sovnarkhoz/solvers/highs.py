@@ -63,6 +63,7 @@ class HighsSolver:
         started = time.perf_counter()
         highs = self._configured(options)
         highs.passModel(self._model(lp))
+        run_started = time.perf_counter()
         highs.run()
         status = highs.getModelStatus()
         if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
@@ -70,7 +71,9 @@ class HighsSolver:
             highs.setOptionValue("presolve", "off")
             highs.run()
             status = highs.getModelStatus()
-        return self._result(lp, highs, status, time.perf_counter() - started)
+        result = self._result(lp, highs, status, time.perf_counter() - started)
+        result.details["run_seconds"] = time.perf_counter() - run_started
+        return result
 
     @staticmethod
     def _configured(options: SolverOptions) -> highspy.Highs:
