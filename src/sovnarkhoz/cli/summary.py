@@ -14,7 +14,8 @@ def _fmt(value: float | None) -> str:
 def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:
     print(f"Plan for {plan.scenario} ({plan.objective}): {plan.status.upper()}")
     print(f"  {plan.message}")
-    checked = plan.found and plan.verification is not None and plan.verification.passed
+    checked = (plan.found and plan.fulfilment is not None and plan.verification is not None
+               and plan.verification.passed)
     if checked:
         if plan.objective == "max-fulfilment":
             print(f"  fulfilment: every target met {_fmt(plan.fulfilment)} times over "

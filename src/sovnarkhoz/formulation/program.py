@@ -72,5 +72,6 @@ class LinearProgram:
             joined = parts[0] if parts else np.full(local.size, "", dtype=object)
             for part in parts[1:]:
                 joined = np.char.add(np.char.add(joined.astype(str), ","), part)
-            names[inside] = [f"{block.name}[{label}]" for label in joined]
+            names[inside] = ([f"{block.name}[{label}]" for label in joined] if parts
+                             else [block.name] * int(inside.sum()))
         return names.tolist()

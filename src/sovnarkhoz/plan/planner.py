@@ -87,7 +87,11 @@ def make_plan(
         timings["verify"] = time.perf_counter() - clock
         say(f"verified against the scenario tables: largest violation "
             f"{plan.verification.max_violation:.3g} ({timings['verify']:.2f} s)")
-        if plan.verification.passed:  # a fulfilment is claimed only for a checked plan
+        if result.status is Status.UNBOUNDED:
+            plan.message = (f"{result.message}: the objective can improve without limit; no "
+                            "factor supply, capacity or link limits the targets (the tables "
+                            "hold one point along the unbounded direction)")
+        elif plan.verification.passed:  # a fulfilment is claimed only for a checked plan
             shares = tables["fulfilment"]["fulfilment"].to_numpy()
             plan.fulfilment = lam if goal.kind == "max-fulfilment" else _lowest(shares)
             plan.objective_value = plan.details["primal_objective"]
@@ -95,7 +99,7 @@ def make_plan(
             plan.status = Status.ERROR.value
             plan.message = ("the solver reported an optimal plan, but it fails verification "
                             f"against the scenario tables: {plan.verification.worst}")
-        elif result.status is not Status.OPTIMAL:
+        elif result.status is not Status.OPTIMAL and result.status is not Status.UNBOUNDED:
             kept = ("a feasible plan, not proven optimal" if plan.verification.passed else
                     "the solver's last point, which is NOT a feasible plan (largest violation "
                     f"{plan.verification.max_violation:.3g} at {plan.verification.worst})")

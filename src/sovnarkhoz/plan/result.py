@@ -100,7 +100,7 @@ class Plan:
 def _number(value: float | None) -> float | None:
     if value is None or not math.isfinite(value):
         return None
-    return float(value)
+    return float(value) + 0.0  # no negative zero in the summary
 
 
 def _jsonable(value: Any) -> Any:
