@@ -16,7 +16,7 @@ from ..scenario.model import Scenario
 from ..solvers import SolverOptions, Status, get_solver
 from .bottlenecks import bottlenecks
 from .result import Plan
-from .tables import plan_tables
+from .tables import activity_table, factor_table, plan_tables
 from .verify import verify
 
 Progress = Callable[[str], None]
@@ -129,21 +129,13 @@ def _balance_plan(scenario: Scenario, goal: Objective, started: float,
     say(f"solved (I - A) x = y by {solution.method}: residual {solution.residual:.3g} "
         f"({solution.seconds:.2f} s)")
     e = economy
-    activities = pd.DataFrame({
-        "technique": e.techniques.to_numpy(), "region": e.regions.to_numpy()[e.tech_region],
-        "product": e.products.to_numpy()[e.tech_product], "level": solution.levels + 0.0})
+    activities = activity_table(e, solution.levels)
     prices = pd.DataFrame({"region": activities["region"], "product": activities["product"],
                            "price": (solution.embodied[:, 0] if len(e.factors)
                                      else np.full(len(e.techniques), np.nan))})
     for f, factor in enumerate(e.factors):
         prices[f"embodied_{factor}"] = solution.embodied[:, f]
-    used = np.zeros((len(e.regions), len(e.factors)))
-    np.add.at(used, (e.tech_region[e.need_tech], e.need_factor),
-              e.need_amount * solution.levels[e.need_tech])
-    r, f = np.nonzero((e.supply > 0) | (used > 0))
-    factors = pd.DataFrame({"region": e.regions.to_numpy()[r], "factor": e.factors.to_numpy()[f],
-                            "supply": e.supply[r, f], "used": used[r, f],
-                            "slack": e.supply[r, f] - used[r, f], "price": np.nan})
+    factors = factor_table(e, solution.levels, np.full(e.supply.shape, np.nan))
     targets = scenario.tables["targets"]
     deliveries = pd.DataFrame({"origin": pd.Series([], dtype="str"),
                                "destination": pd.Series([], dtype="str"),

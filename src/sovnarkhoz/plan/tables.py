@@ -42,12 +42,7 @@ def plan_tables(economy: Economy, lp: LinearProgram, x: np.ndarray,
     dual = row_dual if has_duals else np.full(data.num_rows, np.nan)
     reduced = col_dual if has_duals and col_dual is not None else np.full(data.num_cols, np.nan)
 
-    activities = pd.DataFrame({
-        "technique": e.techniques.to_numpy(),
-        "region": e.regions.to_numpy()[e.tech_region],
-        "product": e.products.to_numpy()[e.tech_product],
-        "level": _clean(x[:T]),
-    })
+    activities = activity_table(e, x[:T])
 
     sent = x[ship.slice]
     moving = sent > 0
@@ -92,23 +87,33 @@ def plan_tables(economy: Economy, lp: LinearProgram, x: np.ndarray,
     activities["capacity"] = e.tech_capacity
     activities["capacity_price"] = _clean(np.where(at_capacity, -reduced[:T], 0.0))
     return {"activities": activities, "deliveries": deliveries, "fulfilment": fulfilment,
-            "factors": _factor_table(e, lp, x, dual), "prices": prices,
+            "factors": _factor_table(e, lp, x[:T], dual), "prices": prices,
             "links": _link_table(e, lp, x, dual), "lambda": lam}
 
 
-def _factor_table(e: Economy, lp: LinearProgram, x: np.ndarray,
-                  dual: np.ndarray) -> pd.DataFrame:
-    """Every region-factor pair with a supply or a use: supply, used, slack, price."""
+def activity_table(e: Economy, levels: np.ndarray) -> pd.DataFrame:
+    """technique, region, product, level: one row per technique. levels: (T,)."""
+    return pd.DataFrame({
+        "technique": e.techniques.to_numpy(),
+        "region": e.regions.to_numpy()[e.tech_region],
+        "product": e.products.to_numpy()[e.tech_product],
+        "level": _clean(levels),
+    })
+
+
+def factor_use(e: Economy, levels: np.ndarray) -> np.ndarray:
+    """(R, F) units of each factor used in each region at activity ``levels`` (T,)."""
     R, F = len(e.regions), len(e.factors)
-    T = len(e.techniques)
-    used = np.zeros((R, F))
-    np.add.at(used, (e.tech_region[e.need_tech], e.need_factor), e.need_amount * x[:T][e.need_tech])
-    block = lp.row_blocks["factor"]
-    price = np.zeros((R, F))
-    price[block.labels["region"], block.labels["factor"]] = -dual[block.slice]
-    present = (e.supply > 0) | (used > 0)
-    present[block.labels["region"], block.labels["factor"]] = True
-    r, f = np.nonzero(present)
+    cell = e.tech_region[e.need_tech].astype(np.int64) * F + e.need_factor
+    use = np.bincount(cell, weights=e.need_amount * levels[e.need_tech], minlength=R * F)
+    return use.reshape(R, F)
+
+
+def factor_table(e: Economy, levels: np.ndarray, price: np.ndarray) -> pd.DataFrame:
+    """Every region-factor pair with a supply or a use: supply, used, slack, price.
+    levels: (T,) activity levels; price: (R, F) improvement per extra unit of supply."""
+    used = factor_use(e, levels)
+    r, f = np.nonzero((e.supply > 0) | (used > 0))
     return pd.DataFrame({
         "region": e.regions.to_numpy()[r],
         "factor": e.factors.to_numpy()[f],
@@ -117,6 +122,14 @@ def _factor_table(e: Economy, lp: LinearProgram, x: np.ndarray,
         "slack": _clean(e.supply[r, f] - used[r, f]),
         "price": _clean(price[r, f]),
     })
+
+
+def _factor_table(e: Economy, lp: LinearProgram, levels: np.ndarray,
+                  dual: np.ndarray) -> pd.DataFrame:
+    block = lp.row_blocks["factor"]
+    price = np.zeros((len(e.regions), len(e.factors)))
+    price[block.labels["region"], block.labels["factor"]] = -dual[block.slice]
+    return factor_table(e, levels, price)
 
 
 def _link_table(e: Economy, lp: LinearProgram, x: np.ndarray,
