@@ -17,17 +17,27 @@ TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 """pandas' default ``str`` dtype, spelled out so tables read the same on every setting."""
 
 
-def _arrow(values: pd.Series | pd.Index | Iterable[str]) -> pa.Array | pa.ChunkedArray:
+def _arrow(values: pd.Series | pd.Index | Iterable[str]) -> pa.Array:
+    """One contiguous pyarrow string array of ``values``."""
     if isinstance(values, pd.Series | pd.Index):
-        return pa.array(values.astype(TEXT), type=pa.string()) if len(values) else pa.array(
-            [], type=pa.string())
+        if not len(values):
+            return pa.array([], type=pa.string())
+        array = pa.array(values.astype(TEXT), type=pa.string())
+        return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
     return pa.array(list(values), type=pa.string())
 
 
 def is_in(values: pd.Series | pd.Index, known: pd.Series | pd.Index | Iterable[str]) -> np.ndarray:
     """(n,) bool: whether each of ``values`` is among ``known``."""
-    found = pc.is_in(_arrow(values), value_set=pa.array(_arrow(known)))
+    found = pc.is_in(_arrow(values), value_set=_arrow(known))
     return found.to_numpy(zero_copy_only=False).astype(bool, copy=False)
+
+
+def positions(values: pd.Series | pd.Index, ids: pd.Series | pd.Index) -> np.ndarray:
+    """(n,) int64 position of each of ``values`` among ``ids`` (-1 where absent); what
+    ``pandas.Index.get_indexer`` does, hashed in C++ by pyarrow."""
+    found = pc.index_in(_arrow(values), value_set=_arrow(ids))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
 
 
 def text_frame(table: pa.Table) -> pd.DataFrame:

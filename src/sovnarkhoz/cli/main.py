@@ -17,7 +17,7 @@ from ..bundled import ROOT as BUNDLED_ROOT
 from ..bundled import bundled_names
 from ..scenario.errors import ScenarioError
 from ..scenario.files import FORMATS
-from ..solvers import METHODS, SOLVER_NAMES
+from ..solvers import DEVICES, METHODS, SOLVER_NAMES
 from .summary import print_plan_summary
 
 EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
@@ -51,7 +51,14 @@ def _parser() -> argparse.ArgumentParser:
                       help="scenario directory, or the name of a bundled scenario")
     plan.add_argument("--objective", help="max-fulfilment (default), min-factor:NAME or balance; "
                       "default: the scenario's [plan] objective")
-    plan.add_argument("--solver", choices=SOLVER_NAMES, default="auto")
+    plan.add_argument("--solver", choices=SOLVER_NAMES, default="auto",
+                      help="auto (HiGHS for small problems, pdlp on a GPU for large ones), "
+                      "highs (exact) or pdlp (first-order, PyTorch)")
+    plan.add_argument("--device", choices=DEVICES, default="auto",
+                      help="where pdlp runs (auto: CUDA when visible)")
+    plan.add_argument("--tolerance", type=_fraction, metavar="EPS",
+                      help="pdlp: relative KKT error to reach (default 1e-4); "
+                      "HiGHS: feasibility tolerance (default 1e-7)")
     plan.add_argument("--method", choices=METHODS, default="auto",
                       help="HiGHS algorithm: simplex, ipm (interior point + crossover) or auto")
     plan.add_argument("--threads", type=_positive_int, help="solver threads")
@@ -99,6 +106,13 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must lie between 0 and 1, got {text}")
+    return value
+
+
 def _positive_float(text: str) -> float:
     value = float(text)
     if not value > 0:
@@ -133,6 +147,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
 
 
+def _check_solver_available(solver: str, device: str) -> None:
+    from ..solvers.pdlp import INSTALL_HINT, cuda_available, torch_available
+
+    if solver == "pdlp" and not torch_available():
+        raise UsageError(f"--solver pdlp: {INSTALL_HINT}")
+    if device == "cuda" and not cuda_available():
+        raise UsageError("--device cuda: no CUDA device is visible to PyTorch "
+                         "(or PyTorch is not installed)")
+
+
 def _checked_objective(text: str | None) -> str | None:
     from ..formulation import Objective
 
@@ -161,9 +185,11 @@ def _plan(args: argparse.Namespace) -> int:
 
     say = _stage_printer(args.quiet)
     objective = _checked_objective(args.objective)
+    _check_solver_available(args.solver, args.device)
     directory = resolve_scenario(args.scenario)
     options = SolverOptions(time_limit=args.time_limit, method=args.method,
-                            threads=args.threads, verbose=args.verbose)
+                            threads=args.threads, tolerance=args.tolerance, device=args.device,
+                            verbose=args.verbose)
     clock = time.perf_counter()
     scenario = load_scenario(directory)
     loaded = time.perf_counter() - clock

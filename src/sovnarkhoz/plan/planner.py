@@ -17,7 +17,7 @@ from ..solvers import SolverOptions, Status, get_solver
 from .bottlenecks import bottlenecks
 from .result import Plan
 from .tables import activity_table, factor_table, plan_tables
-from .verify import verify
+from .verify import RELATIVE_TOLERANCE, verify
 
 Progress = Callable[[str], None]
 
@@ -28,11 +28,15 @@ def make_plan(
     solver: str = "auto",
     options: SolverOptions | None = None,
     progress: Progress | None = None,
+    warm_start: Plan | None = None,
 ) -> Plan:
     """Plan ``scenario`` for ``objective`` (default: the scenario's own, else max-fulfilment).
 
-    solver : ``auto`` or ``highs``. options : time limit, method, threads (SolverOptions).
+    solver : ``auto``, ``highs`` or ``pdlp``. options : time limit, method, threads,
+    tolerance, device (SolverOptions).
     progress : called with a short line as each stage finishes.
+    warm_start : an earlier plan of a scenario of the same shape (e.g. after a change of
+    targets); pdlp starts from its solution, HiGHS ignores it.
     Raises :class:`~sovnarkhoz.scenario.ScenarioError` when the scenario cannot be planned
     with this objective (e.g. balance on an unproductive technology).
     """
@@ -54,10 +58,11 @@ def make_plan(
     say(f"assembled the LP: {lp.data.num_rows:,} rows x {lp.data.num_cols:,} columns, "
         f"{lp.data.nnz:,} nonzeros ({timings['assemble']:.2f} s)")
 
-    backend, why = get_solver(solver, lp.data)
+    backend, why = get_solver(solver, lp.data, options.device)
     say(f"solving with {why}")
+    start = warm_start.solution if warm_start is not None else None
     clock = time.perf_counter()
-    result = backend.solve(lp.data, options)
+    result = backend.solve(lp.data, options, start)
     timings["solve"] = time.perf_counter() - clock
     say(f"solver: {result.status.value} ({result.message}) after {result.iterations:,} "
         f"iterations, {timings['solve']:.2f} s")
@@ -82,8 +87,11 @@ def make_plan(
         plan.tables = tables
         timings["tables"] = time.perf_counter() - clock
         clock = time.perf_counter()
+        # a first-order plan is checked at the tolerance it was asked to reach
+        tolerance = max(RELATIVE_TOLERANCE, float(result.details.get("tolerance", 0.0)))
         plan.verification = verify(scenario.tables, tables["activities"], tables["deliveries"],
-                                   fulfilment=lam if goal.kind == "max-fulfilment" else 1.0)
+                                   fulfilment=lam if goal.kind == "max-fulfilment" else 1.0,
+                                   tolerance=tolerance)
         timings["verify"] = time.perf_counter() - clock
         say(f"verified against the scenario tables: largest violation "
             f"{plan.verification.max_violation:.3g} ({timings['verify']:.2f} s)")
@@ -104,6 +112,7 @@ def make_plan(
                     "the solver's last point, which is NOT a feasible plan (largest violation "
                     f"{plan.verification.max_violation:.3g} at {plan.verification.worst})")
             plan.message = f"{result.message}; the tables hold {kept}"
+    plan.solution = result
     plan.timings = timings
     plan.seconds = time.perf_counter() - started
     return plan

@@ -44,6 +44,7 @@ class Plan:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
+    solution: Any = field(default=None, repr=False)  # the solver's SolverResult, for warm starts
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})

@@ -8,16 +8,17 @@ capacity and link constraint is recomputed from ``scenario.tables`` and the plan
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ..arrowtext import is_in
+from ..arrowtext import positions
 
 RELATIVE_TOLERANCE = 1e-6
 """A plan passes when no constraint is violated by more than this, relative to its scale
-(the larger of 1 and the sum of magnitudes of the terms in it)."""
+(1 plus the sum of magnitudes of the terms in it)."""
 
 
 @dataclass
@@ -44,18 +45,32 @@ class Verification:
                 "by_kind": self.by_kind, "tolerance": self.tolerance}
 
     def _record(self, kind: str, violation: np.ndarray, scale: np.ndarray,
-                names: pd.Series | np.ndarray) -> None:
+                name_of: Callable[[int], str]) -> None:
+        """Fold one kind of constraint in; ``name_of(i)`` names constraint i (asked once)."""
         violation = np.nan_to_num(np.asarray(violation, dtype=np.float64), nan=np.inf)
         if violation.size == 0:
             self.by_kind.setdefault(kind, 0.0)
             return
-        relative = violation / np.maximum(1.0, np.asarray(scale, dtype=np.float64))
+        relative = violation / (1.0 + np.abs(np.asarray(scale, dtype=np.float64)))
         worst = int(np.argmax(relative))
-        self.by_kind[kind] = max(self.by_kind.get(kind, 0.0), float(max(violation.max(), 0.0)))
-        self.max_violation = max(self.max_violation, float(max(violation.max(), 0.0)))
+        largest = float(max(violation.max(), 0.0))
+        self.by_kind[kind] = max(self.by_kind.get(kind, 0.0), largest)
+        self.max_violation = max(self.max_violation, largest)
         if relative[worst] > self.max_relative_violation:
             self.max_relative_violation = float(relative[worst])
-            self.worst = f"{kind} {np.asarray(names)[worst]} (by {violation[worst]:.3g})"
+            self.worst = f"{kind} {name_of(worst)} (by {violation[worst]:.3g})"
+
+
+def _group_sums(keys: np.ndarray, universe: int, *weights: np.ndarray
+                ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Distinct keys (sorted) and the sum of each weight array over each key."""
+    if universe <= 8 * len(keys) + 1_000_000:
+        sums = [np.bincount(keys, weights=w, minlength=universe) for w in weights]
+        present = np.bincount(keys, minlength=universe) > 0
+        distinct = np.flatnonzero(present)
+        return distinct, [total[distinct] for total in sums]
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    return distinct, [np.bincount(inverse, weights=w, minlength=len(distinct)) for w in weights]
 
 
 def verify(
@@ -73,93 +88,119 @@ def verify(
     fulfilment : the λ the plan claims: every target must be met at λ x amount.
     """
     result = Verification(tolerance=tolerance)
+    region_ids = tables["regions"]["region"]
+    product_ids = tables["products"]["product"]
+    factor_ids = tables["factors"]["factor"]
+    R, P, F = len(region_ids), len(product_ids), len(factor_ids)
     techniques = tables["techniques"]
-    level = (activities.drop_duplicates("technique").set_index("technique")["level"]
-             .reindex(techniques["technique"]).fillna(0.0).to_numpy(dtype=np.float64))
-    names = techniques["technique"].to_numpy()
-    result._record("activity >= 0", np.maximum(-level, 0.0), np.abs(level), names)
+    names = techniques["technique"]
+    given = activities.drop_duplicates("technique")
+    where = positions(given["technique"], names)
+    level = np.zeros(len(techniques))
+    level[where[where >= 0]] = given["level"].to_numpy(dtype=np.float64)[where >= 0]
+    result._record("activity >= 0", np.maximum(-level, 0.0), np.abs(level), names.iat.__getitem__)
     if "capacity" in techniques.columns:
         capacity = techniques["capacity"].to_numpy(dtype=np.float64)
         over = np.where(np.isnan(capacity), 0.0, level - np.nan_to_num(capacity, nan=0.0))
-        result._record("capacity", np.maximum(over, 0.0), np.nan_to_num(capacity), names)
+        result._record("capacity", np.maximum(over, 0.0), np.nan_to_num(capacity),
+                       names.iat.__getitem__)
 
     flows = _checked_deliveries(tables, deliveries, result)
 
     # balance of every region and product: made - used + received - sent >= lambda * target
-    made = pd.DataFrame({"region": techniques["region"], "product": techniques["product"],
-                         "amount": level})
-    inputs = tables["inputs"].merge(techniques[["technique", "region"]], on="technique")
-    inputs = inputs.assign(level=_level_of(inputs["technique"], techniques, level))
-    used_products = inputs[is_in(inputs["input"], tables["products"]["product"])]
-    used = pd.DataFrame({"region": used_products["region"], "product": used_products["input"],
-                         "amount": -used_products["amount"] * used_products["level"]})
-    arrived = pd.DataFrame({"region": flows["destination"], "product": flows["product"],
-                            "amount": flows["arrives"]})
-    departed = pd.DataFrame({"region": flows["origin"], "product": flows["product"],
-                             "amount": -flows["sent"]})
+    tech_region = positions(techniques["region"], region_ids)
+    inputs = tables["inputs"]
+    user = positions(inputs["technique"], names)
+    input_region = tech_region[user]
+    input_use = inputs["amount"].to_numpy(dtype=np.float64) * level[user]
+    as_product = positions(inputs["input"], product_ids)
+    as_factor = positions(inputs["input"], factor_ids)
+    is_product, is_factor = as_product >= 0, as_factor >= 0
     targets = tables["targets"]
-    required = pd.DataFrame({"region": targets["region"], "product": targets["product"],
-                             "amount": -fulfilment * targets["amount"]})
-    terms = pd.concat([made, used, arrived, departed, required], ignore_index=True)
-    terms = terms.assign(size=terms["amount"].abs())
-    balance = terms.groupby(["region", "product"], sort=False)[["amount", "size"]].sum()
-    labels = balance.index.get_level_values(0).astype(str) + "/" + balance.index.get_level_values(1)
-    result._record("balance", np.maximum(-balance["amount"].to_numpy(), 0.0),
-                   balance["size"].to_numpy(), np.asarray(labels))
+    keys = np.concatenate([
+        tech_region * P + positions(techniques["product"], product_ids),
+        input_region[is_product] * P + as_product[is_product],
+        flows["destination_code"] * P + flows["product_code"],
+        flows["origin_code"] * P + flows["sent_code"],
+        positions(targets["region"], region_ids) * P + positions(targets["product"], product_ids),
+    ])
+    amounts = np.concatenate([level, -input_use[is_product], flows["arrives"], -flows["sent"],
+                              -fulfilment * targets["amount"].to_numpy(dtype=np.float64)])
+    pairs, (net, size) = _group_sums(keys, R * P, amounts, np.abs(amounts))
+    result._record("balance", np.maximum(-net, 0.0), size,
+                   lambda i: f"{region_ids.iat[pairs[i] // P]}/{product_ids.iat[pairs[i] % P]}")
 
     # factor supplies
-    used_factors = inputs[is_in(inputs["input"], tables["factors"]["factor"])]
-    use = (pd.DataFrame({"region": used_factors["region"], "factor": used_factors["input"],
-                         "used": used_factors["amount"] * used_factors["level"]})
-           .groupby(["region", "factor"], sort=False)["used"].sum().reset_index())
-    supplies = tables["supplies"][["region", "factor", "amount"]]
-    use = use.merge(supplies, on=["region", "factor"], how="left").fillna({"amount": 0.0})
-    result._record("factor supply", np.maximum(use["used"] - use["amount"], 0.0),
-                   use["used"].to_numpy(), (use["region"] + "/" + use["factor"]).to_numpy())
+    supply = np.zeros(R * F)
+    supplies = tables["supplies"]
+    if len(supplies):
+        np.add.at(supply, positions(supplies["region"], region_ids) * F
+                  + positions(supplies["factor"], factor_ids),
+                  supplies["amount"].to_numpy(dtype=np.float64))
+    cells, (used,) = _group_sums(input_region[is_factor] * F + as_factor[is_factor], R * F,
+                                 input_use[is_factor])
+    result._record("factor supply", np.maximum(used - supply[cells], 0.0), used,
+                   lambda i: f"{region_ids.iat[cells[i] // F]}/{factor_ids.iat[cells[i] % F]}")
 
     # link capacities
     links = tables["links"]
-    if len(links) and "capacity" in links.columns and len(flows):
-        load = flows.groupby(["origin", "destination"], sort=False)["sent"].sum().reset_index()
-        load = load.merge(links[["origin", "destination", "capacity"]],
-                          on=["origin", "destination"], how="inner")
-        over = (load["sent"] - load["capacity"]).where(load["capacity"].notna(), 0.0)
-        result._record("link capacity", np.maximum(over.to_numpy(), 0.0), load["sent"].to_numpy(),
-                       (load["origin"] + "->" + load["destination"]).to_numpy())
+    if len(links) and "capacity" in links.columns:
+        load = np.bincount(flows["link"], weights=flows["link_sent"], minlength=len(links))
+        capacity = links["capacity"].to_numpy(dtype=np.float64)
+        over = np.where(np.isnan(capacity), 0.0, load - np.nan_to_num(capacity))
+        result._record("link capacity", np.maximum(over, 0.0), load,
+                       lambda i: f"{links['origin'].iat[i]}->{links['destination'].iat[i]}")
     return result
 
 
-def _level_of(technique: pd.Series, techniques: pd.DataFrame, level: np.ndarray) -> np.ndarray:
-    position = pd.Index(techniques["technique"]).get_indexer(technique)
-    return level[position]
-
-
 def _checked_deliveries(tables: dict[str, pd.DataFrame], deliveries: pd.DataFrame,
-                        result: Verification) -> pd.DataFrame:
-    """Deliveries with the quantity that arrives recomputed from the link's loss; records
-    shipments on routes that are not links, of products that cannot travel, or negative."""
-    flows = deliveries[["origin", "destination", "product", "sent"]].copy()
-    if "received" in deliveries.columns:
-        flows["received"] = deliveries["received"].to_numpy()
-    links = tables["links"]
-    link_cols = ["origin", "destination"] + (["loss"] if "loss" in links.columns else [])
-    flows = flows.merge(links[link_cols], on=["origin", "destination"], how="left",
-                        indicator="route")
-    loss = flows["loss"].fillna(0.0) if "loss" in flows.columns else 0.0
-    on_link = (flows["route"] == "both").to_numpy()
-    sent = flows["sent"].to_numpy(dtype=np.float64)
-    label = (flows["origin"] + "->" + flows["destination"] + "/" + flows["product"]).to_numpy()
-    result._record("shipment on a link", np.where(on_link, 0.0, np.abs(sent)), np.abs(sent), label)
+                        result: Verification) -> dict[str, np.ndarray]:
+    """Deliveries as codes, with what arrives recomputed from the link's loss; records
+    shipments on routes that are not links, of products that cannot travel, or negative.
+
+    Returns arrays: for everything sent, origin_code, sent_code (product), sent; for what
+    travels on a link, destination_code, product_code, arrives, link, link_sent.
+    """
+    regions = tables["regions"]["region"]
     products = tables["products"]
-    tradable = (products.set_index("product")["tradable"] if "tradable" in products.columns
-                else pd.Series(True, index=products["product"]))
-    can_travel = tradable.reindex(flows["product"]).fillna(False).to_numpy(dtype=bool)
+    links = tables["links"]
+    R = len(regions)
+    origin = positions(deliveries["origin"], regions)
+    destination = positions(deliveries["destination"], regions)
+    product = positions(deliveries["product"], products["product"])
+    wanted = origin * R + destination
+    link = np.full(len(origin), -1, dtype=np.int64)
+    if len(links):
+        link_key = (positions(links["origin"], regions) * R
+                    + positions(links["destination"], regions))
+        order = np.argsort(link_key)
+        spot = np.clip(np.searchsorted(link_key[order], wanted), 0, len(order) - 1)
+        hit = (origin >= 0) & (destination >= 0) & (link_key[order][spot] == wanted)
+        link[hit] = order[spot[hit]]
+    sent = deliveries["sent"].to_numpy(dtype=np.float64)
+
+    def label(i: int) -> str:
+        return (f"{deliveries['origin'].iat[i]}->{deliveries['destination'].iat[i]}/"
+                f"{deliveries['product'].iat[i]}")
+
+    on_link = link >= 0
+    result._record("shipment on a link", np.where(on_link, 0.0, np.abs(sent)), np.abs(sent), label)
+    tradable = (products["tradable"].to_numpy(dtype=bool) if "tradable" in products.columns
+                else np.ones(len(products), dtype=bool))
+    can_travel = np.where(product >= 0, tradable[np.maximum(product, 0)], False)
     result._record("tradable shipment", np.where(can_travel, 0.0, np.abs(sent)), np.abs(sent),
                    label)
     result._record("shipment >= 0", np.maximum(-sent, 0.0), np.abs(sent), label)
-    flows["arrives"] = np.where(on_link, sent * (1.0 - np.asarray(loss)), 0.0)
-    if "received" in flows.columns:
+    loss = (np.nan_to_num(links["loss"].to_numpy(dtype=np.float64)) if "loss" in links.columns
+            else np.zeros(len(links)))
+    arrives = np.zeros(len(sent))
+    arrives[on_link] = sent[on_link] * (1.0 - loss[link[on_link]])
+    if "received" in deliveries.columns:
         result._record("received = sent x (1 - loss)",
-                       np.abs(flows["received"].to_numpy(dtype=np.float64) - flows["arrives"]),
+                       np.abs(deliveries["received"].to_numpy(dtype=np.float64) - arrives),
                        np.abs(sent), label)
-    return flows
+    leaves = (origin >= 0) & (product >= 0)  # what leaves a region counts even off the links
+    arrive = on_link & (product >= 0)
+    return {"origin_code": origin[leaves], "sent_code": product[leaves], "sent": sent[leaves],
+            "destination_code": destination[arrive], "product_code": product[arrive],
+            "arrives": arrives[arrive], "link": link[arrive], "link_sent": sent[arrive]}

@@ -35,8 +35,11 @@ def has_repeats(frame: pd.DataFrame, key: tuple[str, ...]) -> bool:
     combined = np.zeros(len(frame), dtype=np.int64)
     for column in key:
         codes, uniques = pd.factorize(frame[column])
+        if len(key) == 1:
+            return len(uniques) < len(frame)
         combined = combined * (len(uniques) + 1) + codes
-    return len(np.unique(combined)) < len(combined)
+    combined.sort()
+    return bool((combined[1:] == combined[:-1]).any())
 
 
 def check_keys(raw: RawTable, frame: pd.DataFrame, key: tuple[str, ...], issues: IssueList) -> None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..arrowtext import positions
+
 
 @dataclass(frozen=True)
 class Economy:
@@ -60,17 +62,17 @@ class Economy:
         tech = tables["techniques"]
         techniques = pd.Index(tech["technique"], name="technique")
         inputs = tables["inputs"]
-        tech_of_input = techniques.get_indexer(inputs["technique"])
-        as_product = products.get_indexer(inputs["input"])
-        as_factor = factors.get_indexer(inputs["input"])
+        tech_of_input = positions(inputs["technique"], techniques)
+        as_product = positions(inputs["input"], products)
+        as_factor = positions(inputs["input"], factors)
         amount = inputs["amount"].to_numpy(dtype=np.float64)
         is_product = as_product >= 0
         is_factor = as_factor >= 0
         supplies = tables["supplies"]
         supply = np.zeros((len(regions), len(factors)))
         if len(supplies):
-            supply[regions.get_indexer(supplies["region"]),
-                   factors.get_indexer(supplies["factor"])] = (
+            supply[positions(supplies["region"], regions),
+                   positions(supplies["factor"], factors)] = (
                 supplies["amount"].to_numpy(dtype=np.float64))
         targets = tables["targets"]
         links = tables["links"]
@@ -81,8 +83,8 @@ class Economy:
             factors=factors,
             techniques=techniques,
             tradable=np.ones(len(products), bool) if tradable is None else tradable.to_numpy(bool),
-            tech_region=regions.get_indexer(tech["region"]),
-            tech_product=products.get_indexer(tech["product"]),
+            tech_region=positions(tech["region"], regions),
+            tech_product=positions(tech["product"], products),
             tech_capacity=_or_inf(tech, "capacity"),
             use_tech=tech_of_input[is_product],
             use_product=as_product[is_product],
@@ -91,12 +93,12 @@ class Economy:
             need_factor=as_factor[is_factor],
             need_amount=amount[is_factor],
             supply=supply,
-            target_region=regions.get_indexer(targets["region"]),
-            target_product=products.get_indexer(targets["product"]),
+            target_region=positions(targets["region"], regions),
+            target_product=positions(targets["product"], products),
             target_amount=targets["amount"].to_numpy(dtype=np.float64),
             target_weight=_or_value(targets, "weight", 1.0),
-            link_origin=regions.get_indexer(links["origin"]) if len(links) else np.zeros(0, int),
-            link_destination=(regions.get_indexer(links["destination"]) if len(links)
+            link_origin=positions(links["origin"], regions) if len(links) else np.zeros(0, int),
+            link_destination=(positions(links["destination"], regions) if len(links)
                               else np.zeros(0, int)),
             link_loss=_or_value(links, "loss", 0.0),
             link_capacity=_or_inf(links, "capacity"),

@@ -30,6 +30,7 @@ def _status_map() -> dict[object, Status]:
     }
 
 
+DEFAULT_TOLERANCE = 1e-7
 _BANNER_SHOWN = False
 
 
@@ -58,7 +59,9 @@ class HighsSolver:
 
     name = "highs"
 
-    def solve(self, lp: LPData, options: SolverOptions | None = None) -> SolverResult:
+    def solve(self, lp: LPData, options: SolverOptions | None = None,
+              start: SolverResult | None = None) -> SolverResult:
+        """Solve ``lp``. ``start`` is accepted for interface symmetry; HiGHS starts cold."""
         options = options or SolverOptions()
         started = time.perf_counter()
         highs = self._configured(options)
@@ -88,8 +91,9 @@ class HighsSolver:
             highs.setOptionValue("run_crossover", "on")
         if options.threads is not None:
             highs.setOptionValue("threads", int(options.threads))
-        highs.setOptionValue("primal_feasibility_tolerance", float(options.tolerance))
-        highs.setOptionValue("dual_feasibility_tolerance", float(options.tolerance))
+        tolerance = DEFAULT_TOLERANCE if options.tolerance is None else float(options.tolerance)
+        highs.setOptionValue("primal_feasibility_tolerance", tolerance)
+        highs.setOptionValue("dual_feasibility_tolerance", tolerance)
         return highs
 
     @staticmethod
