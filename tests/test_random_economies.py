@@ -105,3 +105,45 @@ def test_balance_matches_a_dense_solve(products, inputs, factors, seed):
     short = plan.tables["factors"]["slack"].to_numpy().min(initial=0) < -1e-9
     status = "infeasible" if short else "optimal"
     assert plan.status == status
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(products=st.integers(1, 30), regions=st.integers(1, 3), inputs=st.integers(0, 6),
+       factors=st.integers(0, 2), seed=st.integers(0, 10_000))
+def test_balance_methods_agree(products, regions, inputs, factors, seed):
+    """Sparse LU, GMRES and the Neumann series (PyTorch) give the same outputs and values."""
+    pytest.importorskip("torch")
+    from sovnarkhoz.formulation.leontief import solve_balance
+
+    tables = generate_tables(GeneratorSpec(products, regions, 1, inputs, factors, seed))
+    tables["links"] = tables["links"].iloc[0:0]
+    economy = sovnarkhoz.Scenario.from_frames(name="b", **tables).economy
+    exact = solve_balance(economy, "lu")
+    for method in ("gmres", "neumann"):
+        other = solve_balance(economy, method, "cpu")
+        np.testing.assert_allclose(other.levels, exact.levels, rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(other.embodied, exact.embodied, rtol=1e-9, atol=1e-12)
+        assert other.residual <= 1e-8 * (1 + np.abs(exact.levels).max())
+
+
+def test_neumann_falls_back_when_the_contraction_is_slow():
+    """A cycle with spectral radius 0.9999 needs ~300,000 Neumann terms: GMRES takes over."""
+    pytest.importorskip("torch")
+    import pandas as pd
+
+    from sovnarkhoz.formulation.leontief import solve_balance
+
+    scenario = sovnarkhoz.Scenario.from_frames(
+        name="slow",
+        products=pd.DataFrame({"product": ["a", "b"]}),
+        regions=pd.DataFrame({"region": ["r"]}),
+        techniques=pd.DataFrame({"technique": ["ta", "tb"], "region": ["r", "r"],
+                                 "product": ["a", "b"]}),
+        inputs=pd.DataFrame({"technique": ["ta", "tb"], "input": ["b", "a"],
+                             "amount": [0.9999, 0.9999]}),
+        targets=pd.DataFrame({"region": ["r"], "product": ["a"], "amount": [1.0]}))
+    solution = solve_balance(scenario.economy, "neumann", "cpu")
+    assert solution.method == "GMRES"
+    # x_a = 1 / (1 - 0.9999^2), x_b = 0.9999 x_a
+    assert solution.levels[0] == pytest.approx(1 / (1 - 0.9999**2), rel=1e-8)
+    assert solution.levels[1] == pytest.approx(0.9999 / (1 - 0.9999**2), rel=1e-8)

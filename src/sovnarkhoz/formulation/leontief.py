@@ -2,13 +2,19 @@
 
 With one technique per product and region and no links, each region's technique set is a
 square input-output system. The whole economy is one block-diagonal sparse matrix over the
-techniques; it is solved by sparse LU (SuperLU) when small enough and by GMRES otherwise.
+techniques, solved by one of
+    lu       sparse LU (SuperLU): exact, for up to a few hundred thousand techniques;
+    gmres    restarted GMRES on the CPU: large systems;
+    neumann  x <- y + A x in PyTorch, on a GPU (or the CPU): converges at the rate of the
+             spectral radius of A, which validation has checked is below 1; falls back on
+             GMRES if it has not converged in its iteration budget.
 Embodied factor contents (labour values) solve the transposed system (I - A)' v = n_f.
 """
 
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,15 +65,50 @@ def final_demand(economy: Economy) -> np.ndarray:
     return y
 
 
-def solve_balance(economy: Economy) -> BalanceSolution:
-    """Gross outputs meeting every target exactly, and embodied factor contents."""
+METHODS = ("auto", "lu", "gmres", "neumann")
+
+
+def _choose(method: str, device: str, techniques: int) -> str:
+    if method not in METHODS:
+        raise ValueError(f"unknown balance method {method!r}; choose one of {', '.join(METHODS)}")
+    if method != "auto":
+        return method
+    if device == "cuda" or (device == "auto" and techniques > DIRECT_LIMIT and _cuda()):
+        return "neumann"
+    return "lu" if techniques <= DIRECT_LIMIT else "gmres"
+
+
+def _cuda() -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return bool(torch.cuda.is_available())
+
+
+def solve_balance(economy: Economy, method: str = "auto", device: str = "auto") -> BalanceSolution:
+    """Gross outputs meeting every target exactly, and embodied factor contents.
+
+    method : auto (LU when small, Neumann on a GPU when large and one is visible, else GMRES),
+        lu, gmres or neumann. device : where neumann runs (auto, cpu, cuda).
+    """
     started = time.perf_counter()
     M = leontief_matrix(economy)
     y = final_demand(economy)
     T, F = M.shape[0], len(economy.factors)
     need = np.zeros((T, F))
     np.add.at(need, (economy.need_tech, economy.need_factor), economy.need_amount)
-    if T <= DIRECT_LIMIT:
+    method = _choose(method, device, T)
+    if method == "neumann":
+        solved = _neumann(M, np.column_stack([y, need]), device)
+        if solved is not None:
+            levels, embodied = solved
+            residual = float(np.abs(M @ levels - y).max(initial=0.0))
+            return BalanceSolution(levels=levels, embodied=embodied, residual=residual,
+                                   method="Neumann series (PyTorch)",
+                                   seconds=time.perf_counter() - started)
+        method = "gmres"  # too slow a contraction for the iteration budget
+    if method == "lu":
         lu = splu(M)
         levels = lu.solve(y)
         embodied = lu.solve(need, trans="T") if F else np.zeros((T, 0))
@@ -81,6 +122,45 @@ def solve_balance(economy: Economy) -> BalanceSolution:
     residual = float(np.abs(M @ levels - y).max(initial=0.0))
     return BalanceSolution(levels=levels, embodied=embodied, residual=residual, method=method,
                            seconds=time.perf_counter() - started)
+
+
+def _neumann(M: sp.csc_matrix, rhs: np.ndarray, device: str, tolerance: float = 1e-13,
+             max_iterations: int = 20_000) -> tuple[np.ndarray, np.ndarray] | None:
+    """x = rhs[:, 0] + A x and V = rhs[:, 1:] + A' V by fixed-point iteration, A = I - M.
+
+    rhs is (T, 1 + F): its first column is y, the others the factor needs n_f. Returns None
+    if the iteration has not settled within its budget."""
+    import torch
+
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    A = (sp.identity(M.shape[0], format="csr") - M.tocsr()).tocsr()
+    AT = A.T.tocsr()
+
+    def to_torch(matrix: sp.csr_matrix) -> torch.Tensor:
+        return torch.sparse_csr_tensor(
+            torch.as_tensor(matrix.indptr.astype(np.int64)),
+            torch.as_tensor(matrix.indices.astype(np.int64)),
+            torch.as_tensor(matrix.data), size=matrix.shape, dtype=torch.float64,
+            check_invariants=False).to(device)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch calls sparse CSR "beta"
+        A_t, AT_t = to_torch(A), to_torch(AT)
+    b = torch.as_tensor(rhs, dtype=torch.float64, device=device)
+    forward, backward = b[:, :1].clone(), b[:, 1:].clone()
+    for iteration in range(max_iterations):
+        new_forward = b[:, :1] + A_t @ forward
+        new_backward = b[:, 1:] + AT_t @ backward if backward.shape[1] else backward
+        if iteration % 8 == 7:
+            change = max(float((new_forward - forward).abs().max()),
+                         float((new_backward - backward).abs().max()) if backward.numel() else 0)
+            size = max(float(new_forward.abs().max()),
+                       float(new_backward.abs().max()) if backward.numel() else 0, 1e-300)
+            if change <= tolerance * size:
+                return (new_forward[:, 0].cpu().numpy(), new_backward.cpu().numpy())
+        forward, backward = new_forward, new_backward
+    return None
 
 
 def _gmres(M: sp.spmatrix, b: np.ndarray) -> np.ndarray:

@@ -50,7 +50,7 @@ def make_plan(
     economy = scenario.economy
     timings["index"] = time.perf_counter() - started
     if goal.kind == "balance":
-        return _balance_plan(scenario, goal, started, timings, say)
+        return _balance_plan(scenario, goal, started, timings, say, options.device)
 
     clock = time.perf_counter()
     lp = build_lp(economy, goal)
@@ -128,12 +128,12 @@ def _lowest(shares: np.ndarray) -> float | None:
 
 
 def _balance_plan(scenario: Scenario, goal: Objective, started: float,
-                  timings: dict[str, float], say: Progress) -> Plan:
+                  timings: dict[str, float], say: Progress, device: str) -> Plan:
     """Leontief: gross outputs from a linear solve; prices are embodied factor contents."""
     import pandas as pd
 
     economy = scenario.economy
-    solution = solve_balance(economy)
+    solution = solve_balance(economy, device=device)
     timings["solve"] = solution.seconds
     say(f"solved (I - A) x = y by {solution.method}: residual {solution.residual:.3g} "
         f"({solution.seconds:.2f} s)")
@@ -168,7 +168,7 @@ def _balance_plan(scenario: Scenario, goal: Objective, started: float,
     elif not verification.passed:
         status, message = "error", f"balance fails verification: {verification.worst}"
     plan = Plan(scenario=scenario.name, objective=str(goal), status=status, message=message,
-                solver=solution.method, solver_choice="Leontief system, solved directly",
+                solver=solution.method, solver_choice="Leontief's system (I - A) x = y",
                 fulfilment=1.0, objective_value=float(solution.levels.sum()),
                 tables={"activities": activities, "deliveries": deliveries,
                         "fulfilment": fulfilment, "factors": factors, "prices": prices},
