@@ -30,7 +30,12 @@ class Residuals:
 
     @property
     def worst(self) -> float:
-        return max(self.primal, self.dual, self.gap, self.primal_rowwise)
+        return max(self.worst_l2, self.primal_rowwise)
+
+    @property
+    def worst_l2(self) -> float:
+        """cuPDLPx's criterion alone (norms over all rows and columns)."""
+        return max(self.primal, self.dual, self.gap)
 
     def as_dict(self) -> dict[str, float]:
         return {"relative_primal_residual": self.primal, "relative_dual_residual": self.dual,

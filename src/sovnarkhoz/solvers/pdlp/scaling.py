@@ -1,8 +1,12 @@
-"""Diagonal preconditioning of the LP: Ruiz equilibration, then Pock-Chambolle (alpha = 1).
+"""Preconditioning of the LP: Ruiz equilibration, Pock-Chambolle (alpha = 1), then scaling
+of the bounds and the objective to unit size.
 
-The scaled problem uses  Ã = D_r A D_c,  x̃ = x / d_c,  c̃ = d_c c,  row bounds d_r [l, u],
-column bounds [l, u] / d_c; its dual ỹ maps back to y = d_r ỹ. All work is on the device with
-scatter reductions over the nonzeros (no Python loop over them).
+The diagonal part gives  Ã = D_r A D_c,  x̃ = x / d_c,  c̃ = d_c c,  row bounds d_r [l, u],
+column bounds [l, u] / d_c, dual ỹ = y / d_r. The bound-objective part multiplies all bounds
+by ρ_b = 1 / (1 + ||b̃||) and the objective by ρ_c = 1 / (1 + ||c̃||), so the iterates are
+x' = ρ_b x̃ and y' = ρ_c ỹ. ``x_unscale`` and ``y_unscale`` take x', y' back to the user's
+x, y in one multiplication; ``Ax_unscale`` and ``ATy_unscale`` do the same for Ã x' and Ã'y'.
+All work is on the device with scatter reductions over the nonzeros (no Python loop).
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ class Scaled:
 
     A: Any  # (m, n) sparse CSR, scaled
     AT: Any  # (n, m) sparse CSR, scaled transpose
-    row_scale: Any  # (m,) d_r
-    col_scale: Any  # (n,) d_c
+    x_unscale: Any  # (n,) d_c / ρ_b
+    y_unscale: Any  # (m,) d_r / ρ_c
+    Ax_unscale: Any  # (m,) 1 / (d_r ρ_b)
+    ATy_unscale: Any  # (n,) 1 / (d_c ρ_c)
     c: Any  # (n,)
     row_lower: Any  # (m,)
     row_upper: Any
@@ -32,7 +38,7 @@ class Scaled:
 
 def scale_problem(torch: Any, rows: Any, cols: Any, vals: Any, shape: tuple[int, int],
                   c: Any, row_lower: Any, row_upper: Any, col_lower: Any, col_upper: Any,
-                  ruiz_iterations: int = 10) -> Scaled:
+                  ruiz_iterations: int = 10, bound_objective: bool = True) -> Scaled:
     """Scale a COO matrix (rows, cols, vals: (nnz,) tensors) and the data that goes with it."""
     m, n = shape
     dtype, device = vals.dtype, vals.device
@@ -61,9 +67,17 @@ def scale_problem(torch: Any, rows: Any, cols: Any, vals: Any, shape: tuple[int,
 
     A = _csr(torch, rows, cols, vals, (m, n))
     AT = _csr(torch, cols, rows, vals, (n, m))
-    return Scaled(A=A, AT=AT, row_scale=row_scale, col_scale=col_scale, c=c * col_scale,
-                  row_lower=row_lower * row_scale, row_upper=row_upper * row_scale,
-                  col_lower=col_lower / col_scale, col_upper=col_upper / col_scale)
+    c, row_lower, row_upper = c * col_scale, row_lower * row_scale, row_upper * row_scale
+    col_lower, col_upper = col_lower / col_scale, col_upper / col_scale
+    rho_b = rho_c = 1.0
+    if bound_objective:
+        bounds = torch.cat([v[torch.isfinite(v)] for v in (row_lower, row_upper)])
+        rho_b = 1.0 / (1.0 + float(torch.linalg.vector_norm(bounds))) if bounds.numel() else 1.0
+        rho_c = 1.0 / (1.0 + float(torch.linalg.vector_norm(c)))
+    return Scaled(A=A, AT=AT, x_unscale=col_scale / rho_b, y_unscale=row_scale / rho_c,
+                  Ax_unscale=1.0 / (row_scale * rho_b), ATy_unscale=1.0 / (col_scale * rho_c),
+                  c=c * rho_c, row_lower=row_lower * rho_b, row_upper=row_upper * rho_b,
+                  col_lower=col_lower * rho_b, col_upper=col_upper * rho_b)
 
 
 def _csr(torch: Any, rows: Any, cols: Any, vals: Any, shape: tuple[int, int]) -> Any:

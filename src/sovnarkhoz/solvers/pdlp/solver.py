@@ -47,6 +47,8 @@ class PdlpSettings:
     ruiz_iterations: int = 10
     weight_smoothing: float = 0.5
     max_iterations: int = 2_000_000
+    bound_objective_scaling: bool = True
+    rowwise_check: bool = True
 
 
 class PdlpSolver:
@@ -85,7 +87,7 @@ class PdlpSolver:
                                    tensor(lp.col_upper), float(lp.offset))
         sc = scale_problem(torch, rows, cols, tensor(coo.data), lp.A.shape, problem.c,
                            problem.row_lower, problem.row_upper, problem.col_lower,
-                           problem.col_upper, s.ruiz_iterations)
+                           problem.col_upper, s.ruiz_iterations, s.bound_objective_scaling)
         del rows, cols, coo
         setup_seconds = time.perf_counter() - started
 
@@ -101,9 +103,9 @@ class PdlpSolver:
         x = torch.zeros(n, dtype=dtype, device=device)
         y = torch.zeros(m, dtype=dtype, device=device)
         if start is not None and start.has_solution and start.x.size == n:
-            x = tensor(start.x) / sc.col_scale
+            x = tensor(start.x) / sc.x_unscale
             if start.row_dual.size == m:
-                y = tensor(start.row_dual) / sc.row_scale
+                y = tensor(start.row_dual) / sc.y_unscale
         x = torch.clamp(x, min=sc.col_lower, max=sc.col_upper)
         neg_upper, neg_lower = -sc.row_upper, -sc.row_lower
 
@@ -141,27 +143,28 @@ class PdlpSolver:
             tx, ty = step(x, y, tau, sigma)
             total += s.check_every
             # ---- measure the candidate T(z) on the unscaled problem ---------------------
-            ux, uy = tx * sc.col_scale, ty * sc.row_scale
-            Ax = (sc.A @ tx) / sc.row_scale
-            ATy = (sc.AT @ ty) / sc.col_scale
+            ux, uy = tx * sc.x_unscale, ty * sc.y_unscale
+            Ax = (sc.A @ tx) * sc.Ax_unscale
+            ATy = (sc.AT @ ty) * sc.ATy_unscale
             measures, z_plus = kkt.residuals(torch, problem, ux, uy, Ax, ATy)
             best = (ux, uy)
-            if measures.worst <= tol:
+            error = measures.worst if s.rowwise_check else measures.worst_l2
+            if error <= tol:
                 status = Status.OPTIMAL
-                message = f"relative KKT error {measures.worst:.2e} <= {tol:g}"
+                message = f"relative KKT error {error:.2e} <= {tol:g}"
                 break
             dx, dy = tx - x, ty - y
             residual = distance(dx, dy, weight)
             if measures.primal > tol:
-                ray = kkt.primal_infeasibility(torch, problem, dy * sc.row_scale,
-                                               (sc.AT @ dy) / sc.col_scale)
+                ray = kkt.primal_infeasibility(torch, problem, dy * sc.y_unscale,
+                                               (sc.AT @ dy) * sc.ATy_unscale)
                 if ray <= INFEASIBILITY_TOLERANCE:
                     status, message = Status.INFEASIBLE, (
                         f"primal infeasible: Farkas certificate found (ratio {ray:.1e})")
                     break
             if measures.dual > tol:
-                ray = kkt.dual_infeasibility(torch, problem, dx * sc.col_scale,
-                                             (sc.A @ dx) / sc.row_scale)
+                ray = kkt.dual_infeasibility(torch, problem, dx * sc.x_unscale,
+                                             (sc.A @ dx) * sc.Ax_unscale)
                 if ray <= INFEASIBILITY_TOLERANCE:
                     status, message = Status.UNBOUNDED, (
                         f"dual infeasible: an improving ray found (ratio {ray:.1e})")
