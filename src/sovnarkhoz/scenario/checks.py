@@ -10,6 +10,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..arrowtext import is_in
+from .codes import IdCodes
 from .errors import Issue, IssueList
 from .files import RawTable
 from .parse import report_rows
@@ -29,9 +30,13 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def has_repeats(frame: pd.DataFrame, key: tuple[str, ...]) -> bool:
+def has_repeats(frame: pd.DataFrame, key: tuple[str, ...],
+                combined: np.ndarray | None = None) -> bool:
     """Whether any combination of ``key`` columns repeats: codes per column, combined into
-    one integer per row, counted by numpy (no hashing of tuples)."""
+    one integer per row (or ``combined`` given), then sorted (no hashing of tuples)."""
+    if combined is not None:
+        combined = np.sort(combined)
+        return bool((combined[1:] == combined[:-1]).any())
     combined = np.zeros(len(frame), dtype=np.int64)
     for column in key:
         codes, uniques = pd.factorize(frame[column])
@@ -42,9 +47,11 @@ def has_repeats(frame: pd.DataFrame, key: tuple[str, ...]) -> bool:
     return bool((combined[1:] == combined[:-1]).any())
 
 
-def check_keys(raw: RawTable, frame: pd.DataFrame, key: tuple[str, ...], issues: IssueList) -> None:
-    """Each combination of ``key`` columns appears once; later repeats are reported."""
-    if len(frame) == 0 or not has_repeats(frame, key):
+def check_keys(raw: RawTable, frame: pd.DataFrame, key: tuple[str, ...], issues: IssueList,
+               combined: np.ndarray | None = None) -> None:
+    """Each combination of ``key`` columns appears once; later repeats are reported.
+    ``combined``: one integer per row identifying its key, when already known."""
+    if len(frame) == 0 or not has_repeats(frame, key, combined):
         return
     keys = frame[list(key)]
     repeated = keys.duplicated(keep="first").to_numpy()
@@ -65,14 +72,14 @@ def check_keys(raw: RawTable, frame: pd.DataFrame, key: tuple[str, ...], issues:
 
 
 def check_references(
-    raws: dict[str, RawTable], frames: dict[str, pd.DataFrame], issues: IssueList
+    raws: dict[str, RawTable], frames: dict[str, pd.DataFrame], issues: IssueList,
+    codes: IdCodes,
 ) -> None:
     """Every id names a row of the table it refers to."""
     for table, column, target, target_column in REFERENCES:
         if table not in frames:
             continue
-        known = frames[target][target_column] if target in frames else pd.Series([], dtype="str")
-        unknown = ~is_in(frames[table][column], known)
+        unknown = codes.reference(table, column) < 0
         blank = frames[table][column].str.strip().eq("").to_numpy()
         unknown &= ~blank
         if unknown.any():
@@ -80,11 +87,9 @@ def check_references(
             report_rows(issues, raws[table], unknown, column,
                         f"unknown {target_column}: not listed in {where}")
     if "inputs" in frames:
-        known = pd.concat([frames["products"]["product"],
-                           frames["factors"]["factor"] if "factors" in frames else
-                           pd.Series([], dtype="str")])
         used = frames["inputs"]["input"]
-        unknown = ~is_in(used, known) & ~used.str.strip().eq("").to_numpy()
+        as_product, as_factor = codes.input_kind()
+        unknown = (as_product < 0) & (as_factor < 0) & ~used.str.strip().eq("").to_numpy()
         if unknown.any():
             report_rows(issues, raws["inputs"], unknown, "input",
                         "unknown input: neither a product nor a factor")
@@ -110,7 +115,8 @@ def check_not_empty(raws: dict[str, RawTable], frames: dict[str, pd.DataFrame],
 
 
 def check_targets_reachable(
-    raws: dict[str, RawTable], frames: dict[str, pd.DataFrame], issues: IssueList
+    raws: dict[str, RawTable], frames: dict[str, pd.DataFrame], issues: IssueList,
+    codes: IdCodes,
 ) -> None:
     """Every positive target can be made in its region or shipped there from where it is made."""
     products = pd.Index(frames["products"]["product"])
@@ -118,7 +124,7 @@ def check_targets_reachable(
     techniques = frames["techniques"]
     made = sp.csr_matrix(
         (np.ones(len(techniques), dtype=bool),
-         (products.get_indexer(techniques["product"]), regions.get_indexer(techniques["region"]))),
+         (codes.reference("techniques", "product"), codes.reference("techniques", "region"))),
         shape=(len(products), len(regions)), dtype=bool,
     )
     reachable = made.copy()
@@ -127,7 +133,7 @@ def check_targets_reachable(
     if links is not None and len(links) and tradable.any():
         adjacency = sp.csr_matrix(
             (np.ones(len(links), dtype=bool),
-             (regions.get_indexer(links["origin"]), regions.get_indexer(links["destination"]))),
+             (codes.reference("links", "origin"), codes.reference("links", "destination"))),
             shape=(len(regions), len(regions)), dtype=bool,
         )
         frontier = made[tradable]
@@ -141,8 +147,8 @@ def check_targets_reachable(
         order = np.concatenate([np.flatnonzero(~tradable), np.flatnonzero(tradable)])
         reachable = reachable[np.argsort(order)]
     targets = frames["targets"]
-    p = products.get_indexer(targets["product"])
-    r = regions.get_indexer(targets["region"])
+    p = codes.reference("targets", "product")
+    r = codes.reference("targets", "region")
     ok = np.asarray(reachable[p, r]).ravel().astype(bool)
     bad = ~ok & (targets["amount"].to_numpy() > 0)
     if bad.any():

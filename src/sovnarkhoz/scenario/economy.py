@@ -2,7 +2,7 @@
 
 Every id is replaced by its position in ``products``, ``regions``, ``factors`` or
 ``techniques``; inputs are split into product inputs and factor inputs (coordinate lists).
-Built with ``pandas.Index.get_indexer``: no Python loop over rows.
+Built from id positions hashed by pyarrow (see ``codes``): no Python loop over rows.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..arrowtext import positions
+from .codes import IdCodes
 
 
 @dataclass(frozen=True)
@@ -54,25 +54,26 @@ class Economy:
                 "inputs": len(self.use_amount) + len(self.need_amount)}
 
     @classmethod
-    def from_tables(cls, tables: dict[str, pd.DataFrame]) -> Economy:
-        """Index validated tables (see :class:`~sovnarkhoz.scenario.Scenario`)."""
+    def from_tables(cls, tables: dict[str, pd.DataFrame], codes: IdCodes | None = None
+                    ) -> Economy:
+        """Index validated tables (see :class:`~sovnarkhoz.scenario.Scenario`); ``codes``
+        reuses the id positions validation already computed."""
+        codes = codes or IdCodes(tables)
         products = pd.Index(tables["products"]["product"], name="product")
         regions = pd.Index(tables["regions"]["region"], name="region")
         factors = pd.Index(tables["factors"]["factor"], name="factor")
         tech = tables["techniques"]
         techniques = pd.Index(tech["technique"], name="technique")
         inputs = tables["inputs"]
-        tech_of_input = positions(inputs["technique"], techniques)
-        as_product = positions(inputs["input"], products)
-        as_factor = positions(inputs["input"], factors)
+        tech_of_input = codes.reference("inputs", "technique")
+        as_product, as_factor = codes.input_kind()
         amount = inputs["amount"].to_numpy(dtype=np.float64)
         is_product = as_product >= 0
         is_factor = as_factor >= 0
         supplies = tables["supplies"]
         supply = np.zeros((len(regions), len(factors)))
         if len(supplies):
-            supply[positions(supplies["region"], regions),
-                   positions(supplies["factor"], factors)] = (
+            supply[codes.reference("supplies", "region"), codes.reference("supplies", "factor")] = (
                 supplies["amount"].to_numpy(dtype=np.float64))
         targets = tables["targets"]
         links = tables["links"]
@@ -83,8 +84,8 @@ class Economy:
             factors=factors,
             techniques=techniques,
             tradable=np.ones(len(products), bool) if tradable is None else tradable.to_numpy(bool),
-            tech_region=positions(tech["region"], regions),
-            tech_product=positions(tech["product"], products),
+            tech_region=codes.reference("techniques", "region"),
+            tech_product=codes.reference("techniques", "product"),
             tech_capacity=_or_inf(tech, "capacity"),
             use_tech=tech_of_input[is_product],
             use_product=as_product[is_product],
@@ -93,13 +94,12 @@ class Economy:
             need_factor=as_factor[is_factor],
             need_amount=amount[is_factor],
             supply=supply,
-            target_region=positions(targets["region"], regions),
-            target_product=positions(targets["product"], products),
+            target_region=codes.reference("targets", "region"),
+            target_product=codes.reference("targets", "product"),
             target_amount=targets["amount"].to_numpy(dtype=np.float64),
             target_weight=_or_value(targets, "weight", 1.0),
-            link_origin=positions(links["origin"], regions) if len(links) else np.zeros(0, int),
-            link_destination=(positions(links["destination"], regions) if len(links)
-                              else np.zeros(0, int)),
+            link_origin=codes.reference("links", "origin"),
+            link_destination=codes.reference("links", "destination"),
             link_loss=_or_value(links, "loss", 0.0),
             link_capacity=_or_inf(links, "capacity"),
         )

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import checks
+from .codes import IdCodes
 from .economy import Economy
 from .errors import Issue, IssueList, ScenarioError
 from .files import RawTable, find_table_file, read_raw_table, read_toml, toml_text, write_frame
@@ -46,6 +47,7 @@ class Scenario:
     settings: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
     _raw: dict[str, RawTable] = field(default_factory=dict, repr=False)
+    _codes: IdCodes | None = field(default=None, repr=False)
 
     # --- tables -------------------------------------------------------------------------
     def __getattr__(self, name: str) -> pd.DataFrame:
@@ -56,7 +58,7 @@ class Scenario:
     @cached_property
     def economy(self) -> Economy:
         """Integer-indexed arrays of the economy, ready for sparse algebra."""
-        return Economy.from_tables(self.tables)
+        return Economy.from_tables(self.tables, self._codes)
 
     @property
     def default_objective(self) -> str:
@@ -176,23 +178,28 @@ def _build(raws: dict[str, RawTable], settings: dict[str, Any], source: Path | N
         frame = parse_table(raw, TABLES[table], issues)
         if frame is not None:
             frames[table] = frame
-            checks.check_keys(raw, frame, TABLES[table].key, issues)
     for table, spec in TABLES.items():
         if table not in raws and not spec.required:
             frames[table] = pd.DataFrame({c.name: pd.Series([], dtype="str" if c.kind.value in
                                                             ("id", "text") else np.float64)
                                           for c in spec.columns if c.required})
+    codes = IdCodes(frames)
+    for table in TABLE_ORDER:
+        if table in raws and table in frames:
+            key = TABLES[table].key
+            checks.check_keys(raws[table], frames[table], key, issues,
+                              codes.key_codes(table, key))
     missing_required = [t for t, s in TABLES.items() if s.required and t not in frames]
     if not missing_required:
         frames["products"] = _with_tradable(frames["products"])
         checks.check_not_empty(raws, frames, issues)
-        checks.check_references(raws, frames, issues)
+        checks.check_references(raws, frames, issues, codes)
         if not issues:
-            checks.check_targets_reachable(raws, frames, issues)
+            checks.check_targets_reachable(raws, frames, issues, codes)
     if issues:
         raise ScenarioError(issues.issues, issues.overflow, source=name)
     return Scenario(name=name, tables=frames, description=str(header.get("description", "")),
-                    settings=settings, source=source, _raw=raws)
+                    settings=settings, source=source, _raw=raws, _codes=codes)
 
 
 def _settings_issues(settings: dict[str, Any], file: str) -> list[Issue]:
