@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from ..bundled import ROOT as BUNDLED_ROOT
 from ..bundled import bundled_names
+from ..councils import ENGINES, ORGANISATIONS, PROTOCOLS
 from ..scenario.errors import ScenarioError
 from ..scenario.files import FORMATS
 from ..solvers import DEVICES, METHODS, SOLVER_NAMES
@@ -67,6 +68,15 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--out", type=Path, metavar="OUT",
                       help="write summary.json and the plan's tables here")
     plan.add_argument("--format", choices=FORMATS, default="csv", help="format of the tables")
+    plan.add_argument("--organisation", choices=ORGANISATIONS, default="central",
+                      help="central (one exact plan), territorial (a council per regions.csv "
+                      "council) or branch (a ministry per products.csv branch)")
+    plan.add_argument("--protocol", choices=PROTOCOLS, default="prices",
+                      help="how the centre coordinates councils: posted prices (ADMM)")
+    plan.add_argument("--engine", choices=ENGINES, default="local",
+                      help="where councils run: in this process")
+    plan.add_argument("--rounds", type=_positive_int, default=2000,
+                      help="most rounds of coordination (default 2000)")
     plan.add_argument("--quiet", action="store_true", help="no progress lines")
     plan.add_argument("--verbose", action="store_true", help="show the solver's own log")
 
@@ -195,12 +205,36 @@ def _plan(args: argparse.Namespace) -> int:
     loaded = time.perf_counter() - clock
     say(f"loaded and validated {directory} ({loaded:.2f} s): " + ", ".join(
         f"{n:,} {k}" for k, n in scenario.economy.shape.items()))
-    plan = make_plan(scenario, objective=objective, solver=args.solver, options=options,
-                     progress=say)
+    if args.organisation == "central":
+        plan = make_plan(scenario, objective=objective, solver=args.solver, options=options,
+                         progress=say)
+    else:
+        plan = _plan_by_councils(args, scenario, objective)
     plan.timings = {"load_and_validate": loaded, **plan.timings}
     written = plan.write(args.out, args.format) if args.out is not None else []
     print_plan_summary(plan, written)
     return plan.exit_code
+
+
+def _plan_by_councils(args: argparse.Namespace, scenario, objective: str | None):
+    """Councils coordinated round by round, with a progress bar of mismatch and gap."""
+    from tqdm import tqdm
+
+    from ..councils import plan_by_councils
+
+    tolerance = args.tolerance if args.tolerance is not None else 1e-4
+    with tqdm(total=args.rounds, desc=f"{args.organisation} councils", unit="round",
+              disable=args.quiet, file=sys.stderr, leave=True, mininterval=0.5) as bar:
+        def show(record) -> None:
+            bar.update(1)
+            bar.set_postfix(mismatch=f"{record.mismatch:.1e}", gap=f"{record.gap:.1e}")
+
+        try:
+            return plan_by_councils(scenario, args.organisation, objective=objective,
+                                    protocol=args.protocol, engine=args.engine,
+                                    tolerance=tolerance, max_rounds=args.rounds, progress=show)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -1,0 +1,127 @@
+"""One council's part of the plan: its own columns, its private rows, its shares of the rows
+it has in common with other councils, and the problem it solves each round.
+
+The council never sees another council's columns. From the centre it receives, for each
+shared row it takes part in, a proposed contribution d (the centre's share for it, less the
+posted price in the ADMM's scaled form) and the posted prices y; it answers with its
+contribution v = B x and two numbers that let the centre judge optimality without seeing
+its books: the squared size of its dual residual and its part of the dual objective.
+
+    planning problem (QP):  min c'x + (ρ/2) ||v - d||² + (σ/2) ||x - x_last||²
+                            s.t. v = B x, private rows, bounds
+(σ = PROXIMAL·ρ: a proximal term on the council's own plan, which vanishes at convergence,
+keeps every sub-problem strictly convex and each round's plan close to the last.)
+    its reduced costs:      z = c - A_private' y_private - B' y  (y_private: its own row duals)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..solvers.persistent import PersistentHighs
+from ..solvers.problem import LPData
+
+
+@dataclass
+class CouncilData:
+    """What a council is given once: its block of the LP.
+
+    columns: (n_k,) LP columns it owns; private_rows: (p_k,) rows only it touches;
+    shared_rows: (s_k,) rows it shares; A_private (p_k, n_k), B (s_k, n_k).
+    """
+
+    name: str
+    columns: np.ndarray
+    private_rows: np.ndarray
+    shared_rows: np.ndarray
+    c: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    A_private: sp.csr_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    B: sp.csr_matrix
+
+    @property
+    def message_floats(self) -> int:
+        return len(self.shared_rows)
+
+
+@dataclass
+class Answer:
+    """What a council sends back after a round."""
+
+    contribution: np.ndarray  # (s_k,) v = B x
+    dual_residual: float  # squared norm of its reduced costs' infeasible part
+    dual_value: float  # its private rows' and columns' part of the dual objective
+    objective: float  # c'x, its part of the plan's objective
+    status: str
+
+
+class Council:
+    """A council's two persistent models (QP for planning, LP for pricing)."""
+
+    def __init__(self, data: CouncilData, rho: float):
+        self.data = data
+        n, s = len(data.columns), len(data.shared_rows)
+        # planning QP over [x, v]: private rows, then B x - v = 0
+        A = sp.vstack([sp.hstack([data.A_private, sp.csr_matrix((len(data.private_rows), s))]),
+                       sp.hstack([data.B, -sp.identity(s, format="csr")])], format="csr")
+        lp = LPData(
+            c=np.concatenate([data.c, np.zeros(s)]),
+            A=A,
+            row_lower=np.concatenate([data.row_lower, np.zeros(s)]),
+            row_upper=np.concatenate([data.row_upper, np.zeros(s)]),
+            col_lower=np.concatenate([data.col_lower, np.full(s, -np.inf)]),
+            col_upper=np.concatenate([data.col_upper, np.full(s, np.inf)]),
+        )
+        self.planning = PersistentHighs(lp, _curvature(n, s, rho))
+        self.rho = rho
+        self.x = np.zeros(n)
+        self.private_duals = np.zeros(len(data.private_rows))
+
+    def plan(self, proposal: np.ndarray, prices: np.ndarray, rho: float) -> Answer:
+        """One round: plan against the proposal, then measure own optimality at ``prices``."""
+        d = self.data
+        n = len(d.columns)
+        if rho != self.rho:
+            self.planning.set_hessian(_curvature(n, len(proposal), rho))
+            self.rho = rho
+        self.planning.set_cost(np.concatenate([d.c - PROXIMAL * rho * self.x, -rho * proposal]))
+        planned = self.planning.solve()
+        if not planned.has_solution:
+            return Answer(np.full(len(proposal), np.nan), np.inf, -np.inf, np.nan,
+                          planned.status.value)
+        self.x = planned.x[:n]
+        if planned.has_duals:
+            self.private_duals = planned.row_dual[: len(d.private_rows)]
+        reduced = d.c - d.A_private.T @ self.private_duals - d.B.T @ prices
+        allowed = allowed_reduced_costs(reduced, d.col_lower, d.col_upper)
+        value = (bound_term(self.private_duals, d.row_lower, d.row_upper)
+                 + bound_term(allowed, d.col_lower, d.col_upper))
+        return Answer(d.B @ self.x, float(np.sum((reduced - allowed) ** 2)), value,
+                      float(d.c @ self.x), planned.status.value)
+
+
+PROXIMAL = 1e-3
+"""Weight of the proximal term on a council's own columns, relative to ρ."""
+
+
+def _curvature(columns: int, shared: int, rho: float) -> np.ndarray:
+    return np.concatenate([np.full(columns, PROXIMAL * rho), np.full(shared, rho)])
+
+
+def allowed_reduced_costs(z: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Reduced costs projected on what the bounds allow (positive only at a finite lower
+    bound, negative only at a finite upper bound)."""
+    return np.clip(z, np.where(np.isfinite(upper), -np.inf, 0.0),
+                   np.where(np.isfinite(lower), np.inf, 0.0))
+
+
+def bound_term(dual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
+    """Σ dual x (lower where dual > 0, upper where dual < 0)."""
+    edge = np.where(dual > 0, lower, np.where(dual < 0, upper, 0.0))
+    return float(np.sum(np.where(dual != 0, dual * edge, 0.0)))

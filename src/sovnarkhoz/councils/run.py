@@ -1,0 +1,96 @@
+"""A plan reached by councils: partition, coordinate, assemble, verify.
+
+The assembled plan goes through the same tables and the same independent verification as a
+central plan. Its details add the convergence history (mismatch, objective, bound per round)
+and the information traffic, beside what a central planner must gather (all the tables).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from ..formulation import Objective, build_lp
+from ..plan.bottlenecks import bottlenecks
+from ..plan.result import Plan
+from ..plan.tables import plan_tables
+from ..plan.verify import RELATIVE_TOLERANCE, verify
+from ..scenario.model import Scenario
+from .partition import partition
+from .prices import Round, coordinate
+
+PROTOCOLS = ("prices",)
+ENGINES = ("local",)
+
+
+def plan_by_councils(
+    scenario: Scenario,
+    organisation: str = "territorial",
+    objective: str | None = None,
+    protocol: str = "prices",
+    engine: str = "local",
+    tolerance: float = 1e-4,
+    max_rounds: int = 2000,
+    progress: Callable[[Round], None] | None = None,
+) -> Plan:
+    """Plan ``scenario`` by councils (``organisation`` territorial, branch or central)
+    coordinated by ``protocol`` until the delivery mismatch and the gap to the bound are both
+    under ``tolerance`` (relative), or ``max_rounds`` pass."""
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"unknown protocol {protocol!r}; available: {', '.join(PROTOCOLS)}")
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; available: {', '.join(ENGINES)}")
+    goal = Objective.parse(objective or scenario.default_objective)
+    if goal.kind == "balance":
+        raise ValueError("councils plan LPs: choose max-fulfilment or min-factor:NAME")
+    scenario.check_objective(str(goal))
+    started = time.perf_counter()
+    lp = build_lp(scenario.economy, goal)
+    parts = partition(scenario, lp, organisation)
+    result = coordinate(lp.data, parts.owner, parts.names, tolerance=tolerance,
+                        max_rounds=max_rounds, progress=progress)
+    solved = time.perf_counter() - started
+    reduced = lp.data.c - lp.data.A.T @ result.row_dual
+    tables = plan_tables(scenario.economy, lp, result.x, result.row_dual, reduced)
+    lam = float(tables.pop("lambda"))
+    tables["bottlenecks"] = bottlenecks(tables["factors"], tables["links"], tables["activities"])
+    check = verify(scenario.tables, tables["activities"], tables["deliveries"],
+                   fulfilment=lam if goal.kind == "max-fulfilment" else 1.0,
+                   tolerance=max(RELATIVE_TOLERANCE, tolerance))
+    last = result.history[-1]
+    if result.converged and check.passed:
+        status, message = "optimal", (f"{parts.count} councils converged in {result.rounds} "
+                                      f"rounds: mismatch {last.mismatch:.1e}, gap {last.gap:.1e}"
+                                      f", dual residual {last.dual_residual:.1e}")
+    elif result.converged:
+        status, message = "error", f"converged, but the plan fails verification: {check.worst}"
+    else:
+        status, message = "time_limit", (
+            f"round limit {max_rounds} reached: mismatch {last.mismatch:.1e}, gap {last.gap:.1e}, "
+            f"dual residual {last.dual_residual:.1e}")
+    history = [vars(r) for r in result.history]
+    traffic = sum(r.bytes for r in result.history)
+    central_bytes = int(8 * (3 * lp.data.nnz + 2 * lp.data.num_rows + 3 * lp.data.num_cols))
+    shares = tables["fulfilment"]["fulfilment"].to_numpy()
+    plan = Plan(
+        scenario=scenario.name, objective=str(goal), status=status, message=message,
+        solver="highs", solver_choice=f"{organisation} councils, {protocol} protocol, "
+        f"{engine} engine",
+        fulfilment=(lam if goal.kind == "max-fulfilment" else float(np.nanmin(shares))
+                    if np.isfinite(shares).any() else None) if check.passed else None,
+        objective_value=(lp.sense * last.objective) if check.passed else None,
+        tables=tables, verification=check,
+        timings={"councils": solved, "total": time.perf_counter() - started},
+        details={
+            "organisation": organisation, "protocol": protocol, "engine": engine,
+            "councils": parts.names, "rounds": result.rounds,
+            "traffic": {"messages": sum(r.messages for r in result.history),
+                        "bytes": traffic, "central_bytes": central_bytes},
+            "dual_objective": lp.sense * last.dual_objective,
+            "history": history,
+        },
+    )
+    plan.seconds = time.perf_counter() - started
+    return plan

@@ -1,0 +1,72 @@
+"""A HiGHS model kept alive between solves, for iterative schemes (the councils' rounds).
+
+Only costs and a diagonal Hessian change between solves, so HiGHS restarts from its last
+basis. Matrices and bounds only, as for every solver here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .highs import HighsSolver, highspy
+from .options import SolverOptions
+from .problem import LPData
+from .result import SolverResult, Status
+
+
+class PersistentHighs:
+    """minimise c'x + ½ Σ_j h_j x_j² subject to the rows and bounds of ``lp``.
+
+    ``hessian`` (n,) non-negative diagonal, or None for a pure LP.
+    """
+
+    def __init__(self, lp: LPData, hessian: np.ndarray | None = None,
+                 options: SolverOptions | None = None):
+        self.lp = lp
+        self.options = options or SolverOptions()
+        self.highs = HighsSolver._configured(self.options)
+        self.highs.passModel(HighsSolver._model(lp))
+        self._hessian: np.ndarray | None = None
+        if hessian is not None:
+            self.set_hessian(hessian)
+        self.cost = lp.c.astype(np.float64).copy()
+
+    def set_hessian(self, diagonal: np.ndarray) -> None:
+        diagonal = np.asarray(diagonal, dtype=np.float64)
+        present = np.flatnonzero(diagonal)
+        start = np.zeros(len(diagonal) + 1, dtype=np.int32)
+        start[1:] = np.cumsum(diagonal != 0)
+        hessian = highspy.HighsHessian()
+        hessian.dim_ = len(diagonal)
+        hessian.format_ = highspy.HessianFormat.kTriangular
+        hessian.start_ = start
+        hessian.index_ = present.astype(np.int32)
+        hessian.value_ = diagonal[present]
+        self.highs.passHessian(hessian)
+        self._hessian = diagonal
+
+    def set_cost(self, cost: np.ndarray) -> None:
+        cost = np.asarray(cost, dtype=np.float64)
+        changed = np.flatnonzero(cost != self.cost)
+        if changed.size:
+            self.highs.changeColsCost(len(changed), changed.astype(np.int32), cost[changed])
+            self.cost = cost.copy()
+
+    def set_upper(self, upper: np.ndarray) -> None:
+        """New column upper bounds (lower bounds stay those of the model)."""
+        upper = np.asarray(upper, dtype=np.float64)
+        columns = np.arange(len(upper), dtype=np.int32)
+        self.highs.changeColsBounds(len(upper), columns, self.lp.col_lower.astype(np.float64),
+                                    upper)
+
+    def solve(self) -> SolverResult:
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        result = HighsSolver._result(self.lp, self.highs, status, 0.0)
+        if result.has_solution:  # with the current costs, not those the model began with
+            x = result.x
+            quadratic = 0.0 if self._hessian is None else 0.5 * float(self._hessian @ (x * x))
+            result.objective = float(self.cost @ x) + quadratic + float(self.lp.offset)
+        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            result.status = Status.UNBOUNDED
+        return result

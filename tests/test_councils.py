@@ -1,0 +1,97 @@
+"""Councils coordinated by posted prices (sharing ADMM) reach the central plan."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sovnarkhoz
+from sovnarkhoz.cli import main
+from sovnarkhoz.councils import partition, plan_by_councils
+from sovnarkhoz.councils.prices import split
+from sovnarkhoz.formulation import Objective, build_lp
+
+
+def test_territorial_and_branch_partitions(bundled_scenario):
+    scenario = bundled_scenario("two_regions")
+    regions = scenario.regions.assign(council=["N", "S"])
+    products = scenario.products.assign(branch=["agriculture", "light industry"])
+    grouped = sovnarkhoz.Scenario.from_frames(name="g", **{**scenario.tables, "regions": regions,
+                                                           "products": products})
+    lp = build_lp(grouped.economy, Objective.parse("max-fulfilment"))
+    names = lp.col_names()
+    territorial = partition(grouped, lp, "territorial")
+    assert territorial.names == ["N", "S"]
+    owner = dict(zip(names, territorial.owner, strict=True))
+    assert owner["activity[north_cloth]"] == 0 and owner["activity[south_grain]"] == 1
+    assert owner["shipment[south->north,cloth]"] == 1  # the sender ships
+    assert owner["fulfilment"] == -1  # λ stays with the centre
+    branch = partition(grouped, lp, "branch")
+    assert branch.names == ["agriculture", "light industry"]
+    owner = dict(zip(names, branch.owner, strict=True))
+    assert owner["activity[south_grain]"] == 0 and owner["activity[north_cloth]"] == 1
+    assert owner["shipment[north->south,cloth]"] == 1
+    # the labour rows are private to a region's council, shared between ministries
+    councils, shared, _ = split(lp.data, territorial.owner, territorial.names)
+    rows = lp.row_names()
+    assert {rows[i] for i in councils[0].private_rows} == {"factor[north,labour]"}
+    councils, shared, _ = split(lp.data, branch.owner, branch.names)
+    assert "factor[north,labour]" in {rows[i] for i in shared}
+
+
+@pytest.mark.parametrize(("organisation", "most_rounds"), [("territorial", 400),
+                                                          ("branch", 600)])
+def test_councils_reach_the_central_plan(bundled_scenario, organisation, most_rounds):
+    scenario = bundled_scenario("two_regions")
+    central = sovnarkhoz.make_plan(scenario)
+    plan = plan_by_councils(scenario, organisation, tolerance=1e-4, max_rounds=2000)
+    assert plan.status == "optimal", plan.message
+    assert plan.details["rounds"] <= most_rounds
+    last = plan.details["history"][-1]
+    assert max(last["mismatch"], last["gap"], last["dual_residual"]) <= 1e-4
+    assert plan.verification.passed
+    assert plan.fulfilment == pytest.approx(central.fulfilment, rel=1e-4)
+    # the posted prices are Kantorovich's valuations: labour in each region
+    np.testing.assert_allclose(plan.factors["price"], central.factors["price"], rtol=1e-2)
+    dual = plan.details["dual_objective"]  # the gap is relative to 1 + |primal| + |dual|
+    assert abs(dual - central.fulfilment) <= 1e-4 * (1 + plan.fulfilment + dual) * 1.01
+
+
+def test_one_council_converges_to_optimal_quickly(bundled_scenario):
+    scenario = bundled_scenario("two_regions")
+    plan = plan_by_councils(scenario, "central", tolerance=1e-4, max_rounds=500)
+    assert plan.status == "optimal"
+    assert plan.details["rounds"] < 200
+    assert plan.fulfilment == pytest.approx(450 / 7, rel=1e-4)
+
+
+def test_information_traffic_is_counted(bundled_scenario):
+    scenario = bundled_scenario("two_regions")
+    plan = plan_by_councils(scenario, "territorial", tolerance=1e-4, max_rounds=20)
+    lp = build_lp(scenario.economy, Objective.parse("max-fulfilment")).data
+    parts = partition(scenario, build_lp(scenario.economy, Objective.parse("max-fulfilment")),
+                      "territorial")
+    councils, _, _ = split(lp, parts.owner, parts.names)
+    per_round = 8 * sum(3 * len(c.shared_rows) + 3 for c in councils)
+    traffic = plan.details["traffic"]
+    assert traffic["messages"] == 2 * len(councils) * plan.details["rounds"]
+    assert traffic["bytes"] == per_round * plan.details["rounds"]
+    assert traffic["central_bytes"] == 8 * (3 * lp.nnz + 2 * lp.num_rows + 3 * lp.num_cols)
+    assert plan.status == "time_limit" and "round limit" in plan.message
+
+
+def test_cli_plans_by_councils(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["plan", "two_regions", "--organisation", "territorial", "--rounds", "1500",
+                 "--out", str(out), "--quiet"])
+    summary = json.loads((out / "summary.json").read_text())
+    assert code == 0 and summary["status"] == "optimal"
+    assert summary["organisation"] == "territorial"
+    assert summary["fulfilment"] == pytest.approx(450 / 7, rel=1e-4)
+    assert summary["traffic"]["bytes"] > 0 and summary["traffic"]["central_bytes"] > 0
+    assert len(summary["history"]) == summary["rounds"]
+    assert set(pd.read_csv(out / "activities.csv").columns) >= {"technique", "level"}
+    assert "territorial councils" in capsys.readouterr().out
