@@ -133,8 +133,7 @@ def coordinate(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float
     total_rounds = 0
     for round_number in range(1, max_rounds + 1):
         total_rounds = round_number
-        y = _normalised(_posted_prices(-rho * w, lower, upper), lp, centre_columns,
-                        centre_B)
+        y = _posted_prices(-rho * w, lower, upper)
         requests = [(z[k] - w[rows], y[rows], rho) for k, rows in enumerate(local_rows)]
         answers = engine(councils, requests)
         if any(not np.all(np.isfinite(a.contribution)) for a in answers):
@@ -197,22 +196,9 @@ def coordinate(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float
         x[council.data.columns] = council.x
         row_dual[council.data.private_rows] = council.private_duals
     x[centre_columns] = centre_x
-    row_dual[shared] = _normalised(_posted_prices(-rho * w, lower, upper), lp, centre_columns,
-                                   centre_B)
+    row_dual[shared] = _posted_prices(-rho * w, lower, upper)
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
                         rounds=total_rounds)
-
-
-def _normalised(y: np.ndarray, lp: LPData, centre_columns: np.ndarray,
-                B: sp.csr_matrix) -> np.ndarray:
-    """Scale the prices so that the centre's λ column is exactly priced out (its reduced cost
-    0): under max-fulfilment the target bundle is then worth one point of λ, and the
-    Lagrangian bound stays finite whatever the rounding in the prices."""
-    if len(centre_columns) != 1:
-        return y
-    c = lp.c[centre_columns[0]]
-    worth = float(B[:, 0].toarray().ravel() @ y)
-    return y * (c / worth) if c < 0 and worth < 0 else y
 
 
 def _posted_prices(y: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
