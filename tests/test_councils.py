@@ -95,3 +95,23 @@ def test_cli_plans_by_councils(tmp_path, capsys):
     assert len(summary["history"]) == summary["rounds"]
     assert set(pd.read_csv(out / "activities.csv").columns) >= {"technique", "level"}
     assert "territorial councils" in capsys.readouterr().out
+
+
+def test_engines_agree_and_a_dead_worker_is_restarted(bundled_scenario):
+    """Councils in worker processes give the local plan, even when a worker is killed
+    mid-run: it restarts from the last round's checkpoint and the round is asked again."""
+    from sovnarkhoz.councils.engines import LocalEngine, ProcessEngine
+    from sovnarkhoz.councils.prices import coordinate
+
+    scenario = bundled_scenario("two_regions")
+    lp = build_lp(scenario.economy, Objective.parse("max-fulfilment"))
+    parts = partition(scenario, lp, "territorial")
+    local = coordinate(lp.data, parts.owner, parts.names, engine=LocalEngine())
+    crashing = ProcessEngine(workers=2, kill_worker_at_round=20)
+    remote = coordinate(lp.data, parts.owner, parts.names, engine=crashing)
+    assert crashing.restarts == 1
+    assert local.converged and remote.converged
+    assert abs(remote.rounds - local.rounds) <= 2
+    lam = lp.col_blocks["fulfilment"].start
+    assert remote.x[lam] == pytest.approx(local.x[lam], rel=1e-6)
+    np.testing.assert_allclose(remote.x, local.x, rtol=1e-5, atol=1e-6)

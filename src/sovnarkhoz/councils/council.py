@@ -59,6 +59,7 @@ class Answer:
     dual_value: float  # its private rows' and columns' part of the dual objective
     objective: float  # c'x, its part of the plan's objective
     status: str
+    x: np.ndarray | None = None  # its plan, kept by an engine as a checkpoint (not sent on)
 
 
 class Council:

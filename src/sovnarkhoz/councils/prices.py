@@ -32,7 +32,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..solvers.problem import LPData
-from .council import Answer, Council, CouncilData, allowed_reduced_costs, bound_term
+from .council import CouncilData, allowed_reduced_costs, bound_term
+from .engines import Engine, LocalEngine
 
 
 @dataclass
@@ -94,21 +95,24 @@ def split(lp: LPData, owner: np.ndarray, names: list[str]) -> tuple[list[Council
 ADAPT_EVERY = 5
 """Rounds between adjustments of ρ to balance the primal and dual residuals."""
 
-Engine = Callable[[list[Council], list[tuple[np.ndarray, np.ndarray, float]]], list[Answer]]
-
-
-def local_engine(councils: list[Council],
-                 requests: list[tuple[np.ndarray, np.ndarray, float]]) -> list[Answer]:
-    """Every council in this process, one after another."""
-    return [council.plan(*request) for council, request in zip(councils, requests, strict=True)]
-
-
 def coordinate(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e-4,
-               max_rounds: int = 2000, rho: float = 1.0, engine: Engine = local_engine,
+               max_rounds: int = 2000, rho: float = 1.0, engine: Engine | None = None,
                progress: Callable[[Round], None] | None = None) -> Coordination:
-    """Run the prices protocol to ``tolerance`` (relative) or ``max_rounds``."""
+    """Run the prices protocol to ``tolerance`` (relative) or ``max_rounds``, the councils
+    running on ``engine`` (default: in this process)."""
+    engine = engine or LocalEngine()
     data, shared, centre_columns = split(lp, owner, names)
-    councils = [Council(d, rho) for d in data]
+    engine.start(data, rho)
+    try:
+        return _rounds(lp, data, shared, centre_columns, tolerance, max_rounds, rho, engine,
+                       progress)
+    finally:
+        engine.close()
+
+
+def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
+            centre_columns: np.ndarray, tolerance: float, max_rounds: int, rho: float,
+            engine: Engine, progress: Callable[[Round], None] | None) -> Coordination:
     m_shared = len(shared)
     position = np.full(lp.num_rows, -1, dtype=np.int64)
     position[shared] = np.arange(m_shared)
@@ -135,9 +139,9 @@ def coordinate(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float
         total_rounds = round_number
         y = _posted_prices(-rho * w, lower, upper)
         requests = [(z[k] - w[rows], y[rows], rho) for k, rows in enumerate(local_rows)]
-        answers = engine(councils, requests)
+        answers = engine.round(requests)
         if any(not np.all(np.isfinite(a.contribution)) for a in answers):
-            bad = [c.data.name for c, a in zip(councils, answers, strict=True)
+            bad = [d.name for d, a in zip(data, answers, strict=True)
                    if not np.all(np.isfinite(a.contribution))]
             raise RuntimeError(f"council(s) {', '.join(bad)} found no plan: {answers[0].status}")
         centre_x, centre_v = _centre(lp, centre_columns, centre_B, centre_rows,
@@ -177,7 +181,7 @@ def coordinate(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float
         floats = sum(2 * len(rows) + len(rows) + 3 for rows in local_rows)
         record = Round(round=round_number, mismatch=mismatch, objective=objective,
                        dual_objective=dual_objective, gap=gap, dual_residual=dual_residual,
-                       rho=rho, messages=2 * len(councils), bytes=8 * floats,
+                       rho=rho, messages=2 * len(data), bytes=8 * floats,
                        seconds=time.perf_counter() - started)
         history.append(record)
         if progress is not None:
@@ -192,9 +196,9 @@ def coordinate(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float
                 rho, w = rho / 2.0, w * 2.0
     x = np.zeros(lp.num_cols)
     row_dual = np.zeros(lp.num_rows)
-    for council in councils:
-        x[council.data.columns] = council.x
-        row_dual[council.data.private_rows] = council.private_duals
+    for d, (council_x, private_duals) in zip(data, engine.results(), strict=True):
+        x[d.columns] = council_x
+        row_dual[d.private_rows] = private_duals
     x[centre_columns] = centre_x
     row_dual[shared] = _posted_prices(-rho * w, lower, upper)
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,

@@ -18,11 +18,13 @@ from ..plan.result import Plan
 from ..plan.tables import plan_tables
 from ..plan.verify import RELATIVE_TOLERANCE, verify
 from ..scenario.model import Scenario
+from .engines import ENGINES as ENGINE_TYPES
+from .engines import make_engine
 from .partition import partition
 from .prices import Round, coordinate
 
 PROTOCOLS = ("prices",)
-ENGINES = ("local",)
+ENGINES = tuple(ENGINE_TYPES)
 
 
 def plan_by_councils(
@@ -40,8 +42,7 @@ def plan_by_councils(
     under ``tolerance`` (relative), or ``max_rounds`` pass."""
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown protocol {protocol!r}; available: {', '.join(PROTOCOLS)}")
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; available: {', '.join(ENGINES)}")
+
     goal = Objective.parse(objective or scenario.default_objective)
     if goal.kind == "balance":
         raise ValueError("councils plan LPs: choose max-fulfilment or min-factor:NAME")
@@ -49,8 +50,9 @@ def plan_by_councils(
     started = time.perf_counter()
     lp = build_lp(scenario.economy, goal)
     parts = partition(scenario, lp, organisation)
+    runner = make_engine(engine)
     result = coordinate(lp.data, parts.owner, parts.names, tolerance=tolerance,
-                        max_rounds=max_rounds, progress=progress)
+                        max_rounds=max_rounds, engine=runner, progress=progress)
     solved = time.perf_counter() - started
     reduced = lp.data.c - lp.data.A.T @ result.row_dual
     tables = plan_tables(scenario.economy, lp, result.x, result.row_dual, reduced)
