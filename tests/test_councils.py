@@ -115,3 +115,28 @@ def test_engines_agree_and_a_dead_worker_is_restarted(bundled_scenario):
     lam = lp.col_blocks["fulfilment"].start
     assert remote.x[lam] == pytest.approx(local.x[lam], rel=1e-6)
     np.testing.assert_allclose(remote.x, local.x, rtol=1e-5, atol=1e-6)
+
+
+def test_hiding_capacity_costs_exactly_what_is_hidden(bundled_scenario):
+    """Every supply scaled by 0.9 scales λ by 0.9 (the LP is homogeneous in supplies)."""
+    scenario = bundled_scenario("two_regions")
+    plan = plan_by_councils(scenario, "territorial", tolerance=1e-4, max_rounds=3000,
+                            hidden=0.1)
+    assert plan.status == "optimal"
+    assert plan.fulfilment == pytest.approx(0.9 * 450 / 7, rel=5e-4)
+    behaviour = plan.details["behaviour"]
+    assert behaviour["cost"] == pytest.approx(0.1 * 450 / 7, rel=5e-3)
+    assert plan.verification.passed  # hidden capacity keeps the plan feasible
+
+
+@pytest.mark.parametrize("strength", [0.5, 2.0, 10.0])
+def test_localism_never_improves_the_national_objective(bundled_scenario, strength):
+    scenario = bundled_scenario("two_regions")
+    plan = plan_by_councils(scenario, "territorial", tolerance=1e-4, max_rounds=3000,
+                            localism=strength)
+    assert plan.status == "optimal" and plan.verification.passed
+    # no better than cooperation, up to the tolerance of the coordination (relative 1e-4)
+    assert plan.fulfilment <= 450 / 7 * (1 + 3e-4)
+    assert plan.details["behaviour"]["cost"] >= -3e-4 * 450 / 7
+    if strength >= 10:  # strong localism: each region on its own, South limits at 100/4
+        assert plan.fulfilment == pytest.approx(25.0, rel=1e-4)

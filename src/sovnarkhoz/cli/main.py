@@ -77,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
                       help="where councils run: in this process")
     plan.add_argument("--rounds", type=_positive_int, default=2000,
                       help="most rounds of coordination (default 2000)")
+    plan.add_argument("--localism", type=float, default=0.0, metavar="ALPHA",
+                      help="councils value exports to other councils ALPHA points of the "
+                      "objective less per whole target bundle (default 0: cooperative)")
+    plan.add_argument("--hidden", type=float, default=0.0, metavar="H",
+                      help="councils hide this fraction of their factor supplies (default 0)")
     plan.add_argument("--quiet", action="store_true", help="no progress lines")
     plan.add_argument("--verbose", action="store_true", help="show the solver's own log")
 
@@ -232,7 +237,8 @@ def _plan_by_councils(args: argparse.Namespace, scenario, objective: str | None)
         try:
             return plan_by_councils(scenario, args.organisation, objective=objective,
                                     protocol=args.protocol, engine=args.engine,
-                                    tolerance=tolerance, max_rounds=args.rounds, progress=show)
+                                    tolerance=tolerance, max_rounds=args.rounds, progress=show,
+                                    localism=args.localism, hidden=args.hidden)
         except ValueError as error:
             raise UsageError(str(error)) from None
 

@@ -14,10 +14,12 @@ import numpy as np
 
 from ..formulation import Objective, build_lp
 from ..plan.bottlenecks import bottlenecks
+from ..plan.planner import make_plan
 from ..plan.result import Plan
 from ..plan.tables import plan_tables
 from ..plan.verify import RELATIVE_TOLERANCE, verify
 from ..scenario.model import Scenario
+from .behaviour import with_behaviour
 from .engines import ENGINES as ENGINE_TYPES
 from .engines import make_engine
 from .partition import partition
@@ -36,10 +38,16 @@ def plan_by_councils(
     tolerance: float = 1e-4,
     max_rounds: int = 2000,
     progress: Callable[[Round], None] | None = None,
+    localism: float = 0.0,
+    hidden: float = 0.0,
 ) -> Plan:
     """Plan ``scenario`` by councils (``organisation`` territorial, branch or central)
-    coordinated by ``protocol`` until the delivery mismatch and the gap to the bound are both
-    under ``tolerance`` (relative), or ``max_rounds`` pass."""
+    coordinated by ``protocol`` until the relative KKT error of the assembled plan (delivery
+    mismatch, duality gap, dual residual) is under ``tolerance``, or ``max_rounds`` pass.
+
+    ``localism`` and ``hidden`` make councils favour their own territory (see ``behaviour``);
+    the plan's details then give what that costs against the cooperative (central) optimum.
+    """
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown protocol {protocol!r}; available: {', '.join(PROTOCOLS)}")
 
@@ -50,8 +58,9 @@ def plan_by_councils(
     started = time.perf_counter()
     lp = build_lp(scenario.economy, goal)
     parts = partition(scenario, lp, organisation)
+    behaving = with_behaviour(lp, scenario.economy, parts, localism, hidden)
     runner = make_engine(engine)
-    result = coordinate(lp.data, parts.owner, parts.names, tolerance=tolerance,
+    result = coordinate(behaving.data, parts.owner, parts.names, tolerance=tolerance,
                         max_rounds=max_rounds, engine=runner, progress=progress)
     solved = time.perf_counter() - started
     reduced = lp.data.c - lp.data.A.T @ result.row_dual
@@ -82,7 +91,7 @@ def plan_by_councils(
         f"{engine} engine",
         fulfilment=(lam if goal.kind == "max-fulfilment" else float(np.nanmin(shares))
                     if np.isfinite(shares).any() else None) if check.passed else None,
-        objective_value=(lp.sense * last.objective) if check.passed else None,
+        objective_value=(lp.sense * float(lp.data.c @ result.x)) if check.passed else None,
         tables=tables, verification=check,
         timings={"councils": solved, "total": time.perf_counter() - started},
         details={
@@ -94,5 +103,14 @@ def plan_by_councils(
             "history": history,
         },
     )
+    if localism or hidden:
+        cooperative = make_plan(scenario, objective=str(goal), solver="highs")
+        plan.details["behaviour"] = {
+            "localism": localism, "hidden": hidden,
+            "cooperative_objective": cooperative.objective_value,
+            # what the nation loses, in the objective's units (positive: worse than cooperation)
+            "cost": (None if plan.objective_value is None or cooperative.objective_value is None
+                     else -lp.sense * (cooperative.objective_value - plan.objective_value)),
+        }
     plan.seconds = time.perf_counter() - started
     return plan
