@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from ..solvers.duality import allowed_reduced_costs, bound_term
 from ..solvers.persistent import PersistentHighs
 from ..solvers.problem import LPData
 
@@ -113,16 +114,3 @@ PROXIMAL = 1e-3
 
 def _curvature(columns: int, shared: int, rho: float) -> np.ndarray:
     return np.concatenate([np.full(columns, PROXIMAL * rho), np.full(shared, rho)])
-
-
-def allowed_reduced_costs(z: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
-    """Reduced costs projected on what the bounds allow (positive only at a finite lower
-    bound, negative only at a finite upper bound)."""
-    return np.clip(z, np.where(np.isfinite(upper), -np.inf, 0.0),
-                   np.where(np.isfinite(lower), np.inf, 0.0))
-
-
-def bound_term(dual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
-    """Σ dual x (lower where dual > 0, upper where dual < 0)."""
-    edge = np.where(dual > 0, lower, np.where(dual < 0, upper, 0.0))
-    return float(np.sum(np.where(dual != 0, dual * edge, 0.0)))

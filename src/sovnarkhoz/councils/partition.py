@@ -33,6 +33,16 @@ class Partition:
         return len(self.names)
 
 
+def _groups(table: pd.DataFrame, column: str, id_column: str) -> tuple[np.ndarray, list[str]]:
+    """Group code of each row by ``column``, a blank or absent value meaning the row's own id;
+    and the group names in order of first appearance."""
+    ids = table[id_column]
+    group = (table[column].where(table[column].str.strip() != "", ids)
+             if column in table.columns else ids)
+    codes, uniques = pd.factorize(group)
+    return codes, [str(u) for u in uniques]
+
+
 def partition(scenario: Scenario, lp: LinearProgram, organisation: str) -> Partition:
     if organisation not in ORGANISATIONS:
         raise ValueError(f"unknown organisation {organisation!r}; choose one of "
@@ -46,21 +56,11 @@ def partition(scenario: Scenario, lp: LinearProgram, organisation: str) -> Parti
         tech_group = group_of_region[e.tech_region]
         ship_group = np.zeros(shipment.size, dtype=np.int64)
     elif organisation == "territorial":
-        regions = scenario.regions
-        council = (regions["council"].where(regions["council"].str.strip() != "",
-                                            regions["region"])
-                   if "council" in regions.columns else regions["region"])
-        codes, uniques = pd.factorize(council)
-        names = [str(u) for u in uniques]
+        codes, names = _groups(scenario.regions, "council", "region")
         tech_group = codes[e.tech_region]
         ship_group = codes[e.link_origin[shipment.labels["link"]]]
     else:
-        products = scenario.products
-        branch = (products["branch"].where(products["branch"].str.strip() != "",
-                                           products["product"])
-                  if "branch" in products.columns else products["product"])
-        codes, uniques = pd.factorize(branch)
-        names = [str(u) for u in uniques]
+        codes, names = _groups(scenario.products, "branch", "product")
         tech_group = codes[e.tech_product]
         ship_group = codes[shipment.labels["product"]]
     owner = np.full(lp.data.num_cols, -1, dtype=np.int64)

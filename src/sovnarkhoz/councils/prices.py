@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from ..solvers.duality import allowed_reduced_costs, bound_term
 from ..solvers.problem import LPData
-from .council import CouncilData, allowed_reduced_costs, bound_term
+from .council import CouncilData
 from .engines import Engine, LocalEngine
 
 

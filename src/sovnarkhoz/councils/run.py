@@ -13,11 +13,8 @@ from collections.abc import Callable
 import numpy as np
 
 from ..formulation import Objective, build_lp
-from ..plan.bottlenecks import bottlenecks
-from ..plan.planner import make_plan
+from ..plan.planner import make_plan, tabulate_and_verify
 from ..plan.result import Plan
-from ..plan.tables import plan_tables
-from ..plan.verify import RELATIVE_TOLERANCE, verify
 from ..scenario.model import Scenario
 from .behaviour import with_behaviour
 from .engines import ENGINES as ENGINE_TYPES
@@ -64,12 +61,8 @@ def plan_by_councils(
                         max_rounds=max_rounds, engine=runner, progress=progress)
     solved = time.perf_counter() - started
     reduced = lp.data.c - lp.data.A.T @ result.row_dual
-    tables = plan_tables(scenario.economy, lp, result.x, result.row_dual, reduced)
-    lam = float(tables.pop("lambda"))
-    tables["bottlenecks"] = bottlenecks(tables["factors"], tables["links"], tables["activities"])
-    check = verify(scenario.tables, tables["activities"], tables["deliveries"],
-                   fulfilment=lam if goal.kind == "max-fulfilment" else 1.0,
-                   tolerance=max(RELATIVE_TOLERANCE, tolerance))
+    tables, lam, check = tabulate_and_verify(scenario, lp, result.x, result.row_dual, reduced,
+                                             tolerance)
     last = result.history[-1]
     if result.converged and check.passed:
         status, message = "optimal", (f"{parts.count} councils converged in {result.rounds} "

@@ -10,14 +10,15 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 
-from ..formulation import Objective, build_lp, solve_balance
+from ..formulation import LinearProgram, Objective, build_lp, solve_balance
 from ..scenario.model import Scenario
 from ..solvers import SolverOptions, Status, get_solver
 from .bottlenecks import bottlenecks
 from .result import Plan
 from .tables import activity_table, factor_table, plan_tables
-from .verify import RELATIVE_TOLERANCE, verify
+from .verify import RELATIVE_TOLERANCE, Verification, verify
 
 Progress = Callable[[str], None]
 
@@ -77,22 +78,12 @@ def make_plan(
         "solver_details": result.details,
     }
     if result.has_solution:
-        clock = time.perf_counter()
-        tables = plan_tables(economy, lp, result.x,
-                             result.row_dual if result.has_duals else None,
-                             result.col_dual if result.has_duals else None)
-        lam = float(tables.pop("lambda"))
-        tables["bottlenecks"] = bottlenecks(tables["factors"], tables["links"],
-                                            tables["activities"])
-        plan.tables = tables
-        timings["tables"] = time.perf_counter() - clock
-        clock = time.perf_counter()
         # a first-order plan is checked at the tolerance it was asked to reach
-        tolerance = max(RELATIVE_TOLERANCE, float(result.details.get("tolerance", 0.0)))
-        plan.verification = verify(scenario.tables, tables["activities"], tables["deliveries"],
-                                   fulfilment=lam if goal.kind == "max-fulfilment" else 1.0,
-                                   tolerance=tolerance)
-        timings["verify"] = time.perf_counter() - clock
+        tables, lam, plan.verification = tabulate_and_verify(
+            scenario, lp, result.x, result.row_dual if result.has_duals else None,
+            result.col_dual if result.has_duals else None,
+            float(result.details.get("tolerance", 0.0)), timings)
+        plan.tables = tables
         say(f"verified against the scenario tables: largest violation "
             f"{plan.verification.max_violation:.3g} ({timings['verify']:.2f} s)")
         if result.status is Status.UNBOUNDED:
@@ -118,6 +109,27 @@ def make_plan(
     return plan
 
 
+def tabulate_and_verify(scenario: Scenario, lp: LinearProgram, x: np.ndarray,
+                        row_dual: np.ndarray | None, col_dual: np.ndarray | None,
+                        tolerance: float = 0.0, timings: dict[str, float] | None = None,
+                        ) -> tuple[dict[str, pd.DataFrame], float, Verification]:
+    """The plan's tables (with bottlenecks) for column values ``x`` and their independent
+    verification, at ``tolerance`` or 1e-6 relative, whichever is looser.
+    Returns (tables, λ, verification); ``timings`` gets 'tables' and 'verify'."""
+    timings = {} if timings is None else timings
+    clock = time.perf_counter()
+    tables = plan_tables(scenario.economy, lp, x, row_dual, col_dual)
+    lam = float(tables.pop("lambda"))
+    tables["bottlenecks"] = bottlenecks(tables["factors"], tables["links"], tables["activities"])
+    timings["tables"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    check = verify(scenario.tables, tables["activities"], tables["deliveries"],
+                   fulfilment=lam if lp.objective.kind == "max-fulfilment" else 1.0,
+                   tolerance=max(RELATIVE_TOLERANCE, tolerance))
+    timings["verify"] = time.perf_counter() - clock
+    return tables, lam, check
+
+
 def _plan_objective(minimised: float, sense: int) -> float:
     return float(sense * minimised) if np.isfinite(minimised) else float("nan")
 
@@ -130,8 +142,6 @@ def _lowest(shares: np.ndarray) -> float | None:
 def _balance_plan(scenario: Scenario, goal: Objective, started: float,
                   timings: dict[str, float], say: Progress, device: str) -> Plan:
     """Leontief: gross outputs from a linear solve; prices are embodied factor contents."""
-    import pandas as pd
-
     economy = scenario.economy
     solution = solve_balance(economy, device=device)
     timings["solve"] = solution.seconds
