@@ -140,3 +140,19 @@ def test_localism_never_improves_the_national_objective(bundled_scenario, streng
     assert plan.details["behaviour"]["cost"] >= -3e-4 * 450 / 7
     if strength >= 10:  # strong localism: each region on its own, South limits at 100/4
         assert plan.fulfilment == pytest.approx(25.0, rel=1e-4)
+
+
+def test_ray_actors_give_the_same_plan_when_one_is_killed(bundled_scenario):
+    pytest.importorskip("ray")
+    from sovnarkhoz.councils.engines import LocalEngine, RayEngine
+    from sovnarkhoz.councils.prices import coordinate
+
+    scenario = bundled_scenario("two_regions")
+    lp = build_lp(scenario.economy, Objective.parse("max-fulfilment"))
+    parts = partition(scenario, lp, "territorial")
+    local = coordinate(lp.data, parts.owner, parts.names, engine=LocalEngine())
+    engine = RayEngine(actors=2, kill_actor_at_round=15)
+    remote = coordinate(lp.data, parts.owner, parts.names, engine=engine)
+    assert engine.restarts == 1
+    assert remote.converged
+    np.testing.assert_allclose(remote.x, local.x, rtol=1e-5, atol=1e-6)

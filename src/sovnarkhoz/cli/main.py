@@ -74,7 +74,10 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--protocol", choices=PROTOCOLS, default="prices",
                       help="how the centre coordinates councils: posted prices (ADMM)")
     plan.add_argument("--engine", choices=ENGINES, default="local",
-                      help="where councils run: in this process")
+                      help="where councils run: in this process, in worker processes, or in "
+                      "Ray actors (pip install 'sovnarkhoz[ray]')")
+    plan.add_argument("--address", help="Ray cluster to join with --engine ray "
+                      "(default: start one on this machine)")
     plan.add_argument("--rounds", type=_positive_int, default=2000,
                       help="most rounds of coordination (default 2000)")
     plan.add_argument("--localism", type=float, default=0.0, metavar="ALPHA",
@@ -238,8 +241,9 @@ def _plan_by_councils(args: argparse.Namespace, scenario, objective: str | None)
             return plan_by_councils(scenario, args.organisation, objective=objective,
                                     protocol=args.protocol, engine=args.engine,
                                     tolerance=tolerance, max_rounds=args.rounds, progress=show,
-                                    localism=args.localism, hidden=args.hidden)
-        except ValueError as error:
+                                    localism=args.localism, hidden=args.hidden,
+                                    address=args.address)
+        except (ValueError, ImportError) as error:
             raise UsageError(str(error)) from None
 
 

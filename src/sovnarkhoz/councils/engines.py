@@ -169,10 +169,116 @@ class ProcessEngine:
                 process.kill()
 
 
-ENGINES = {"local": LocalEngine, "processes": ProcessEngine}
+class CouncilHost:
+    """A Ray actor's body: holds some councils, as a worker process does."""
+
+    def __init__(self, items: list[tuple[int, CouncilData, float, np.ndarray | None]]):
+        self.councils: dict[int, Council] = {}
+        for index, data, rho, x in items:
+            council = Council(data, rho)
+            if x is not None:
+                council.x = x
+            self.councils[index] = council
+
+    def round(self, items: list[tuple[int, Request]]) -> list[Answer]:
+        answers = []
+        for index, request in items:
+            answer = self.councils[index].plan(*request)
+            answer.x = self.councils[index].x
+            answers.append(answer)
+        return answers
+
+    def results(self, indices: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [(self.councils[i].x, self.councils[i].private_duals) for i in indices]
 
 
-def make_engine(name: str) -> Engine:
+RAY_HINT = "the ray engine needs Ray: pip install 'sovnarkhoz[ray]'"
+
+
+class RayEngine:
+    """Councils held by Ray actors, on this machine or a cluster (``address``).
+
+    An actor that dies is created again from the last round's checkpoints and asked again.
+    """
+
+    name = "ray"
+
+    def __init__(self, address: str | None = None, actors: int | None = None,
+                 kill_actor_at_round: int | None = None):
+        try:
+            import ray
+        except ImportError as exc:
+            raise ImportError(RAY_HINT) from exc
+        self.ray = ray
+        self.address = address
+        self.actors = actors
+        self.kill_actor_at_round = kill_actor_at_round  # for tests: simulate a crash
+        self.restarts = 0
+        self._started_ray = False
+
+    def start(self, data: list[CouncilData], rho: float) -> None:
+        ray = self.ray
+        if not ray.is_initialized():
+            ray.init(address=self.address, include_dashboard=False, log_to_driver=False)
+            self._started_ray = True
+        self.data, self.rho = data, rho
+        count = max(1, min(self.actors or int(ray.available_resources().get("CPU", 1)),
+                           len(data)))
+        self.assignment = [list(range(w, len(data), count)) for w in range(count)]
+        self.checkpoint: list[np.ndarray | None] = [None] * len(data)
+        self.host = ray.remote(CouncilHost)
+        self.hosts = [self._create(w) for w in range(count)]
+        self.rounds = 0
+
+    def _create(self, w: int):
+        return self.host.remote([(i, self.data[i], self.rho, self.checkpoint[i])
+                                 for i in self.assignment[w]])
+
+    def round(self, requests: list[Request]) -> list[Answer]:
+        ray = self.ray
+        self.rounds += 1
+        if self.rounds == self.kill_actor_at_round:
+            ray.kill(self.hosts[0])
+        self.rho = requests[0][2] if requests else self.rho
+        work = [[(i, requests[i]) for i in indices] for indices in self.assignment]
+        pending = [host.round.remote(items) for host, items in zip(self.hosts, work, strict=True)]
+        answers: list[Answer | None] = [None] * len(requests)
+        for w, indices in enumerate(self.assignment):
+            for _attempt in range(3):
+                try:
+                    replies = ray.get(pending[w])
+                    break
+                except ray.exceptions.RayActorError:
+                    self.restarts += 1
+                    self.hosts[w] = self._create(w)
+                    pending[w] = self.hosts[w].round.remote(work[w])
+            else:
+                raise RuntimeError(f"Ray actor {w} keeps dying; giving up")
+            for i, answer in zip(indices, replies, strict=True):
+                answers[i] = answer
+                self.checkpoint[i] = answer.x
+        return answers  # type: ignore[return-value]
+
+    def results(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(self.data)
+        for host, indices in zip(self.hosts, self.assignment, strict=True):
+            for i, pair in zip(indices, self.ray.get(host.results.remote(indices)), strict=True):
+                out[i] = pair
+        return out  # type: ignore[return-value]
+
+    def close(self) -> None:
+        for host in getattr(self, "hosts", []):
+            self.ray.kill(host)
+        if self._started_ray:
+            self.ray.shutdown()
+
+
+ENGINES = {"local": LocalEngine, "processes": ProcessEngine, "ray": RayEngine}
+
+
+def make_engine(name: str, address: str | None = None) -> Engine:
     if name not in ENGINES:
         raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    if name == "ray":
+        return RayEngine(address=address)
     return ENGINES[name]()

@@ -37,6 +37,7 @@ def plan_by_councils(
     progress: Callable[[Round], None] | None = None,
     localism: float = 0.0,
     hidden: float = 0.0,
+    address: str | None = None,
 ) -> Plan:
     """Plan ``scenario`` by councils (``organisation`` territorial, branch or central)
     coordinated by ``protocol`` until the relative KKT error of the assembled plan (delivery
@@ -56,7 +57,7 @@ def plan_by_councils(
     lp = build_lp(scenario.economy, goal)
     parts = partition(scenario, lp, organisation)
     behaving = with_behaviour(lp, scenario.economy, parts, localism, hidden)
-    runner = make_engine(engine)
+    runner = make_engine(engine, address)
     result = coordinate(behaving.data, parts.owner, parts.names, tolerance=tolerance,
                         max_rounds=max_rounds, engine=runner, progress=progress)
     solved = time.perf_counter() - started
