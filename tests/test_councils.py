@@ -156,3 +156,16 @@ def test_ray_actors_give_the_same_plan_when_one_is_killed(bundled_scenario):
     assert engine.restarts == 1
     assert remote.converged
     np.testing.assert_allclose(remote.x, local.x, rtol=1e-5, atol=1e-6)
+
+
+def test_compare_organisations(tmp_path, capsys):
+    code = main(["compare", "two_regions", "--out", str(tmp_path)])
+    table = pd.read_csv(tmp_path / "comparison.csv")
+    assert code == 0
+    assert list(table["organisation"]) == ["central", "territorial", "branch"]
+    assert (table["status"] == "optimal").all()
+    assert table["objective_value"].to_numpy() == pytest.approx(450 / 7, rel=3e-4)
+    assert (table["shortfall"].abs() <= 3e-4 * 450 / 7).all()
+    assert table["rounds"].iloc[0] == 1 and (table["rounds"].iloc[1:] > 1).all()
+    assert (table["bytes_exchanged"].iloc[1:] > table["central_bytes"].iloc[1:]).all()
+    assert "territorial" in capsys.readouterr().out

@@ -106,6 +106,15 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=0)
     generate.add_argument("--format", choices=FORMATS, default="csv")
 
+    compare = sub.add_parser("compare", help="plan by each organisation and compare them")
+    compare.add_argument("scenario", metavar="DIR")
+    compare.add_argument("--objective")
+    compare.add_argument("--engine", choices=ENGINES, default="local")
+    compare.add_argument("--rounds", type=_positive_int, default=2000)
+    compare.add_argument("--tolerance", type=_fraction, default=1e-4, metavar="EPS")
+    compare.add_argument("--out", type=Path, metavar="OUT",
+                         help="also write OUT/comparison.csv")
+
     sub.add_parser("scenarios", help="list the bundled scenarios")
     return parser
 
@@ -289,5 +298,24 @@ def _scenarios(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from ..councils import compare_organisations
+    from ..scenario import load_scenario
+
+    objective = _checked_objective(args.objective)
+    scenario = load_scenario(resolve_scenario(args.scenario))
+    try:
+        table = compare_organisations(scenario, objective, args.engine, args.tolerance,
+                                      args.rounds)
+    except (ValueError, ImportError) as error:
+        raise UsageError(str(error)) from None
+    print(f"Organisations compared on {scenario.name} (tolerance {args.tolerance:g}):")
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.6g}"))
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        table.to_csv(args.out / "comparison.csv", index=False)
+    return EXIT_OK if (table["status"] == "optimal").all() else EXIT_NO_PLAN
+
+
 _COMMANDS = {"plan": _plan, "validate": _validate, "generate": _generate,
-             "scenarios": _scenarios}
+             "compare": _compare, "scenarios": _scenarios}
