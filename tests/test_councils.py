@@ -169,3 +169,44 @@ def test_compare_organisations(tmp_path, capsys):
     assert table["rounds"].iloc[0] == 1 and (table["rounds"].iloc[1:] > 1).all()
     assert (table["bytes_exchanged"].iloc[1:] > table["central_bytes"].iloc[1:]).all()
     assert "territorial" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("organisation", ["territorial", "branch"])
+def test_dantzig_wolfe_is_exact_with_a_bound_every_round(bundled_scenario, organisation):
+    scenario = bundled_scenario("two_regions")
+    plan = plan_by_councils(scenario, organisation, protocol="dantzig-wolfe", tolerance=1e-9)
+    assert plan.status == "optimal"
+    assert plan.details["rounds"] <= 10
+    assert plan.fulfilment == pytest.approx(450 / 7, rel=1e-9)
+    assert plan.verification.max_relative_violation <= 1e-9
+    w = 45 / 266  # the hand-derived labour value in the North
+    labour = plan.factors.set_index("region")["price"]
+    assert labour["north"] == pytest.approx(w, rel=1e-6)
+    assert labour["south"] == pytest.approx(1.8 * w, rel=1e-6)
+    for record in plan.details["history"]:  # λ never exceeds the bound (a maximum)
+        assert -record["dual_objective"] >= 450 / 7 * (1 - 1e-9)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("organisation", ["territorial", "branch"])
+def test_dantzig_wolfe_reaches_the_central_optimum_on_generated_economies(seed, organisation):
+    from conftest import generated
+
+    scenario = generated(12, 5, 2, inputs=3, seed=seed)
+    central = sovnarkhoz.make_plan(scenario)
+    plan = plan_by_councils(scenario, organisation, protocol="dantzig-wolfe", tolerance=1e-8,
+                            max_rounds=500)
+    assert plan.status == "optimal", plan.message
+    assert plan.fulfilment == pytest.approx(central.fulfilment, rel=1e-7)
+    assert plan.verification.passed
+    bounds = [-r["dual_objective"] for r in plan.details["history"]]
+    assert min(bounds) >= central.fulfilment * (1 - 1e-9)
+
+
+def test_dantzig_wolfe_with_localism_costs_no_less_than_cooperation(bundled_scenario):
+    scenario = bundled_scenario("two_regions")
+    plan = plan_by_councils(scenario, "territorial", protocol="dantzig-wolfe", localism=10.0,
+                            tolerance=1e-9)
+    assert plan.status == "optimal"
+    assert plan.fulfilment == pytest.approx(25.0, rel=1e-9)
+    assert plan.details["behaviour"]["cost"] == pytest.approx(450 / 7 - 25.0, rel=1e-9)

@@ -72,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="central (one exact plan), territorial (a council per regions.csv "
                       "council) or branch (a ministry per products.csv branch)")
     plan.add_argument("--protocol", choices=PROTOCOLS, default="prices",
-                      help="how the centre coordinates councils: posted prices (ADMM)")
+                      help="how the centre coordinates councils: posted prices moved by the "
+                      "mismatch (prices: ADMM), or prices from the centre's best mix of the "
+                      "councils' proposals (dantzig-wolfe: exact, with a bound each round)")
     plan.add_argument("--engine", choices=ENGINES, default="local",
                       help="where councils run: in this process, in worker processes, or in "
                       "Ray actors (pip install 'sovnarkhoz[ray]')")
@@ -110,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("scenario", metavar="DIR")
     compare.add_argument("--objective")
     compare.add_argument("--engine", choices=ENGINES, default="local")
+    compare.add_argument("--protocol", choices=PROTOCOLS, default="prices")
     compare.add_argument("--rounds", type=_positive_int, default=2000)
     compare.add_argument("--tolerance", type=_fraction, default=1e-4, metavar="EPS")
     compare.add_argument("--out", type=Path, metavar="OUT",
@@ -306,7 +309,7 @@ def _compare(args: argparse.Namespace) -> int:
     scenario = load_scenario(resolve_scenario(args.scenario))
     try:
         table = compare_organisations(scenario, objective, args.engine, args.tolerance,
-                                      args.rounds)
+                                      args.rounds, args.protocol)
     except (ValueError, ImportError) as error:
         raise UsageError(str(error)) from None
     print(f"Organisations compared on {scenario.name} (tolerance {args.tolerance:g}):")

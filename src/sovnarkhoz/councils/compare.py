@@ -13,7 +13,7 @@ from .run import plan_by_councils
 
 def compare_organisations(scenario: Scenario, objective: str | None = None,
                           engine: str = "local", tolerance: float = 1e-4,
-                          max_rounds: int = 2000) -> pd.DataFrame:
+                          max_rounds: int = 2000, protocol: str = "prices") -> pd.DataFrame:
     """One row per organisation (central, territorial, branch): status, objective value,
     its shortfall against the central optimum, rounds, seconds, bytes exchanged and the
     bytes a central planner gathers."""
@@ -27,7 +27,7 @@ def compare_organisations(scenario: Scenario, objective: str | None = None,
     for organisation in ("territorial", "branch"):
         clock = time.perf_counter()
         plan = plan_by_councils(scenario, organisation, objective=objective, engine=engine,
-                                tolerance=tolerance, max_rounds=max_rounds)
+                                tolerance=tolerance, max_rounds=max_rounds, protocol=protocol)
         value = plan.objective_value
         traffic = plan.details["traffic"]
         rows.append({

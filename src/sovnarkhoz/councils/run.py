@@ -17,12 +17,13 @@ from ..plan.planner import make_plan, tabulate_and_verify
 from ..plan.result import Plan
 from ..scenario.model import Scenario
 from .behaviour import with_behaviour
+from .dantzig_wolfe import decompose
 from .engines import ENGINES as ENGINE_TYPES
 from .engines import make_engine
 from .partition import partition
 from .prices import Round, coordinate
 
-PROTOCOLS = ("prices",)
+PROTOCOLS = ("prices", "dantzig-wolfe")
 ENGINES = tuple(ENGINE_TYPES)
 
 
@@ -57,9 +58,16 @@ def plan_by_councils(
     lp = build_lp(scenario.economy, goal)
     parts = partition(scenario, lp, organisation)
     behaving = with_behaviour(lp, scenario.economy, parts, localism, hidden)
-    runner = make_engine(engine, address)
-    result = coordinate(behaving.data, parts.owner, parts.names, tolerance=tolerance,
-                        max_rounds=max_rounds, engine=runner, progress=progress)
+    if protocol == "dantzig-wolfe":
+        if engine != "local":
+            raise ValueError("the dantzig-wolfe protocol runs its councils in this process "
+                             "(--engine local)")
+        result = decompose(behaving.data, parts.owner, parts.names, tolerance=tolerance,
+                           max_rounds=max_rounds, progress=progress)
+    else:
+        result = coordinate(behaving.data, parts.owner, parts.names, tolerance=tolerance,
+                            max_rounds=max_rounds, engine=make_engine(engine, address),
+                            progress=progress)
     solved = time.perf_counter() - started
     reduced = lp.data.c - lp.data.A.T @ result.row_dual
     tables, lam, check = tabulate_and_verify(scenario, lp, result.x, result.row_dual, reduced,
