@@ -27,6 +27,7 @@ def main() -> int:
     parser.add_argument("--products", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--engines", default="local,processes")
+    parser.add_argument("--protocol", default="prices", choices=["prices", "dantzig-wolfe"])
     parser.add_argument("--localism", default="0.5,2,10")
     parser.add_argument("--json", type=Path, default=Path("benchmarks/results/councils.json"))
     args = parser.parse_args()
@@ -38,11 +39,12 @@ def main() -> int:
         for engine in args.engines.split(","):
             clock = time.perf_counter()
             plan = plan_by_councils(scenario, "territorial", engine=engine, tolerance=1e-4,
-                                    max_rounds=args.rounds)
+                                    max_rounds=args.rounds, protocol=args.protocol)
             seconds = time.perf_counter() - clock
             last = plan.details["history"][-1]
             lam = -last["objective"]
-            row = {"councils": count, "engine": engine, "status": plan.status,
+            row = {"councils": count, "engine": engine, "protocol": args.protocol,
+                   "status": plan.status,
                    "rounds": plan.details["rounds"], "seconds": seconds,
                    "mismatch": last["mismatch"], "gap": last["gap"],
                    "dual_residual": last["dual_residual"],
@@ -50,7 +52,8 @@ def main() -> int:
                    "bytes": plan.details["traffic"]["bytes"],
                    "central_bytes": plan.details["traffic"]["central_bytes"]}
             rows.append(row)
-            print(f"{count:>4} councils, {engine:<9}: {plan.status:<10} {row['rounds']:>5} rounds "
+            print(f"{count:>4} councils, {args.protocol}, {engine:<9}: {plan.status:<10} "
+                  f"{row['rounds']:>5} rounds "
                   f"{seconds:8.1f} s; mismatch {row['mismatch']:.1e}, gap {row['gap']:.1e}, "
                   f"λ off by {row['relative_error']:.1e}; {row['bytes']:,} bytes exchanged vs "
                   f"{row['central_bytes']:,} to gather centrally", flush=True)
@@ -59,7 +62,7 @@ def main() -> int:
     scenario = sovnarkhoz.Scenario.from_frames(name="localism", **generate_tables(spec))
     for strength in [float(s) for s in args.localism.split(",")]:
         plan = plan_by_councils(scenario, "territorial", tolerance=1e-4, max_rounds=args.rounds,
-                                localism=strength)
+                                localism=strength, protocol=args.protocol)
         cost = plan.details["behaviour"]["cost"]
         rows.append({"localism": strength, "status": plan.status, "cost": cost,
                      "cooperative": plan.details["behaviour"]["cooperative_objective"]})

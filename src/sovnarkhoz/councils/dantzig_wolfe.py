@@ -110,7 +110,9 @@ def decompose(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float 
         for k, (d, pricer) in enumerate(zip(data, pricers, strict=True)):
             kind, vector, values[k], private_duals[k] = pricer.best(
                 d.c - d.B.T @ y[local_rows[k]])
-            improves = kind == "ray" or values[k] < sigma[k] - tolerance * scale
+            # any proposal that beats the council's current value is worth adding; stopping
+            # is left to the gap, which sums the shortfalls of all councils
+            improves = kind == "ray" or values[k] < sigma[k] - 1e-9 * scale
             if improves and not any(kind == old_kind and np.allclose(vector, old)
                                     for old_kind, old in menu[k]):
                 menu[k].append((kind, vector))
