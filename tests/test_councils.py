@@ -210,3 +210,18 @@ def test_dantzig_wolfe_with_localism_costs_no_less_than_cooperation(bundled_scen
     assert plan.status == "optimal"
     assert plan.fulfilment == pytest.approx(25.0, rel=1e-9)
     assert plan.details["behaviour"]["cost"] == pytest.approx(450 / 7 - 25.0, rel=1e-9)
+
+
+@pytest.mark.parametrize("organisation", ["territorial", "branch"])
+def test_quotas_reach_the_central_plan_with_bounds_on_both_sides(bundled_scenario,
+                                                                 organisation):
+    """Kornai-Liptak: the centre allots quotas, councils return their shadow prices."""
+    scenario = bundled_scenario("two_regions")
+    plan = plan_by_councils(scenario, organisation, protocol="quotas", tolerance=1e-8,
+                            max_rounds=100)
+    assert plan.status == "optimal", plan.message
+    assert plan.details["rounds"] <= 20
+    assert plan.fulfilment == pytest.approx(450 / 7, rel=1e-8)
+    assert plan.verification.max_relative_violation <= 1e-8
+    for record in plan.details["history"]:  # the centre's value bounds λ from above
+        assert -record["dual_objective"] >= 450 / 7 * (1 - 1e-9)

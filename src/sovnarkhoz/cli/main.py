@@ -73,8 +73,9 @@ def _parser() -> argparse.ArgumentParser:
                       "council) or branch (a ministry per products.csv branch)")
     plan.add_argument("--protocol", choices=PROTOCOLS, default="prices",
                       help="how the centre coordinates councils: posted prices moved by the "
-                      "mismatch (prices: ADMM), or prices from the centre's best mix of the "
-                      "councils' proposals (dantzig-wolfe: exact, with a bound each round)")
+                      "mismatch (prices: ADMM); quotas re-allotted from the councils' shadow "
+                      "prices (quotas: Kornai-Liptak by Benders cuts); or prices from the "
+                      "centre's best mix of the councils' proposals (dantzig-wolfe)")
     plan.add_argument("--engine", choices=ENGINES, default="local",
                       help="where councils run: in this process, in worker processes, or in "
                       "Ray actors (pip install 'sovnarkhoz[ray]')")

@@ -22,8 +22,9 @@ from .engines import ENGINES as ENGINE_TYPES
 from .engines import make_engine
 from .partition import partition
 from .prices import Round, coordinate
+from .quotas import allot
 
-PROTOCOLS = ("prices", "dantzig-wolfe")
+PROTOCOLS = ("prices", "quotas", "dantzig-wolfe")
 ENGINES = tuple(ENGINE_TYPES)
 
 
@@ -58,12 +59,13 @@ def plan_by_councils(
     lp = build_lp(scenario.economy, goal)
     parts = partition(scenario, lp, organisation)
     behaving = with_behaviour(lp, scenario.economy, parts, localism, hidden)
-    if protocol == "dantzig-wolfe":
+    if protocol in ("dantzig-wolfe", "quotas"):
         if engine != "local":
-            raise ValueError("the dantzig-wolfe protocol runs its councils in this process "
+            raise ValueError(f"the {protocol} protocol runs its councils in this process "
                              "(--engine local)")
-        result = decompose(behaving.data, parts.owner, parts.names, tolerance=tolerance,
-                           max_rounds=max_rounds, progress=progress)
+        run = decompose if protocol == "dantzig-wolfe" else allot
+        result = run(behaving.data, parts.owner, parts.names, tolerance=tolerance,
+                     max_rounds=max_rounds, progress=progress)
     else:
         result = coordinate(behaving.data, parts.owner, parts.names, tolerance=tolerance,
                             max_rounds=max_rounds, engine=make_engine(engine, address),
