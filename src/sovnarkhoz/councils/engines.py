@@ -48,30 +48,45 @@ class LocalEngine:
         self.councils = []
 
 
+class CouncilHost:
+    """Holds some councils between rounds: the body of a worker process and of a Ray actor.
+    Each answer carries the council's plan as the engine's checkpoint."""
+
+    def __init__(self, items: list[tuple[int, CouncilData, float, np.ndarray | None]]):
+        self.councils: dict[int, Council] = {}
+        for index, data, rho, x in items:
+            council = Council(data, rho)
+            if x is not None:
+                council.x = x
+            self.councils[index] = council
+
+    def round(self, items: list[tuple[int, Request]]) -> list[Answer]:
+        answers = []
+        for index, request in items:
+            answer = self.councils[index].plan(*request)
+            answer.x = self.councils[index].x
+            answers.append(answer)
+        return answers
+
+    def results(self, indices: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [(self.councils[i].x, self.councils[i].private_duals) for i in indices]
+
+
 def _worker(connection: Connection) -> None:
-    """A worker process: holds councils by index and answers the coordinator's messages."""
-    councils: dict[int, Council] = {}
+    """A worker process: one CouncilHost, driven by the coordinator's messages."""
+    host = CouncilHost([])
     while True:
         try:
             kind, payload = connection.recv()
         except EOFError:
             return
         if kind == "start":
-            for index, data, rho, x in payload:
-                council = Council(data, rho)
-                if x is not None:
-                    council.x = x
-                councils[index] = council
+            host = CouncilHost(payload)
             connection.send(None)
         elif kind == "round":
-            answers = []
-            for index, request in payload:
-                answer = councils[index].plan(*request)
-                answer.x = councils[index].x
-                answers.append(answer)
-            connection.send(answers)
+            connection.send(host.round(payload))
         elif kind == "results":
-            connection.send([(councils[i].x, councils[i].private_duals) for i, _ in payload])
+            connection.send(host.results([i for i, _ in payload]))
         else:
             return
 
@@ -167,29 +182,6 @@ class ProcessEngine:
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
-
-
-class CouncilHost:
-    """A Ray actor's body: holds some councils, as a worker process does."""
-
-    def __init__(self, items: list[tuple[int, CouncilData, float, np.ndarray | None]]):
-        self.councils: dict[int, Council] = {}
-        for index, data, rho, x in items:
-            council = Council(data, rho)
-            if x is not None:
-                council.x = x
-            self.councils[index] = council
-
-    def round(self, items: list[tuple[int, Request]]) -> list[Answer]:
-        answers = []
-        for index, request in items:
-            answer = self.councils[index].plan(*request)
-            answer.x = self.councils[index].x
-            answers.append(answer)
-        return answers
-
-    def results(self, indices: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
-        return [(self.councils[i].x, self.councils[i].private_duals) for i in indices]
 
 
 RAY_HINT = "the ray engine needs Ray: pip install 'sovnarkhoz[ray]'"
