@@ -60,7 +60,6 @@ class Answer:
     dual_value: float  # its private rows' and columns' part of the dual objective
     objective: float  # c'x, its part of the plan's objective
     status: str
-    x: np.ndarray | None = None  # its plan, kept by an engine as a checkpoint (not sent on)
 
 
 class Council:
@@ -84,6 +83,21 @@ class Council:
         self.rho = rho
         self.x = np.zeros(n)
         self.private_duals = np.zeros(len(data.private_rows))
+
+    def answer(self, request: tuple[np.ndarray, np.ndarray, float]) -> Answer:
+        """A round as an engine asks it: (proposal, prices, ρ)."""
+        return self.plan(*request)
+
+    def state(self) -> np.ndarray:
+        """The council's last plan: all it needs to resume (its proximal centre)."""
+        return self.x
+
+    def restore(self, x: np.ndarray) -> None:
+        self.x = x
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """Its plan and its own rows' prices."""
+        return self.x, self.private_duals
 
     def plan(self, proposal: np.ndarray, prices: np.ndarray, rho: float) -> Answer:
         """One round: plan against the proposal, then measure own optimality at ``prices``."""

@@ -17,7 +17,6 @@ rounds. Shared rows get artificial slack at a large cost until the proposals cov
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 
@@ -26,103 +25,138 @@ import scipy.sparse as sp
 
 from ..solvers.highs import HighsSolver
 from ..solvers.options import SolverOptions
-from ..solvers.persistent import PersistentHighs
 from ..solvers.problem import LPData
 from ..solvers.result import Status
-from .council import CouncilData
+from .engines import Engine, LocalEngine
 from .prices import Coordination, Round, split
+from .proposals import Menu, PricingCouncil, Proposal, relative_gap
 
 PENALTY = 1e6
 """Cost per unit of artificial slack on a shared row (relative to the objective's scale)."""
 
 
-class _Pricer:
-    """A council's pricing LP, kept alive between rounds; returns a plan or a ray."""
+class Centre:
+    """What the centre of a proposal-mixing protocol holds: the shared rows, its own columns
+    (λ), and the menu of proposals."""
 
-    def __init__(self, lp: LPData):
-        self.model = PersistentHighs(lp)
-        self.model.highs.setOptionValue("presolve", "off")  # so that rays come back
+    def __init__(self, lp: LPData, owner: np.ndarray, names: list[str]):
+        self.lp = lp
+        self.data, self.shared, self.columns = split(lp, owner, names)
+        self.K, self.m = len(self.data), len(self.shared)
+        position = np.full(lp.num_rows, -1, dtype=np.int64)
+        position[self.shared] = np.arange(self.m)
+        self.local_rows = [position[d.shared_rows] for d in self.data]
+        self.B = lp.A.tocsc()[:, self.columns][self.shared].tocsc()
+        self.lower, self.upper = lp.row_lower[self.shared], lp.row_upper[self.shared]
+        self.scale = 1.0 + float(np.abs(lp.c).max(initial=0.0))
+        self.size = 1.0 + np.maximum(np.abs(np.where(np.isfinite(self.lower), self.lower, 0.0)),
+                                     np.abs(np.where(np.isfinite(self.upper), self.upper, 0.0)))
+        self.menu = Menu(self.K, self.m)
+        self.proposed = [0] * self.K  # how many proposals each council keeps
+        self.private_bytes = 8 * sum(2 * len(r) + 2 for r in self.local_rows)
 
-    def best(self, cost: np.ndarray) -> tuple[str, np.ndarray, float, np.ndarray]:
-        """(kind 'point' or 'ray', vector, value, row duals) for ``cost``."""
-        self.model.set_cost(cost)
-        result = self.model.solve()
-        if result.status is Status.OPTIMAL:
-            return "point", result.x, float(cost @ result.x), result.row_dual
-        if result.status is Status.UNBOUNDED:
-            ray = self._ray(cost)
-            if ray is not None:
-                return "ray", ray / max(np.abs(ray).max(), 1e-300), -math.inf, np.zeros(
-                    self.model.lp.num_rows)
-        raise RuntimeError(f"a council's pricing problem ended {result.status.value}: "
-                           f"{result.message}")
+    def members(self) -> list[tuple[type, tuple]]:
+        return [(PricingCouncil, (d,)) for d in self.data]
 
-    def _ray(self, cost: np.ndarray) -> np.ndarray | None:
-        """An improving direction: HiGHS's ray, or else the cheapest column that no row of
-        the council holds back and no upper bound stops."""
-        _, has_ray, ray = self.model.highs.getPrimalRay()
-        if has_ray:
-            return np.asarray(ray, dtype=np.float64)
-        lp = self.model.lp
-        unconstrained = np.diff(lp.A.tocsc().indptr) == 0
-        free = unconstrained & ~np.isfinite(lp.col_upper) & (cost < 0)
-        if not free.any():
-            return None
-        ray = np.zeros(lp.num_cols)
-        ray[np.flatnonzero(free)[np.argmin(cost[free])]] = 1.0
-        return ray
+    def ask(self, engine: Engine, y: np.ndarray) -> list[Proposal]:
+        """Post prices y (m,) of the shared rows; each council's best answer."""
+        answers = engine.round([("prices", y[rows]) for rows in self.local_rows])
+        for k, answer in enumerate(answers):
+            self.proposed[k] += answer.new
+        return answers
+
+    def take(self, k: int, answer: Proposal) -> bool:
+        """Put a proposal on the menu; False if it is there already."""
+        if (k, answer.index) in self.menu:
+            return False
+        self.menu.add(k, answer, self.local_rows[k])
+        return True
+
+    def assemble(self, engine: Engine, weights: np.ndarray, centre_x: np.ndarray,
+                 y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Tell each council its mix, collect the plans: the national x and row prices."""
+        mixes = self.menu.weights_by_council(weights, self.proposed)
+        engine.round([("mix", mix) for mix in mixes])
+        x = np.zeros(self.lp.num_cols)
+        row_dual = np.zeros(self.lp.num_rows)
+        for d, (plan, duals) in zip(self.data, engine.results(), strict=True):
+            x[d.columns] = plan
+            row_dual[d.private_rows] = duals
+        x[self.columns] = centre_x
+        row_dual[self.shared] = y
+        return x, row_dual
+
+    def centre_value(self, y: np.ndarray) -> float:
+        """min over the centre's own columns of (c_0 - B_0'y)'x_0 (−inf if unbounded)."""
+        reduced = self.lp.c[self.columns] - self.B.T @ y
+        lo, hi = self.lp.col_lower[self.columns], self.lp.col_upper[self.columns]
+        edge = np.where(reduced > 0, lo, np.where(reduced < 0, hi, 0.0))
+        return float(np.sum(np.where(reduced != 0, reduced * edge, 0.0)))
+
+    def master_data(self) -> tuple[LPData, int]:
+        """The restricted master LP over [proposal weights, centre columns, slack+, slack-]
+        with rows [shared rows, convexity]; and the number of proposals."""
+        m, K, n_menu, n_centre = self.m, self.K, len(self.menu), len(self.columns)
+        identity = sp.identity(m, format="csc")
+        A = sp.bmat([[self.menu.contributions(), self.B, identity, -identity],
+                     [self.menu.convexity(), None, None, None]], format="csr")
+        if A.shape[1] != n_menu + n_centre + 2 * m:  # bmat drops empty blocks' widths
+            A = sp.csr_matrix(A, shape=(m + K, n_menu + n_centre + 2 * m))
+        lp = self.lp
+        master = LPData(
+            c=np.concatenate([self.menu.cost, lp.c[self.columns],
+                              np.full(2 * m, PENALTY * self.scale)]),
+            A=A,
+            row_lower=np.concatenate([self.lower, np.ones(K)]),
+            row_upper=np.concatenate([self.upper, np.ones(K)]),
+            col_lower=np.concatenate([np.zeros(n_menu), lp.col_lower[self.columns],
+                                      np.zeros(2 * m)]),
+            col_upper=np.concatenate([np.full(n_menu, np.inf), lp.col_upper[self.columns],
+                                      np.full(2 * m, np.inf)]),
+            offset=lp.offset)
+        return master, n_menu
 
 
 def decompose(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e-4,
-              max_rounds: int = 500, progress: Callable[[Round], None] | None = None
-              ) -> Coordination:
+              max_rounds: int = 500, progress: Callable[[Round], None] | None = None,
+              engine: Engine | None = None) -> Coordination:
     """Coordinate councils by Dantzig-Wolfe column generation to a relative gap of
-    ``tolerance`` (or ``max_rounds``)."""
-    data, shared, centre_columns = split(lp, owner, names)
-    K, m = len(data), len(shared)
-    lower, upper = lp.row_lower[shared], lp.row_upper[shared]
-    position = np.full(lp.num_rows, -1, dtype=np.int64)
-    position[shared] = np.arange(m)
-    local_rows = [position[d.shared_rows] for d in data]
-    pricers = [_Pricer(LPData(c=d.c, A=d.A_private, row_lower=d.row_lower,
-                              row_upper=d.row_upper, col_lower=d.col_lower,
-                              col_upper=d.col_upper)) for d in data]
-    centre_B = lp.A.tocsc()[:, centre_columns][shared].tocsc()
-    scale = 1.0 + float(np.abs(lp.c).max(initial=0.0))
-    # the menu: per council, (kind, vector); its columns in the master
-    menu: list[list[tuple[str, np.ndarray]]] = [[] for _ in range(K)]
+    ``tolerance`` (or ``max_rounds``), the councils running on ``engine``."""
+    engine = engine or LocalEngine()
+    centre = Centre(lp, owner, names)
+    engine.start(centre.members())
+    try:
+        return _rounds(centre, engine, tolerance, max_rounds, progress)
+    finally:
+        engine.close()
+
+
+def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
+            progress: Callable[[Round], None] | None) -> Coordination:
+    K, m = centre.K, centre.m
+    for k, answer in enumerate(centre.ask(engine, np.zeros(m))):  # first proposals
+        centre.take(k, answer)
     history: list[Round] = []
     converged = False
     started = time.perf_counter()
-    weights: list[np.ndarray] = []
-    centre_x = np.zeros(len(centre_columns))
-    private_duals = [np.zeros(len(d.private_rows)) for d in data]
     rounds = 0
-    for k, (d, pricer) in enumerate(zip(data, pricers, strict=True)):  # first proposals
-        kind, vector, _, private_duals[k] = pricer.best(d.c)
-        menu[k].append((kind, vector))
     for round_number in range(1, max_rounds + 1):
         rounds = round_number
-        master, weights, centre_x, y, sigma, artificial = _master(
-            lp, data, local_rows, menu, centre_columns, centre_B, lower, upper, scale)
-        values = np.zeros(K)
+        master, weights, centre_x, y, sigma, artificial = _master(centre)
+        answers = centre.ask(engine, y)
+        # a ray means the council's plans improve without end at these prices: no bound
+        values = np.array([-np.inf if a.kind == "ray" else a.value for a in answers])
         added = 0
-        for k, (d, pricer) in enumerate(zip(data, pricers, strict=True)):
-            kind, vector, values[k], private_duals[k] = pricer.best(
-                d.c - d.B.T @ y[local_rows[k]])
+        for k, answer in enumerate(answers):
             # any proposal that beats the council's current value is worth adding; stopping
             # is left to the gap, which sums the shortfalls of all councils
-            improves = kind == "ray" or values[k] < sigma[k] - 1e-9 * scale
-            if improves and not any(kind == old_kind and np.allclose(vector, old)
-                                    for old_kind, old in menu[k]):
-                menu[k].append((kind, vector))
-                added += 1
+            if answer.kind == "ray" or answer.value < sigma[k] - 1e-9 * centre.scale:
+                added += centre.take(k, answer)
         bound = master + float(np.sum(np.minimum(0.0, values - sigma)))
-        gap = (abs(master - bound) / (1.0 + abs(master) + abs(bound))
-               if math.isfinite(bound) else math.inf)
+        gap = relative_gap(master, bound)
         record = Round(round=round_number, mismatch=artificial, objective=master,
                        dual_objective=bound, gap=gap, dual_residual=0.0, rho=0.0,
-                       messages=2 * K, bytes=8 * sum(2 * len(d.shared_rows) + 2 for d in data),
+                       messages=2 * K, bytes=centre.private_bytes,
                        seconds=time.perf_counter() - started)
         history.append(record)
         if progress is not None:
@@ -132,85 +166,22 @@ def decompose(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float 
             break
         if added == 0:
             break
-    x = np.zeros(lp.num_cols)
-    for d, options, mix in zip(data, menu, weights, strict=True):
-        plan = np.zeros(len(d.columns))
-        for (_, vector), weight in zip(options, mix, strict=True):
-            plan += weight * vector
-        x[d.columns] = plan
-    x[centre_columns] = centre_x
-    row_dual = np.zeros(lp.num_rows)
-    row_dual[shared] = y
-    for d, duals in zip(data, private_duals, strict=True):
-        row_dual[d.private_rows] = duals
+    x, row_dual = centre.assemble(engine, weights, centre_x, y)
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
                         rounds=rounds)
 
 
-def _master(lp: LPData, data: list[CouncilData], local_rows: list[np.ndarray],
-            menu: list[list[tuple[str, np.ndarray]]], centre_columns: np.ndarray,
-            centre_B: sp.csc_matrix, lower: np.ndarray, upper: np.ndarray, scale: float):
-    """Solve the restricted master; returns objective, weights per council, centre columns,
+def _master(centre: Centre):
+    """Solve the restricted master; returns objective, proposal weights, centre columns,
     shared-row prices, convexity values and the largest relative artificial slack."""
-    m, K = len(lower), len(data)
-    blocks, costs, col_lower, col_upper, convexity = [], [], [], [], []
-    for k, (d, options) in enumerate(zip(data, menu, strict=True)):
-        for kind, vector in options:
-            blocks.append((k, kind, d.B @ vector, float(d.c @ vector)))
-    n_menu = len(blocks)
-    n_centre = len(centre_columns)
-    rows, cols, vals = [], [], []
-    for j, (k, kind, contribution, cost) in enumerate(blocks):
-        position = local_rows[k]
-        nz = np.flatnonzero(contribution)
-        rows.extend(position[nz])
-        cols.extend([j] * len(nz))
-        vals.extend(contribution[nz])
-        if kind == "point":
-            rows.append(m + k)
-            cols.append(j)
-            vals.append(1.0)
-        costs.append(cost)
-        col_lower.append(0.0)
-        col_upper.append(np.inf)
-        convexity.append(k)
-    coo = centre_B.tocoo()
-    rows.extend(coo.row)
-    cols.extend(coo.col + n_menu)
-    vals.extend(coo.data)
-    costs.extend(lp.c[centre_columns])
-    col_lower.extend(lp.col_lower[centre_columns])
-    col_upper.extend(lp.col_upper[centre_columns])
-    # artificial slacks: + and - on every shared row
-    start = n_menu + n_centre
-    rows.extend(np.arange(m))
-    cols.extend(start + np.arange(m))
-    vals.extend(np.ones(m))
-    rows.extend(np.arange(m))
-    cols.extend(start + m + np.arange(m))
-    vals.extend(-np.ones(m))
-    costs.extend(np.full(2 * m, PENALTY * scale))
-    col_lower.extend(np.zeros(2 * m))
-    col_upper.extend(np.full(2 * m, np.inf))
-    n = start + 2 * m
-    A = sp.csr_matrix((vals, (rows, cols)), shape=(m + K, n))
-    master = LPData(c=np.asarray(costs, dtype=np.float64), A=A,
-                    row_lower=np.concatenate([lower, np.ones(K)]),
-                    row_upper=np.concatenate([upper, np.ones(K)]),
-                    col_lower=np.asarray(col_lower, dtype=np.float64),
-                    col_upper=np.asarray(col_upper, dtype=np.float64), offset=lp.offset)
+    master, n_menu = centre.master_data()
     result = HighsSolver().solve(master, SolverOptions())
     if result.status is not Status.OPTIMAL:
         raise RuntimeError(f"the centre's master problem ended {result.status.value}")
+    m, start = centre.m, n_menu + len(centre.columns)
     x = result.x
-    weights: list[list[float]] = [[] for _ in range(K)]
-    for j, (k, _, _, _) in enumerate(blocks):
-        weights[k].append(x[j])
     slack = x[start:]
-    size = 1.0 + np.maximum(np.abs(np.where(np.isfinite(lower), lower, 0.0)),
-                            np.abs(np.where(np.isfinite(upper), upper, 0.0)))
-    artificial = float(np.max((slack[:m] + slack[m:]) / size, initial=0.0))
-    objective = float(lp.c[centre_columns] @ x[n_menu:start]) + sum(
-        cost * x[j] for j, (_, _, _, cost) in enumerate(blocks)) + lp.offset
-    return (objective, [np.asarray(w) for w in weights], x[n_menu:start], result.row_dual[:m],
-            result.row_dual[m:], artificial)
+    artificial = float(np.max((slack[:m] + slack[m:]) / centre.size, initial=0.0))
+    objective = float(master.c[:start] @ x[:start]) + master.offset
+    return (objective, x[:n_menu], x[n_menu:start], result.row_dual[:m], result.row_dual[m:],
+            artificial)

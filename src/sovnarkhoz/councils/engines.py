@@ -1,33 +1,66 @@
-"""Where councils run: in this process, or in worker processes that keep their councils.
+"""Where councils run: in this process, in worker processes, or in Ray actors.
 
-An engine starts the councils once (each gets its block of the LP), then each round passes
-the centre's requests and returns the councils' answers. Worker processes hold their
-councils' models between rounds; each answer carries the council's plan as a checkpoint, so a
-worker that dies is started again from the last round's state and the round is asked again:
-the run finishes with the same plan.
+An engine is told once which councils to hold (a class and its constructor's arguments for
+each, so any protocol's councils can be held), then each round passes the centre's requests
+and returns the councils' answers. Worker processes and Ray actors keep their councils (and
+their solver models) between rounds. After each answer the engine keeps the council's state
+(``state()``, e.g. its last plan) as a checkpoint, so a worker or actor that dies is created
+again from the last round's state and the round is asked again: the run finishes with the
+same plan, and nothing is lost.
+
+A council held by an engine provides::
+
+    answer(request) -> answer      one round
+    state() -> object | None       what it needs to resume (None: nothing, it is stateless)
+    restore(state) -> None         resume from a checkpoint
+    result() -> object             its final word (e.g. its plan and its own rows' prices)
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 from multiprocessing.connection import Connection
-from typing import Protocol
+from typing import Any, Protocol
 
-import numpy as np
-
-from .council import Answer, Council, CouncilData
-
-Request = tuple[np.ndarray, np.ndarray, float]  # proposal d, prices y, rho
+Member = tuple[type, tuple]
+"""A council as an engine receives it: its class and the arguments that construct it."""
 
 
 class Engine(Protocol):
-    def start(self, data: list[CouncilData], rho: float) -> None: ...
+    name: str
+    restarts: int
 
-    def round(self, requests: list[Request]) -> list[Answer]: ...
+    def start(self, members: list[Member]) -> None: ...
 
-    def results(self) -> list[tuple[np.ndarray, np.ndarray]]: ...
+    def round(self, requests: list[Any]) -> list[Any]: ...
+
+    def results(self) -> list[Any]: ...
 
     def close(self) -> None: ...
+
+
+class CouncilHost:
+    """Holds some councils between rounds: the whole of the local engine, and the body of a
+    worker process and of a Ray actor. ``items`` are (index, class, arguments, checkpoint)."""
+
+    def __init__(self, items: list[tuple[int, type, tuple, Any]]):
+        self.members: dict[int, Any] = {}
+        for index, kind, arguments, state in items:
+            member = kind(*arguments)
+            if state is not None:
+                member.restore(state)
+            self.members[index] = member
+
+    def round(self, items: list[tuple[int, Any]]) -> list[tuple[Any, Any]]:
+        """(answer, state) of each council asked."""
+        replies = []
+        for index, request in items:
+            member = self.members[index]
+            replies.append((member.answer(request), member.state()))
+        return replies
+
+    def results(self, indices: list[int]) -> list[Any]:
+        return [self.members[i].result() for i in indices]
 
 
 class LocalEngine:
@@ -35,41 +68,40 @@ class LocalEngine:
 
     name = "local"
 
-    def start(self, data: list[CouncilData], rho: float) -> None:
-        self.councils = [Council(d, rho) for d in data]
+    def __init__(self) -> None:
+        self.restarts = 0
 
-    def round(self, requests: list[Request]) -> list[Answer]:
-        return [c.plan(*r) for c, r in zip(self.councils, requests, strict=True)]
+    def start(self, members: list[Member]) -> None:
+        self.host = CouncilHost([(i, kind, args, None) for i, (kind, args) in enumerate(members)])
 
-    def results(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        return [(c.x, c.private_duals) for c in self.councils]
+    def round(self, requests: list[Any]) -> list[Any]:
+        return [answer for answer, _ in self.host.round(list(enumerate(requests)))]
+
+    def results(self) -> list[Any]:
+        return self.host.results(list(self.host.members))
 
     def close(self) -> None:
-        self.councils = []
+        self.host = CouncilHost([])
 
 
-class CouncilHost:
-    """Holds some councils between rounds: the body of a worker process and of a Ray actor.
-    Each answer carries the council's plan as the engine's checkpoint."""
+class _Spread:
+    """What the process and Ray engines share: councils dealt round-robin to ``count``
+    workers, and the last state of every council."""
 
-    def __init__(self, items: list[tuple[int, CouncilData, float, np.ndarray | None]]):
-        self.councils: dict[int, Council] = {}
-        for index, data, rho, x in items:
-            council = Council(data, rho)
-            if x is not None:
-                council.x = x
-            self.councils[index] = council
+    def _deal(self, members: list[Member], count: int) -> None:
+        self.members = members
+        count = max(1, min(count, len(members)))
+        self.assignment = [list(range(w, len(members), count)) for w in range(count)]
+        self.checkpoint: list[Any] = [None] * len(members)
+        self.rounds = 0
 
-    def round(self, items: list[tuple[int, Request]]) -> list[Answer]:
-        answers = []
-        for index, request in items:
-            answer = self.councils[index].plan(*request)
-            answer.x = self.councils[index].x
-            answers.append(answer)
-        return answers
+    def _items(self, w: int) -> list[tuple[int, type, tuple, Any]]:
+        return [(i, *self.members[i], self.checkpoint[i]) for i in self.assignment[w]]
 
-    def results(self, indices: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
-        return [(self.councils[i].x, self.councils[i].private_duals) for i in indices]
+    def _keep(self, w: int, replies: list[tuple[Any, Any]], answers: list[Any]) -> None:
+        for i, (answer, state) in zip(self.assignment[w], replies, strict=True):
+            answers[i] = answer
+            self.checkpoint[i] = state
 
 
 def _worker(connection: Connection) -> None:
@@ -86,12 +118,12 @@ def _worker(connection: Connection) -> None:
         elif kind == "round":
             connection.send(host.round(payload))
         elif kind == "results":
-            connection.send(host.results([i for i, _ in payload]))
+            connection.send(host.results(payload))
         else:
             return
 
 
-class ProcessEngine:
+class ProcessEngine(_Spread):
     """Councils spread over worker processes (``workers``, default one per CPU core)."""
 
     name = "processes"
@@ -101,26 +133,21 @@ class ProcessEngine:
         self.kill_worker_at_round = kill_worker_at_round  # for tests: simulate a crash
         self.restarts = 0
         self._context = mp.get_context("spawn")
-
-    def start(self, data: list[CouncilData], rho: float) -> None:
-        self.data = data
-        self.rho = rho
-        count = max(1, min(self.workers, len(data)))
-        self.assignment = [list(range(w, len(data), count)) for w in range(count)]
-        self.checkpoint: list[np.ndarray | None] = [None] * len(data)
-        self.processes: list[mp.Process] = []
+        self.processes: list[Any] = []
         self.pipes: list[Connection] = []
-        for w in range(count):
+
+    def start(self, members: list[Member]) -> None:
+        self._deal(members, self.workers)
+        self.processes, self.pipes = [], []
+        for w in range(len(self.assignment)):
             self._launch(w)
-        self.rounds = 0
 
     def _launch(self, w: int) -> None:
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_worker, args=(child,), daemon=True)
         process.start()
         child.close()
-        parent.send(("start", [(i, self.data[i], self.rho, self.checkpoint[i])
-                               for i in self.assignment[w]]))
+        parent.send(("start", self._items(w)))
         parent.recv()
         if w < len(self.processes):
             self.processes[w], self.pipes[w] = process, parent
@@ -128,50 +155,48 @@ class ProcessEngine:
             self.processes.append(process)
             self.pipes.append(parent)
 
-    def _ask(self, w: int, message: tuple) -> object:
+    def _relaunch(self, w: int) -> None:
+        self.processes[w].join(timeout=1)
+        self.restarts += 1
+        self._launch(w)
+
+    def _ask(self, w: int, message: tuple) -> Any:
         """Send and receive, starting the worker again (from the checkpoints) if it died."""
         for _attempt in range(3):
             try:
                 self.pipes[w].send(message)
                 return self.pipes[w].recv()
             except (EOFError, BrokenPipeError, ConnectionResetError, OSError):
-                self.processes[w].join(timeout=1)
-                self.restarts += 1
-                self._launch(w)
+                self._relaunch(w)
         raise RuntimeError(f"worker {w} keeps dying; giving up")
 
-    def round(self, requests: list[Request]) -> list[Answer]:
+    def round(self, requests: list[Any]) -> list[Any]:
         self.rounds += 1
         if self.rounds == self.kill_worker_at_round:
             self.processes[0].kill()
             self.processes[0].join()
-        self.rho = requests[0][2] if requests else self.rho
-        for w, indices in enumerate(self.assignment):  # all workers compute at once
+        work = [[(i, requests[i]) for i in indices] for indices in self.assignment]
+        for w, items in enumerate(work):  # all workers compute at once
             try:
-                self.pipes[w].send(("round", [(i, requests[i]) for i in indices]))
+                self.pipes[w].send(("round", items))
             except (BrokenPipeError, OSError):
                 pass  # found dead on receiving below
-        answers: list[Answer | None] = [None] * len(requests)
-        for w, indices in enumerate(self.assignment):
+        answers: list[Any] = [None] * len(requests)
+        for w, items in enumerate(work):
             try:
                 replies = self.pipes[w].recv()
             except (EOFError, ConnectionResetError, OSError):
-                self.processes[w].join(timeout=1)
-                self.restarts += 1
-                self._launch(w)
-                replies = self._ask(w, ("round", [(i, requests[i]) for i in indices]))
-            for i, answer in zip(indices, replies, strict=True):
-                answers[i] = answer
-                self.checkpoint[i] = answer.x
-        return answers  # type: ignore[return-value]
+                self._relaunch(w)
+                replies = self._ask(w, ("round", items))
+            self._keep(w, replies, answers)
+        return answers
 
-    def results(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(self.data)
+    def results(self) -> list[Any]:
+        out: list[Any] = [None] * len(self.members)
         for w, indices in enumerate(self.assignment):
-            for i, pair in zip(indices, self._ask(w, ("results", [(i, None) for i in indices])),
-                               strict=True):
-                out[i] = pair
-        return out  # type: ignore[return-value]
+            for i, result in zip(indices, self._ask(w, ("results", indices)), strict=True):
+                out[i] = result
+        return out
 
     def close(self) -> None:
         for pipe, process in zip(self.pipes, self.processes, strict=True):
@@ -187,7 +212,7 @@ class ProcessEngine:
 RAY_HINT = "the ray engine needs Ray: pip install 'sovnarkhoz[ray]'"
 
 
-class RayEngine:
+class RayEngine(_Spread):
     """Councils held by Ray actors, on this machine or a cluster (``address``).
 
     An actor that dies is created again from the last round's checkpoints and asked again.
@@ -208,55 +233,49 @@ class RayEngine:
         self.restarts = 0
         self._started_ray = False
 
-    def start(self, data: list[CouncilData], rho: float) -> None:
+    def start(self, members: list[Member]) -> None:
         ray = self.ray
         if not ray.is_initialized():
             ray.init(address=self.address, include_dashboard=False, log_to_driver=False)
             self._started_ray = True
-        self.data, self.rho = data, rho
-        count = max(1, min(self.actors or int(ray.available_resources().get("CPU", 1)),
-                           len(data)))
-        self.assignment = [list(range(w, len(data), count)) for w in range(count)]
-        self.checkpoint: list[np.ndarray | None] = [None] * len(data)
+        self._deal(members, self.actors or int(ray.available_resources().get("CPU", 1)))
         self.host = ray.remote(CouncilHost)
-        self.hosts = [self._create(w) for w in range(count)]
-        self.rounds = 0
+        self.hosts = [self.host.remote(self._items(w)) for w in range(len(self.assignment))]
 
-    def _create(self, w: int):
-        return self.host.remote([(i, self.data[i], self.rho, self.checkpoint[i])
-                                 for i in self.assignment[w]])
+    def _call(self, w: int, method: str, payload: Any) -> Any:
+        """Call an actor, creating it again (from the checkpoints) if it died."""
+        for _attempt in range(3):
+            try:
+                return self.ray.get(getattr(self.hosts[w], method).remote(payload))
+            except self.ray.exceptions.RayActorError:
+                self.restarts += 1
+                self.hosts[w] = self.host.remote(self._items(w))
+        raise RuntimeError(f"Ray actor {w} keeps dying; giving up")
 
-    def round(self, requests: list[Request]) -> list[Answer]:
+    def round(self, requests: list[Any]) -> list[Any]:
         ray = self.ray
         self.rounds += 1
         if self.rounds == self.kill_actor_at_round:
             ray.kill(self.hosts[0])
-        self.rho = requests[0][2] if requests else self.rho
         work = [[(i, requests[i]) for i in indices] for indices in self.assignment]
         pending = [host.round.remote(items) for host, items in zip(self.hosts, work, strict=True)]
-        answers: list[Answer | None] = [None] * len(requests)
-        for w, indices in enumerate(self.assignment):
-            for _attempt in range(3):
-                try:
-                    replies = ray.get(pending[w])
-                    break
-                except ray.exceptions.RayActorError:
-                    self.restarts += 1
-                    self.hosts[w] = self._create(w)
-                    pending[w] = self.hosts[w].round.remote(work[w])
-            else:
-                raise RuntimeError(f"Ray actor {w} keeps dying; giving up")
-            for i, answer in zip(indices, replies, strict=True):
-                answers[i] = answer
-                self.checkpoint[i] = answer.x
-        return answers  # type: ignore[return-value]
+        answers: list[Any] = [None] * len(requests)
+        for w, items in enumerate(work):
+            try:
+                replies = ray.get(pending[w])
+            except ray.exceptions.RayActorError:
+                self.restarts += 1
+                self.hosts[w] = self.host.remote(self._items(w))
+                replies = self._call(w, "round", items)
+            self._keep(w, replies, answers)
+        return answers
 
-    def results(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(self.data)
-        for host, indices in zip(self.hosts, self.assignment, strict=True):
-            for i, pair in zip(indices, self.ray.get(host.results.remote(indices)), strict=True):
-                out[i] = pair
-        return out  # type: ignore[return-value]
+    def results(self) -> list[Any]:
+        out: list[Any] = [None] * len(self.members)
+        for w, indices in enumerate(self.assignment):
+            for i, result in zip(indices, self._call(w, "results", indices), strict=True):
+                out[i] = result
+        return out
 
     def close(self) -> None:
         for host in getattr(self, "hosts", []):

@@ -33,7 +33,7 @@ import scipy.sparse as sp
 
 from ..solvers.duality import allowed_reduced_costs, bound_term
 from ..solvers.problem import LPData
-from .council import CouncilData
+from .council import Council, CouncilData
 from .engines import Engine, LocalEngine
 
 
@@ -103,7 +103,7 @@ def coordinate(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float
     running on ``engine`` (default: in this process)."""
     engine = engine or LocalEngine()
     data, shared, centre_columns = split(lp, owner, names)
-    engine.start(data, rho)
+    engine.start([(Council, (d, rho)) for d in data])
     try:
         return _rounds(lp, data, shared, centre_columns, tolerance, max_rounds, rho, engine,
                        progress)

@@ -59,13 +59,16 @@ def plan_by_councils(
     lp = build_lp(scenario.economy, goal)
     parts = partition(scenario, lp, organisation)
     behaving = with_behaviour(lp, scenario.economy, parts, localism, hidden)
-    if protocol in ("dantzig-wolfe", "quotas"):
+    if protocol == "quotas":
         if engine != "local":
             raise ValueError(f"the {protocol} protocol runs its councils in this process "
                              "(--engine local)")
-        run = decompose if protocol == "dantzig-wolfe" else allot
-        result = run(behaving.data, parts.owner, parts.names, tolerance=tolerance,
-                     max_rounds=max_rounds, progress=progress)
+        result = allot(behaving.data, parts.owner, parts.names, tolerance=tolerance,
+                       max_rounds=max_rounds, progress=progress)
+    elif protocol == "dantzig-wolfe":
+        result = decompose(behaving.data, parts.owner, parts.names, tolerance=tolerance,
+                           max_rounds=max_rounds, progress=progress,
+                           engine=make_engine(engine, address))
     else:
         result = coordinate(behaving.data, parts.owner, parts.names, tolerance=tolerance,
                             max_rounds=max_rounds, engine=make_engine(engine, address),

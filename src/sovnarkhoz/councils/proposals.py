@@ -1,0 +1,173 @@
+"""Councils that answer posted prices with plans, and the centre's menu of those answers.
+
+Shared by the two price-directive protocols in which the centre mixes what councils propose
+(``prices``: proximal bundle; ``dantzig-wolfe``: plain column generation). A council keeps its
+own proposals; the centre learns of each only what it contributes to the shared rows and what
+it costs, and at the end sends each council the weights of its mix, from which the council
+makes its plan. The centre never sees a council's books.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..solvers.persistent import PersistentHighs
+from ..solvers.problem import LPData
+from ..solvers.result import Status
+from .council import CouncilData
+
+
+@dataclass
+class Proposal:
+    """A council's answer to posted prices.
+
+    kind: "point" (a plan) or "ray" (a direction in which its plans improve without end);
+    index: its number in the council's own list; new: False when it repeats an earlier one;
+    contribution: (s_k,) what it adds to the council's shared rows; cost: its objective c'x;
+    value: its cost at the posted prices, c'x - y'B x (for a ray: of the unit direction).
+    """
+
+    kind: str
+    index: int
+    new: bool
+    contribution: np.ndarray
+    cost: float
+    value: float
+
+
+class PricingCouncil:
+    """A council's pricing LP, kept alive between rounds (HiGHS restarts from its basis).
+
+    Requests: ("prices", y) with y (s_k,) the posted prices of its shared rows, answered by
+    a Proposal; ("mix", weights) with weights (number of proposals,), answered by None after
+    the council sets its plan to that mix of its proposals.
+    """
+
+    def __init__(self, data: CouncilData):
+        self.data = data
+        self.model = PersistentHighs(LPData(c=data.c, A=data.A_private,
+                                            row_lower=data.row_lower, row_upper=data.row_upper,
+                                            col_lower=data.col_lower, col_upper=data.col_upper))
+        self.model.highs.setOptionValue("presolve", "off")  # so that rays come back
+        self.proposals: list[tuple[str, np.ndarray]] = []
+        self.private_duals = np.zeros(len(data.private_rows))
+        self.x = np.zeros(len(data.columns))
+
+    def answer(self, request: tuple[str, np.ndarray]) -> Proposal | None:
+        kind, payload = request
+        if kind == "mix":
+            self.x = np.zeros(len(self.data.columns))
+            for (_, vector), weight in zip(self.proposals, payload, strict=True):
+                if weight:
+                    self.x += weight * vector
+            return None
+        d = self.data
+        cost = d.c - d.B.T @ payload
+        kind, vector, duals = self._best(cost)
+        if kind == "point":
+            self.private_duals = duals
+        index = next((i for i, (old_kind, old) in enumerate(self.proposals)
+                      if old_kind == kind and np.array_equal(old, vector)), None)
+        new = index is None
+        if index is None:
+            index = len(self.proposals)
+            self.proposals.append((kind, vector))
+        return Proposal(kind=kind, index=index, new=new, contribution=d.B @ vector,
+                        cost=float(d.c @ vector), value=float(cost @ vector))
+
+    def state(self) -> tuple[list[tuple[str, np.ndarray]], np.ndarray, np.ndarray]:
+        return self.proposals, self.private_duals, self.x
+
+    def restore(self, state: tuple[list[tuple[str, np.ndarray]], np.ndarray, np.ndarray]
+                ) -> None:
+        self.proposals, self.private_duals, self.x = (list(state[0]), state[1], state[2])
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """Its plan (the last mix) and its own rows' prices."""
+        return self.x, self.private_duals
+
+    def _best(self, cost: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
+        self.model.set_cost(cost)
+        result = self.model.solve()
+        if result.status is Status.OPTIMAL:
+            return "point", result.x, result.row_dual
+        if result.status is Status.UNBOUNDED:
+            ray = self._ray(cost)
+            if ray is not None:
+                return "ray", ray / max(np.abs(ray).max(), 1e-300), self.private_duals
+        raise RuntimeError(f"council {self.data.name}'s pricing problem ended "
+                           f"{result.status.value}: {result.message}")
+
+    def _ray(self, cost: np.ndarray) -> np.ndarray | None:
+        """An improving direction: HiGHS's ray, or else the cheapest column that no row of
+        the council holds back and no upper bound stops."""
+        _, has_ray, ray = self.model.highs.getPrimalRay()
+        if has_ray:
+            return np.asarray(ray, dtype=np.float64)
+        lp = self.model.lp
+        unconstrained = np.diff(lp.A.tocsc().indptr) == 0
+        free = unconstrained & ~np.isfinite(lp.col_upper) & (cost < 0)
+        if not free.any():
+            return None
+        ray = np.zeros(lp.num_cols)
+        ray[np.flatnonzero(free)[np.argmin(cost[free])]] = 1.0
+        return ray
+
+
+@dataclass
+class Menu:
+    """The centre's record of the proposals it may mix: per proposal its council, its index
+    in that council's list, its kind, its cost and its contribution to the shared rows
+    (global shared-row numbering)."""
+
+    councils: int
+    shared: int
+    council: list[int] = field(default_factory=list)
+    index: list[int] = field(default_factory=list)
+    is_point: list[bool] = field(default_factory=list)
+    cost: list[float] = field(default_factory=list)
+    columns: list[sp.csc_matrix] = field(default_factory=list)
+    known: set[tuple[int, int]] = field(default_factory=set)
+
+    def __contains__(self, key: tuple[int, int]) -> bool:
+        """Whether (council, index) is on the menu."""
+        return key in self.known
+
+    def add(self, k: int, proposal: Proposal, rows: np.ndarray) -> None:
+        self.known.add((k, proposal.index))
+        self.council.append(k)
+        self.index.append(proposal.index)
+        self.is_point.append(proposal.kind == "point")
+        self.cost.append(proposal.cost)
+        self.columns.append(sp.csc_matrix((proposal.contribution, (rows, np.zeros(len(rows),
+                                           dtype=np.int64))), shape=(self.shared, 1)))
+
+    def __len__(self) -> int:
+        return len(self.cost)
+
+    def contributions(self) -> sp.csc_matrix:
+        """(shared rows, proposals)."""
+        return sp.hstack(self.columns, format="csc") if self.columns else sp.csc_matrix(
+            (self.shared, 0))
+
+    def convexity(self) -> sp.csr_matrix:
+        """(councils, proposals): 1 where a proposal is a plan of that council."""
+        points = np.flatnonzero(self.is_point)
+        return sp.csr_matrix((np.ones(len(points)), (np.asarray(self.council)[points], points)),
+                             shape=(self.councils, len(self)))
+
+    def weights_by_council(self, weights: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
+        """The mix each council is to make: weights over its own list of proposals."""
+        out = [np.zeros(n) for n in sizes]
+        for k, i, w in zip(self.council, self.index, weights, strict=True):
+            out[k][i] += w
+        return out
+
+
+def relative_gap(primal: float, dual: float) -> float:
+    return (abs(primal - dual) / (1.0 + abs(primal) + abs(dual))
+            if math.isfinite(dual) else math.inf)
