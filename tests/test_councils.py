@@ -1,4 +1,4 @@
-"""Councils coordinated by posted prices (sharing ADMM) reach the central plan."""
+"""Councils coordinated by the four protocols reach the central plan."""
 
 from __future__ import annotations
 
@@ -44,10 +44,11 @@ def test_territorial_and_branch_partitions(bundled_scenario):
 
 @pytest.mark.parametrize(("organisation", "most_rounds"), [("territorial", 400),
                                                           ("branch", 600)])
-def test_councils_reach_the_central_plan(bundled_scenario, organisation, most_rounds):
+def test_admm_councils_reach_the_central_plan(bundled_scenario, organisation, most_rounds):
     scenario = bundled_scenario("two_regions")
     central = sovnarkhoz.make_plan(scenario)
-    plan = plan_by_councils(scenario, organisation, tolerance=1e-4, max_rounds=2000)
+    plan = plan_by_councils(scenario, organisation, protocol="admm", tolerance=1e-4,
+                            max_rounds=2000)
     assert plan.status == "optimal", plan.message
     assert plan.details["rounds"] <= most_rounds
     last = plan.details["history"][-1]
@@ -62,15 +63,17 @@ def test_councils_reach_the_central_plan(bundled_scenario, organisation, most_ro
 
 def test_one_council_converges_to_optimal_quickly(bundled_scenario):
     scenario = bundled_scenario("two_regions")
-    plan = plan_by_councils(scenario, "central", tolerance=1e-4, max_rounds=500)
+    plan = plan_by_councils(scenario, "central", protocol="admm", tolerance=1e-4,
+                            max_rounds=500)
     assert plan.status == "optimal"
     assert plan.details["rounds"] < 200
     assert plan.fulfilment == pytest.approx(450 / 7, rel=1e-4)
 
 
-def test_information_traffic_is_counted(bundled_scenario):
+def test_admm_information_traffic_is_counted(bundled_scenario):
     scenario = bundled_scenario("two_regions")
-    plan = plan_by_councils(scenario, "territorial", tolerance=1e-4, max_rounds=20)
+    plan = plan_by_councils(scenario, "territorial", protocol="admm", tolerance=1e-4,
+                            max_rounds=20)
     lp = build_lp(scenario.economy, Objective.parse("max-fulfilment")).data
     parts = partition(scenario, build_lp(scenario.economy, Objective.parse("max-fulfilment")),
                       "territorial")
@@ -97,7 +100,7 @@ def test_cli_plans_by_councils(tmp_path, capsys):
     assert "territorial councils" in capsys.readouterr().out
 
 
-def test_engines_agree_and_a_dead_worker_is_restarted(bundled_scenario):
+def test_admm_engines_agree_and_a_dead_worker_is_restarted(bundled_scenario):
     """Councils in worker processes give the local plan, even when a worker is killed
     mid-run: it restarts from the last round's checkpoint and the round is asked again."""
     from sovnarkhoz.councils.engines import LocalEngine, ProcessEngine
@@ -142,7 +145,7 @@ def test_localism_never_improves_the_national_objective(bundled_scenario, streng
         assert plan.fulfilment == pytest.approx(25.0, rel=1e-4)
 
 
-def test_ray_actors_give_the_same_plan_when_one_is_killed(bundled_scenario):
+def test_admm_ray_actors_give_the_same_plan_when_one_is_killed(bundled_scenario):
     pytest.importorskip("ray")
     from sovnarkhoz.councils.engines import LocalEngine, RayEngine
     from sovnarkhoz.councils.prices import coordinate
@@ -158,8 +161,8 @@ def test_ray_actors_give_the_same_plan_when_one_is_killed(bundled_scenario):
     np.testing.assert_allclose(remote.x, local.x, rtol=1e-5, atol=1e-6)
 
 
-def test_compare_organisations(tmp_path, capsys):
-    code = main(["compare", "two_regions", "--out", str(tmp_path)])
+def test_compare_organisations_under_admm(tmp_path, capsys):
+    code = main(["compare", "two_regions", "--protocol", "admm", "--out", str(tmp_path)])
     table = pd.read_csv(tmp_path / "comparison.csv")
     assert code == 0
     assert list(table["organisation"]) == ["central", "territorial", "branch"]
@@ -225,3 +228,95 @@ def test_quotas_reach_the_central_plan_with_bounds_on_both_sides(bundled_scenari
     assert plan.verification.max_relative_violation <= 1e-8
     for record in plan.details["history"]:  # the centre's value bounds λ from above
         assert -record["dual_objective"] >= 450 / 7 * (1 - 1e-9)
+
+
+def _generated(regions: int, seed: int, branches: int | None = None):
+    from sovnarkhoz.scenario.generate import GeneratorSpec, generate_tables
+
+    tables = generate_tables(GeneratorSpec(8, regions, 2, 3, 2, seed=seed))
+    if branches:
+        products = tables["products"]
+        tables["products"] = products.assign(
+            branch=[f"b{i % branches}" for i in range(len(products))])
+    return sovnarkhoz.Scenario.from_frames(name=f"g{regions}-{seed}", **tables)
+
+
+@pytest.mark.parametrize("organisation", ["territorial", "branch"])
+def test_prices_reach_the_hand_derived_plan_with_a_bound_every_round(bundled_scenario,
+                                                                    organisation):
+    """The default prices protocol on two_regions: λ = 450/7 and the labour values derived
+    by hand, and the centre's best dual value never exceeds the optimum."""
+    scenario = bundled_scenario("two_regions")
+    plan = plan_by_councils(scenario, organisation, tolerance=1e-9)
+    assert plan.status == "optimal", plan.message
+    assert plan.details["protocol"] == "prices"
+    assert plan.details["rounds"] <= 10
+    assert plan.fulfilment == pytest.approx(450 / 7, rel=1e-9)
+    assert plan.verification.max_relative_violation <= 1e-9
+    w = 45 / 266
+    labour = plan.factors.set_index("region")["price"]
+    assert labour["north"] == pytest.approx(w, rel=1e-6)
+    assert labour["south"] == pytest.approx(1.8 * w, rel=1e-6)
+    for record in plan.details["history"]:  # g(ŷ) bounds the national optimum (as a minimum)
+        assert -record["dual_objective"] >= 450 / 7 * (1 - 1e-9)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("organisation", ["territorial", "branch"])
+def test_prices_reach_the_central_optimum_on_generated_economies(organisation, seed):
+    scenario = _generated(6, seed, branches=3)
+    central = sovnarkhoz.make_plan(scenario)
+    plan = plan_by_councils(scenario, organisation, tolerance=1e-7, max_rounds=300)
+    assert plan.status == "optimal", plan.message
+    assert plan.fulfilment == pytest.approx(central.fulfilment, rel=1e-6)
+    assert plan.verification.max_relative_violation <= 1e-7
+    last = plan.details["history"][-1]
+    assert last["gap"] <= 1e-7 and last["mismatch"] <= 1e-7
+    # the bound is a true one: no better than the central optimum
+    assert -last["dual_objective"] >= central.fulfilment * (1 - 1e-9)
+
+
+def test_prices_traffic_is_counted():
+    """Per round: prices out (s_k floats) and an answer back (s_k + 2) to every council;
+    before the first round each council's rays and first proposal, after the last the mixes."""
+    scenario = _generated(6, 1)
+    plan = plan_by_councils(scenario, "territorial", tolerance=1e-7, max_rounds=300)
+    lp = build_lp(scenario.economy, Objective.parse("max-fulfilment")).data
+    parts = partition(scenario, build_lp(scenario.economy, Objective.parse("max-fulfilment")),
+                      "territorial")
+    councils, _, _ = split(lp, parts.owner, parts.names)
+    K = len(councils)
+    per_round = 8 * sum(2 * len(c.shared_rows) + 2 for c in councils)
+    history = plan.details["history"]
+    assert plan.details["rounds"] >= 3
+    assert [r["messages"] for r in history[1:-1]] == [2 * K] * (len(history) - 2)
+    assert [r["bytes"] for r in history[1:-1]] == [per_round] * (len(history) - 2)
+    assert history[0]["messages"] == 6 * K and history[-1]["messages"] == 3 * K
+    assert history[0]["bytes"] > 2 * per_round  # rays and two rounds of prices
+    traffic = plan.details["traffic"]
+    assert traffic["messages"] == sum(r["messages"] for r in history)
+    assert traffic["bytes"] == sum(r["bytes"] for r in history)
+
+
+def test_prices_engines_agree_when_a_worker_and_an_actor_die():
+    """The prices protocol in worker processes and Ray actors gives the local plan, round for
+    round, when a worker (or an actor) is killed mid-run: it comes back from the checkpoints
+    (each council's proposals) and the round is asked again."""
+    pytest.importorskip("ray")
+    from sovnarkhoz.councils.bundle import coordinate_by_prices
+    from sovnarkhoz.councils.engines import LocalEngine, ProcessEngine, RayEngine
+
+    scenario = _generated(6, 2)
+    lp = build_lp(scenario.economy, Objective.parse("max-fulfilment"))
+    parts = partition(scenario, lp, "territorial")
+    local = coordinate_by_prices(lp.data, parts.owner, parts.names, tolerance=1e-7,
+                                 engine=LocalEngine())
+    assert local.converged and local.rounds >= 4
+    for engine in (ProcessEngine(workers=2, kill_worker_at_round=3),
+                   RayEngine(actors=2, kill_actor_at_round=3)):
+        remote = coordinate_by_prices(lp.data, parts.owner, parts.names, tolerance=1e-7,
+                                      engine=engine)
+        assert engine.restarts == 1
+        assert remote.converged and remote.rounds == local.rounds
+        np.testing.assert_allclose(remote.x, local.x, rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(remote.row_dual, local.row_dual, rtol=1e-9, atol=1e-9)

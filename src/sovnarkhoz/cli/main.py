@@ -73,9 +73,11 @@ def _parser() -> argparse.ArgumentParser:
                       "council) or branch (a ministry per products.csv branch)")
     plan.add_argument("--protocol", choices=PROTOCOLS, default="prices",
                       help="how the centre coordinates councils: posted prices moved by the "
-                      "mismatch (prices: ADMM); quotas re-allotted from the councils' shadow "
-                      "prices (quotas: Kornai-Liptak by Benders cuts); or prices from the "
-                      "centre's best mix of the councils' proposals (dantzig-wolfe)")
+                      "mismatch of the councils' answers, within a step (prices: a stabilised "
+                      "proximal method on the councils' dual); quotas re-allotted from the "
+                      "councils' shadow prices (quotas: Kornai-Liptak by Benders cuts); prices "
+                      "from the centre's best mix of proposals (dantzig-wolfe); or sharing "
+                      "ADMM with proximal terms (admm)")
     plan.add_argument("--engine", choices=ENGINES, default="local",
                       help="where councils run: in this process, in worker processes, or in "
                       "Ray actors (pip install 'sovnarkhoz[ray]')")

@@ -53,7 +53,21 @@ class Centre:
                                      np.abs(np.where(np.isfinite(self.upper), self.upper, 0.0)))
         self.menu = Menu(self.K, self.m)
         self.proposed = [0] * self.K  # how many proposals each council keeps
-        self.private_bytes = 8 * sum(2 * len(r) + 2 for r in self.local_rows)
+        self.messages = 0  # between the centre and the councils, so far
+        self.bytes = 0
+
+    def traffic_since(self, mark: tuple[int, int]) -> tuple[int, int]:
+        """(messages, bytes) exchanged since ``mark``, an earlier (messages, bytes)."""
+        return self.messages - mark[0], self.bytes - mark[1]
+
+    def rays(self, engine: Engine) -> None:
+        """Each council announces its obvious rays once; they go on the menu."""
+        for k, rays in enumerate(engine.round([("rays", None)] * self.K)):
+            for ray in rays:
+                self.take(k, ray)
+            self.proposed[k] += len(rays)
+            self.messages += 2
+            self.bytes += 8 * len(rays) * (len(self.local_rows[k]) + 2)
 
     def members(self) -> list[tuple[type, tuple]]:
         return [(PricingCouncil, (d,)) for d in self.data]
@@ -63,6 +77,8 @@ class Centre:
         answers = engine.round([("prices", y[rows]) for rows in self.local_rows])
         for k, answer in enumerate(answers):
             self.proposed[k] += answer.new
+        self.messages += 2 * self.K  # prices out, proposals back: (s_k) and (s_k + 2) floats
+        self.bytes += 8 * sum(2 * len(r) + 2 for r in self.local_rows)
         return answers
 
     def take(self, k: int, answer: Proposal) -> bool:
@@ -75,8 +91,12 @@ class Centre:
     def assemble(self, engine: Engine, weights: np.ndarray, centre_x: np.ndarray,
                  y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Tell each council its mix, collect the plans: the national x and row prices."""
+        # proposals taken after the mix was chosen get no weight
+        weights = np.concatenate([weights, np.zeros(len(self.menu) - len(weights))])
         mixes = self.menu.weights_by_council(weights, self.proposed)
         engine.round([("mix", mix) for mix in mixes])
+        self.messages += self.K
+        self.bytes += 8 * sum(len(mix) for mix in mixes)
         x = np.zeros(self.lp.num_cols)
         row_dual = np.zeros(self.lp.num_rows)
         for d, (plan, duals) in zip(self.data, engine.results(), strict=True):
@@ -87,8 +107,10 @@ class Centre:
         return x, row_dual
 
     def centre_value(self, y: np.ndarray) -> float:
-        """min over the centre's own columns of (c_0 - B_0'y)'x_0 (−inf if unbounded)."""
+        """min over the centre's own columns of (c_0 - B_0'y)'x_0 (−inf if unbounded); a
+        reduced cost within rounding of zero (1e-9 of the cost scale) counts as zero."""
         reduced = self.lp.c[self.columns] - self.B.T @ y
+        reduced[np.abs(reduced) <= 1e-9 * self.scale] = 0.0
         lo, hi = self.lp.col_lower[self.columns], self.lp.col_upper[self.columns]
         edge = np.where(reduced > 0, lo, np.where(reduced < 0, hi, 0.0))
         return float(np.sum(np.where(reduced != 0, reduced * edge, 0.0)))
@@ -133,7 +155,8 @@ def decompose(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float 
 
 def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
             progress: Callable[[Round], None] | None) -> Coordination:
-    K, m = centre.K, centre.m
+    m = centre.m
+    mark = (0, 0)
     for k, answer in enumerate(centre.ask(engine, np.zeros(m))):  # first proposals
         centre.take(k, answer)
     history: list[Round] = []
@@ -154,10 +177,11 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
                 added += centre.take(k, answer)
         bound = master + float(np.sum(np.minimum(0.0, values - sigma)))
         gap = relative_gap(master, bound)
+        messages, sent = centre.traffic_since(mark)
+        mark = (centre.messages, centre.bytes)
         record = Round(round=round_number, mismatch=artificial, objective=master,
                        dual_objective=bound, gap=gap, dual_residual=0.0, rho=0.0,
-                       messages=2 * K, bytes=centre.private_bytes,
-                       seconds=time.perf_counter() - started)
+                       messages=messages, bytes=sent, seconds=time.perf_counter() - started)
         history.append(record)
         if progress is not None:
             progress(record)
@@ -167,8 +191,17 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
         if added == 0:
             break
     x, row_dual = centre.assemble(engine, weights, centre_x, y)
+    _count_last(history, centre, mark)
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
                         rounds=rounds)
+
+
+def _count_last(history: list[Round], centre: Centre, mark: tuple[int, int]) -> None:
+    """Add the traffic after the last round (the mixes sent out) to that round."""
+    if history:
+        messages, sent = centre.traffic_since(mark)
+        history[-1].messages += messages
+        history[-1].bytes += sent
 
 
 def _master(centre: Centre):

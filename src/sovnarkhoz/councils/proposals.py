@@ -57,8 +57,11 @@ class PricingCouncil:
         self.private_duals = np.zeros(len(data.private_rows))
         self.x = np.zeros(len(data.columns))
 
-    def answer(self, request: tuple[str, np.ndarray]) -> Proposal | None:
+    def answer(self, request: tuple[str, np.ndarray | None]
+               ) -> Proposal | list[Proposal] | None:
         kind, payload = request
+        if kind == "rays":
+            return self._free_directions()
         if kind == "mix":
             self.x = np.zeros(len(self.data.columns))
             for (_, vector), weight in zip(self.proposals, payload, strict=True):
@@ -78,6 +81,23 @@ class PricingCouncil:
             self.proposals.append((kind, vector))
         return Proposal(kind=kind, index=index, new=new, contribution=d.B @ vector,
                         cost=float(d.c @ vector), value=float(cost @ vector))
+
+    def _free_directions(self) -> list[Proposal]:
+        """Its obvious rays, announced once: columns that none of its own rows hold and no
+        upper bound stops (e.g. shipments between two shared balances); the prices must not
+        make any of them profitable."""
+        d = self.data
+        held = np.diff(d.A_private.tocsc().indptr) > 0
+        free = np.flatnonzero(~held & ~np.isfinite(d.col_upper) & np.isfinite(d.col_lower))
+        answers = []
+        for j in free:
+            vector = np.zeros(len(d.columns))
+            vector[j] = 1.0
+            answers.append(Proposal(kind="ray", index=len(self.proposals), new=True,
+                                    contribution=d.B @ vector, cost=float(d.c[j]),
+                                    value=float(d.c[j])))
+            self.proposals.append(("ray", vector))
+        return answers
 
     def state(self) -> tuple[list[tuple[str, np.ndarray]], np.ndarray, np.ndarray]:
         return self.proposals, self.private_duals, self.x

@@ -17,6 +17,7 @@ from ..plan.planner import make_plan, tabulate_and_verify
 from ..plan.result import Plan
 from ..scenario.model import Scenario
 from .behaviour import with_behaviour
+from .bundle import coordinate_by_prices
 from .dantzig_wolfe import decompose
 from .engines import ENGINES as ENGINE_TYPES
 from .engines import make_engine
@@ -24,7 +25,7 @@ from .partition import partition
 from .prices import Round, coordinate
 from .quotas import allot
 
-PROTOCOLS = ("prices", "quotas", "dantzig-wolfe")
+PROTOCOLS = ("prices", "quotas", "dantzig-wolfe", "admm")
 ENGINES = tuple(ENGINE_TYPES)
 
 
@@ -65,11 +66,11 @@ def plan_by_councils(
                              "(--engine local)")
         result = allot(behaving.data, parts.owner, parts.names, tolerance=tolerance,
                        max_rounds=max_rounds, progress=progress)
-    elif protocol == "dantzig-wolfe":
-        result = decompose(behaving.data, parts.owner, parts.names, tolerance=tolerance,
-                           max_rounds=max_rounds, progress=progress,
-                           engine=make_engine(engine, address))
-    else:
+    elif protocol in ("prices", "dantzig-wolfe"):
+        run = coordinate_by_prices if protocol == "prices" else decompose
+        result = run(behaving.data, parts.owner, parts.names, tolerance=tolerance,
+                     max_rounds=max_rounds, progress=progress, engine=make_engine(engine, address))
+    else:  # admm
         result = coordinate(behaving.data, parts.owner, parts.names, tolerance=tolerance,
                             max_rounds=max_rounds, engine=make_engine(engine, address),
                             progress=progress)

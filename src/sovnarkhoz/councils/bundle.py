@@ -1,0 +1,191 @@
+"""The prices protocol: the centre moves posted prices by the mismatch, with a proximal term
+(a proximal bundle method on the councils' dual, i.e. an augmented-Lagrangian scheme).
+
+The centre posts prices y of the shared rows (deliveries between councils, and the balances
+that carry targets). Each council plans its own part against them, min (c_k - B_k'y)'x_k
+over its own rows, and answers with what it would send and take (B_k x_k) and its cost; the
+centre keeps every answer (a council keeps the plan behind it). Each answer is a piece of the
+dual function g(y) = Σ_k min_k (c_k - B_k'y)'x_k + (centre's λ part) + (bounds' part), which
+bounds the national optimum from below at any prices.
+
+Each round the centre solves, over mixes w of the answers so far (convex per council) and its
+own columns x_0 (λ):
+
+    min  Σ cost·w + c_0'x_0 - ŷ'r + (t/2)||r||²    r = Σ B w + B_0 x_0 - s,  s ∈ [l, u]
+
+and posts y = ŷ - t·r: the prices move by the mismatch r of the best mix, scaled by the step
+t, from the stability centre ŷ (the best prices so far). This is the proximal point method on
+the dual (the augmented Lagrangian) with the councils' answers as the model of g, so it does
+not oscillate as plain tâtonnement does. A round whose true dual value g(y) rises by at least
+a tenth of what the model promised moves the centre (ŷ = y, "serious"); otherwise the new
+answers only refine the model ("null"). t grows after good serious rounds and shrinks after
+bad null rounds.
+
+It stops when the mix's delivery mismatch and its gap to the best bound g(ŷ) are under the
+tolerance; the mix is then made exact on the shared rows by the master LP over the same
+proposals when that LP can (as in Dantzig-Wolfe), and the posted prices are ŷ.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..solvers.duality import bound_term
+from ..solvers.highs import HighsSolver
+from ..solvers.options import SolverOptions
+from ..solvers.problem import LPData
+from ..solvers.result import Status
+from .dantzig_wolfe import Centre, _count_last
+from .engines import Engine, LocalEngine
+from .prices import Coordination, Round, _posted_prices
+from .proposals import Proposal, relative_gap
+
+SERIOUS = 0.1
+"""A round moves the centre when the dual rises by this share of the model's promise."""
+STEP_RANGE = 1e8
+"""The step t stays within this factor of its start, either way."""
+
+
+def coordinate_by_prices(lp: LPData, owner: np.ndarray, names: list[str],
+                         tolerance: float = 1e-4, max_rounds: int = 500,
+                         progress: Callable[[Round], None] | None = None,
+                         engine: Engine | None = None) -> Coordination:
+    """Run the prices protocol to ``tolerance`` (relative mismatch and gap) or
+    ``max_rounds``, the councils running on ``engine`` (default: in this process)."""
+    engine = engine or LocalEngine()
+    centre = Centre(lp, owner, names)
+    engine.start(centre.members())
+    try:
+        return _rounds(centre, engine, tolerance, max_rounds, progress)
+    finally:
+        engine.close()
+
+
+def _dual_value(centre: Centre, y: np.ndarray, answers: list[Proposal]) -> float:
+    """g(y): the councils' values at y, the centre's own part and the bounds' part."""
+    if any(a.kind == "ray" for a in answers):
+        return -math.inf
+    return (sum(a.value for a in answers) + centre.centre_value(y)
+            + bound_term(y, centre.lower, centre.upper) + centre.lp.offset)
+
+
+def _first_step(centre: Centre) -> float:
+    """A starting t: prices of the objective's scale for mismatches of the rows' scale."""
+    return centre.scale / float(np.max(centre.size, initial=1.0))
+
+
+def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
+            progress: Callable[[Round], None] | None) -> Coordination:
+    m = centre.m
+    mark = (0, 0)
+    centre.rays(engine)
+    y_hat = np.zeros(m)
+    answers = centre.ask(engine, y_hat)
+    for k, answer in enumerate(answers):
+        centre.take(k, answer)
+    g_hat = _dual_value(centre, y_hat, answers)
+    t = _first_step(centre)
+    t_range = (t / STEP_RANGE, t * STEP_RANGE)
+    history: list[Round] = []
+    converged = False
+    started = time.perf_counter()
+    rounds = 0
+    weights = np.zeros(0)
+    centre_x = np.zeros(len(centre.columns))
+    for round_number in range(1, max_rounds + 1):
+        rounds = round_number
+        weights, centre_x, r, mix_cost, model, y, t = _proximal_master(centre, y_hat, t,
+                                                                       t_range[1])
+        y = _posted_prices(y, centre.lower, centre.upper)
+        answers = centre.ask(engine, y)
+        for k, answer in enumerate(answers):
+            centre.take(k, answer)
+        g = _dual_value(centre, y, answers)
+        promised = model - g_hat
+        serious = g > g_hat + SERIOUS * promised if math.isfinite(g_hat) else math.isfinite(g)
+        if serious:
+            if math.isfinite(g_hat) and g - g_hat >= 0.5 * promised:
+                t = min(2.0 * t, t_range[1])
+            y_hat, g_hat = y, g
+        elif math.isfinite(g) and g < g_hat:
+            t = max(0.5 * t, t_range[0])
+        mismatch = float(np.max(np.abs(r) / centre.size, initial=0.0))
+        gap = relative_gap(mix_cost, g_hat)
+        messages, sent = centre.traffic_since(mark)
+        mark = (centre.messages, centre.bytes)
+        record = Round(round=round_number, mismatch=mismatch, objective=mix_cost,
+                       dual_objective=g_hat, gap=gap, dual_residual=0.0, rho=t,
+                       messages=messages, bytes=sent, seconds=time.perf_counter() - started)
+        history.append(record)
+        if progress is not None:
+            progress(record)
+        if mismatch <= tolerance and gap <= tolerance:
+            converged = True
+            break
+    weights, centre_x = _exact_mix(centre, weights, centre_x, g_hat, tolerance)
+    x, row_dual = centre.assemble(engine, weights, centre_x, y_hat)
+    _count_last(history, centre, mark)
+    return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
+                        rounds=rounds)
+
+
+def _proximal_master(centre: Centre, y_hat: np.ndarray, step: float, largest: float):
+    """The centre's LP over [w, x_0, s, r+, r-]: min cost - ŷ'r + step·|r|_1; returns w,
+    x_0, the mismatch r, the mix's cost, the model's value at the new prices and the new
+    prices (the duals of the shared rows: within ``step`` of ŷ, moved by the sign of r),
+    and the step, widened when no prices within it give a finite model."""
+    m, K, n_menu, n_centre = centre.m, centre.K, len(centre.menu), len(centre.columns)
+    identity = sp.identity(m, format="csc")
+    A = sp.bmat([[centre.menu.contributions(), centre.B, -identity, -identity, identity],
+                 [centre.menu.convexity(), None, None, None, None]], format="csr")
+    if A.shape[1] != n_menu + n_centre + 3 * m:
+        A = sp.csr_matrix(A, shape=(m + K, n_menu + n_centre + 3 * m))
+    lp = centre.lp
+    start = n_menu + n_centre
+    c_mix = np.concatenate([centre.menu.cost, lp.c[centre.columns]])
+    master = LPData(
+        c=np.concatenate([c_mix, np.zeros(m), step - y_hat, step + y_hat]), A=A,
+        row_lower=np.concatenate([np.zeros(m), np.ones(K)]),
+        row_upper=np.concatenate([np.zeros(m), np.ones(K)]),
+        col_lower=np.concatenate([np.zeros(n_menu), lp.col_lower[centre.columns],
+                                  centre.lower, np.zeros(2 * m)]),
+        col_upper=np.concatenate([np.full(n_menu, np.inf), lp.col_upper[centre.columns],
+                                  centre.upper, np.full(2 * m, np.inf)]))
+    result = HighsSolver().solve(master, SolverOptions())
+    while result.status is Status.UNBOUNDED and step < largest:
+        # no prices within the step make the centre's own plan (λ) worth its cost: widen
+        step = min(10.0 * step, largest)
+        master.c[start + m:] = np.concatenate([step - y_hat, step + y_hat])
+        result = HighsSolver().solve(master, SolverOptions())
+    if result.status is not Status.OPTIMAL:
+        raise RuntimeError(f"the centre's price problem ended {result.status.value}: "
+                           f"{result.message}")
+    x = result.x
+    r = x[start + m: start + 2 * m] - x[start + 2 * m:]
+    mix_cost = float(c_mix @ x[:start]) + lp.offset
+    y = np.clip(result.row_dual[:m], y_hat - step, y_hat + step)
+    return (x[:n_menu], x[n_menu:start], r, mix_cost, float(result.objective) + lp.offset, y,
+            step)
+
+
+def _exact_mix(centre: Centre, weights: np.ndarray, centre_x: np.ndarray, bound: float,
+               tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """The master LP over the same proposals meets the shared rows exactly; take its mix
+    when it does and is within the tolerance of the bound, else keep the bundle's mix."""
+    master, n_menu = centre.master_data()
+    result = HighsSolver().solve(master, SolverOptions())
+    if result.status is not Status.OPTIMAL:
+        return weights, centre_x
+    x = result.x
+    start = n_menu + len(centre.columns)
+    if np.max(x[start:], initial=0.0) > 0.0:
+        return weights, centre_x
+    cost = float(master.c[:start] @ x[:start]) + master.offset
+    if math.isfinite(bound) and relative_gap(cost, bound) > tolerance:
+        return weights, centre_x
+    return x[:n_menu], x[n_menu:start]
