@@ -1,11 +1,13 @@
 """Councils benchmark: rounds, wall time and traffic for 2-107 territorial councils.
 
-    python benchmarks/councils.py --councils 2,10,50,107 --products 10 --rounds 300
+    python benchmarks/councils.py --councils 2,10,50,107 --products 10 --rounds 300 \
+        --engines local,processes,ray --json benchmarks/results/councils_prices.json
 
 Each economy comes from the generator (one council per region, 2 techniques per product,
-3 product inputs, 2 factors); the councils are coordinated by the prices protocol on the
-in-process and the worker-process engines, and compared with the central exact plan. Then the
-cost of localism at a few strengths on the smallest economy.
+3 product inputs, 2 factors); the councils are coordinated by --protocol (default prices) on
+the chosen engines (in-process, worker processes, Ray actors on this machine), and compared
+with the central exact plan. Then the cost of localism at a few strengths on the smallest
+economy.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ def main() -> int:
     parser.add_argument("--products", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--engines", default="local,processes")
-    parser.add_argument("--protocol", default="prices", choices=["prices", "dantzig-wolfe"])
+    parser.add_argument("--protocol", default="prices",
+                        choices=["prices", "dantzig-wolfe", "admm", "quotas"])
     parser.add_argument("--localism", default="0.5,2,10")
     parser.add_argument("--json", type=Path, default=Path("benchmarks/results/councils.json"))
     args = parser.parse_args()

@@ -15,6 +15,12 @@ re-allots by solving its own LP over quotas (and its own columns, λ):
 
 The centre's value is a lower bound; the councils' costs at the current quotas give an upper
 bound (a feasible plan once no quota is missed). The gap closes in finitely many rounds.
+
+Plain cutting planes jump about: each round's quotas go to a corner of the centre's model, far
+from the best quotas so far. So the centre re-allots within a box around its best quotas
+(a trust region, as in Linderoth and Wright's L-shaped method): the box doubles when a round
+improves the nation's cost by much of what the model promised, and halves when it makes it
+worse. The lower bound comes from the same model without the box.
 """
 
 from __future__ import annotations
@@ -31,26 +37,28 @@ from ..solvers.options import SolverOptions
 from ..solvers.persistent import PersistentHighs
 from ..solvers.problem import LPData
 from ..solvers.result import Status
+from .council import CouncilData
+from .engines import Engine, LocalEngine
 from .prices import Coordination, Round, split
 
 PENALTY = 1e4
 """Cost of a unit of quota missed (or overshot), relative to the objective's scale."""
 QUOTA_RANGE = 100.0
 """Quotas stay within this many times the largest bound of the LP, either way."""
+SERIOUS = 0.1
+"""A round moves the best quotas when it saves this share of what the model promised."""
 
 
-def _floor(data) -> float:
-    """The least a council's plan can cost with no quota (-1e12 when unbounded)."""
-    result = HighsSolver().solve(LPData(
-        c=data.c, A=data.A_private, row_lower=data.row_lower, row_upper=data.row_upper,
-        col_lower=data.col_lower, col_upper=data.col_upper), SolverOptions())
-    return float(result.objective) if result.status is Status.OPTIMAL else -1e12
+class QuotaCouncil:
+    """A council's elastic LP: its rows, plus B x + shortfall - excess = quota.
 
+    Requests: ("floor", None), answered by the least its plan can cost with no quota
+    (-1e12 when unbounded); ("quota", q) with q (s_k,), answered by (cost, quota prices π
+    (s_k,), largest miss); ("plan", q): plan to q and keep that plan as its result.
+    """
 
-class _QuotaCouncil:
-    """A council's elastic LP: its rows, plus B x + shortfall - excess = quota."""
-
-    def __init__(self, data, penalty: float):
+    def __init__(self, data: CouncilData, penalty: float):
+        self.data = data
         n, s = len(data.columns), len(data.shared_rows)
         A = sp.vstack([
             sp.hstack([data.A_private, sp.csr_matrix((len(data.private_rows), 2 * s))]),
@@ -64,83 +72,120 @@ class _QuotaCouncil:
             col_lower=np.concatenate([data.col_lower, np.zeros(2 * s)]),
             col_upper=np.concatenate([data.col_upper, np.full(2 * s, np.inf)])))
         self.private = len(data.private_rows)
+        self.x = np.zeros(n)
+        self.private_duals = np.zeros(self.private)
 
-    def answer(self, quota: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float,
-                                                 np.ndarray]:
-        """(cost, quota prices π, plan x, largest miss, private row duals)."""
-        highs = self.model.highs
+    def answer(self, request: tuple[str, np.ndarray | None]):
+        kind, quota = request
+        if kind == "floor":
+            d = self.data
+            result = HighsSolver().solve(LPData(
+                c=d.c, A=d.A_private, row_lower=d.row_lower, row_upper=d.row_upper,
+                col_lower=d.col_lower, col_upper=d.col_upper), SolverOptions())
+            return float(result.objective) if result.status is Status.OPTIMAL else -1e12
         rows = np.arange(self.private, self.private + self.s, dtype=np.int32)
-        highs.changeRowsBounds(self.s, rows, quota, quota)
+        self.model.highs.changeRowsBounds(self.s, rows, quota, quota)
         result = self.model.solve()
         if result.status is not Status.OPTIMAL:
-            raise RuntimeError(f"a council's quota problem ended {result.status.value}")
+            raise RuntimeError(f"council {self.data.name}'s quota problem ended "
+                               f"{result.status.value}")
         x = result.x
-        miss = x[self.n:]
-        return (float(result.objective), result.row_dual[self.private:], x[: self.n],
-                float(miss.max(initial=0.0)), result.row_dual[: self.private])
+        if kind == "plan":
+            self.x, self.private_duals = x[: self.n], result.row_dual[: self.private]
+            return None
+        return (float(result.objective), result.row_dual[self.private:],
+                float(x[self.n:].max(initial=0.0)))
+
+    def state(self) -> None:
+        return None  # each answer depends on the request alone
+
+    def restore(self, state: None) -> None:
+        pass
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.x, self.private_duals
 
 
 def allot(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e-4,
-          max_rounds: int = 500, progress: Callable[[Round], None] | None = None
-          ) -> Coordination:
-    """Coordinate councils by quotas (Benders cuts) to a relative gap of ``tolerance``."""
+          max_rounds: int = 500, progress: Callable[[Round], None] | None = None,
+          engine: Engine | None = None) -> Coordination:
+    """Coordinate councils by quotas (Benders cuts in a trust region) to a relative gap of
+    ``tolerance``, the councils running on ``engine`` (default: in this process)."""
+    engine = engine or LocalEngine()
     data, shared, centre_columns = split(lp, owner, names)
+    scale = 1.0 + float(np.abs(lp.c).max(initial=0.0))
+    engine.start([(QuotaCouncil, (d, PENALTY * scale)) for d in data])
+    try:
+        return _rounds(lp, data, shared, centre_columns, tolerance, max_rounds, progress,
+                       engine)
+    finally:
+        engine.close()
+
+
+def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
+            centre_columns: np.ndarray, tolerance: float, max_rounds: int,
+            progress: Callable[[Round], None] | None, engine: Engine) -> Coordination:
     K, m = len(data), len(shared)
     position = np.full(lp.num_rows, -1, dtype=np.int64)
     position[shared] = np.arange(m)
     local_rows = [position[d.shared_rows] for d in data]
-    scale = 1.0 + float(np.abs(lp.c).max(initial=0.0))
-    councils = [_QuotaCouncil(d, PENALTY * scale) for d in data]
     # each council's cost can fall no lower than its best plan with no quota at all
-    floors = np.array([_floor(d) for d in data])
-    finite = [v for v in (lp.row_lower, lp.row_upper, lp.col_lower, lp.col_upper)]
-    size = max(float(np.abs(np.concatenate(finite)[np.isfinite(np.concatenate(finite))])
-                     .max(initial=1.0)), 1.0)
-    centre_B = lp.A.tocsc()[:, centre_columns][shared].tocsr()
-    lower, upper = lp.row_lower[shared], lp.row_upper[shared]
-    # centre's variables: quotas (one per council and shared row), θ_k, its own columns
-    offsets = np.concatenate([[0], np.cumsum([len(r) for r in local_rows])])
-    n_quota = int(offsets[-1])
+    floors = np.array(engine.round([("floor", None)] * K), dtype=np.float64)
+    bounds = np.concatenate([lp.row_lower, lp.row_upper, lp.col_lower, lp.col_upper])
+    size = max(float(np.abs(bounds[np.isfinite(bounds)]).max(initial=1.0)), 1.0)
+    big = QUOTA_RANGE * size
+    centre = _CentreModel(lp, K, m, local_rows, centre_columns, shared, floors, big)
     quota = [np.zeros(len(r)) for r in local_rows]
-    cuts: list[tuple[int, float, np.ndarray, np.ndarray]] = []  # (k, value, π, q at cut)
+    centre_x = np.zeros(len(centre_columns))
+    best_quota, best_x, best_cost = quota, centre_x, math.inf  # the trust region's centre
+    feasible_cost, feasible = math.inf, None  # the best round that missed no quota
+    radius = size
     history: list[Round] = []
-    best_upper = math.inf
-    best: tuple | None = None
     converged = False
     started = time.perf_counter()
     rounds = 0
-    centre_x = np.zeros(len(centre_columns))
+    y = np.zeros(m)
+    promised_cost = -math.inf
+    per_round = 8 * sum(3 * len(r) + 1 for r in local_rows)
     for round_number in range(1, max_rounds + 1):
         rounds = round_number
-        answers = [c.answer(q) for c, q in zip(councils, quota, strict=True)]
-        for k, (value, prices, _, _, _) in enumerate(answers):
-            cuts.append((k, value, prices, quota[k].copy()))
-        upper_bound = float(lp.c[centre_columns] @ centre_x) + sum(a[0] for a in answers)
-        missed = max(a[3] for a in answers)
-        if missed <= tolerance and upper_bound < best_upper:
-            best_upper = upper_bound
-            best = ([a[2] for a in answers], centre_x.copy(), [a[4] for a in answers])
-        lower_bound, quota, centre_x, y = _centre(lp, K, m, local_rows, offsets, n_quota,
-                                                  centre_columns, centre_B, lower, upper,
-                                                  cuts, floors, QUOTA_RANGE * size)
-        reference = best_upper if math.isfinite(best_upper) else upper_bound
+        answers = engine.round([("quota", q) for q in quota])
+        for k, (value, prices, _) in enumerate(answers):
+            centre.cut(k, value, prices, quota[k])
+        cost = float(lp.c[centre_columns] @ centre_x) + sum(a[0] for a in answers) + lp.offset
+        missed = max(a[2] for a in answers)
+        if missed <= tolerance and cost < feasible_cost:
+            feasible_cost, feasible = cost, ([q.copy() for q in quota], centre_x.copy())
+        if not math.isfinite(best_cost) or (
+                cost <= best_cost - SERIOUS * (best_cost - promised_cost)):
+            if math.isfinite(best_cost) and cost <= best_cost - 0.5 * (best_cost -
+                                                                      promised_cost):
+                radius *= 2.0
+            best_quota, best_x, best_cost = [q.copy() for q in quota], centre_x.copy(), cost
+        elif cost > best_cost:
+            radius = max(radius / 2.0, 1e-9 * size)
+        lower_bound, _, _, y = centre.solve(None, None)
+        promised_cost, quota, centre_x, _ = centre.solve(best_quota, radius)
+        if np.max(np.abs(np.concatenate(quota) - np.concatenate(best_quota)),
+                  initial=0.0) < radius * (1 - 1e-9):
+            # the box did not bind: the model's least value inside it is its least anywhere
+            lower_bound = max(lower_bound, promised_cost)
+        reference = feasible_cost if math.isfinite(feasible_cost) else cost
         gap = abs(reference - lower_bound) / (1.0 + abs(reference) + abs(lower_bound))
         record = Round(round=round_number, mismatch=missed, objective=reference,
-                       dual_objective=lower_bound, gap=gap, dual_residual=0.0, rho=0.0,
-                       messages=2 * K, bytes=8 * sum(3 * len(r) + 1 for r in local_rows),
-                       seconds=time.perf_counter() - started)
+                       dual_objective=lower_bound, gap=gap, dual_residual=0.0, rho=radius,
+                       messages=2 * K, bytes=per_round, seconds=time.perf_counter() - started)
         history.append(record)
         if progress is not None:
             progress(record)
-        if best is not None and gap <= tolerance:
+        if feasible is not None and gap <= tolerance:
             converged = True
             break
-    if best is None:
-        best = ([a[2] for a in answers], centre_x, [a[4] for a in answers])
-    plans, centre_plan, private_duals = best
+    plan_quota, centre_plan = feasible if feasible is not None else (best_quota, best_x)
+    engine.round([("plan", q) for q in plan_quota])
     x = np.zeros(lp.num_cols)
     row_dual = np.zeros(lp.num_rows)
-    for d, plan, duals in zip(data, plans, private_duals, strict=True):
+    for d, (plan, duals) in zip(data, engine.results(), strict=True):
         x[d.columns] = plan
         row_dual[d.private_rows] = duals
     x[centre_columns] = centre_plan
@@ -149,50 +194,60 @@ def allot(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e
                         rounds=rounds)
 
 
-def _centre(lp: LPData, K: int, m: int, local_rows: list[np.ndarray], offsets: np.ndarray,
-            n_quota: int, centre_columns: np.ndarray, centre_B: sp.csr_matrix,
-            lower: np.ndarray, upper: np.ndarray,
-            cuts: list[tuple[int, float, np.ndarray, np.ndarray]], floors: np.ndarray,
-            big: float):
-    """The centre's LP over quotas, θ and its own columns. Returns its value, the new quotas,
-    its columns and the shared rows' prices."""
-    n_centre = len(centre_columns)
-    theta0 = n_quota
-    lam0 = n_quota + K
-    n = lam0 + n_centre
-    rows, cols, vals = [], [], []
-    # shared rows: Σ_k q_k + B_0 λ in [lower, upper]
-    for k, r in enumerate(local_rows):
-        rows.extend(r)
-        cols.extend(offsets[k] + np.arange(len(r)))
-        vals.extend(np.ones(len(r)))
-    coo = centre_B.tocoo()
-    rows.extend(coo.row)
-    cols.extend(lam0 + coo.col)
-    vals.extend(coo.data)
-    row_lower, row_upper = list(lower), list(upper)
-    # cuts: θ_k - π'q_k >= value - π'q_cut
-    for i, (k, value, prices, at) in enumerate(cuts):
-        row = m + i
-        rows.append(row)
-        cols.append(theta0 + k)
-        vals.append(1.0)
-        rows.extend(np.full(len(prices), row))
-        cols.extend(offsets[k] + np.arange(len(prices)))
-        vals.extend(-prices)
-        row_lower.append(value - float(prices @ at))
-        row_upper.append(np.inf)
-    A = sp.csr_matrix((vals, (rows, cols)), shape=(m + len(cuts), n))
-    c = np.concatenate([np.zeros(n_quota), np.ones(K), lp.c[centre_columns]])
-    master = LPData(c=c, A=A, row_lower=np.asarray(row_lower, dtype=np.float64),
-                    row_upper=np.asarray(row_upper, dtype=np.float64),
-                    col_lower=np.concatenate([np.full(n_quota, -big), floors,
-                                              lp.col_lower[centre_columns]]),
-                    col_upper=np.concatenate([np.full(n_quota, big), np.full(K, np.inf),
-                                              np.minimum(lp.col_upper[centre_columns], big)]))
-    result = HighsSolver().solve(master, SolverOptions())
-    if result.status is not Status.OPTIMAL:
-        raise RuntimeError(f"the centre's quota problem ended {result.status.value}")
-    x = result.x
-    quotas = [x[offsets[k]: offsets[k + 1]].copy() for k in range(K)]
-    return (float(result.objective), quotas, x[lam0:], result.row_dual[:m])
+class _CentreModel:
+    """The centre's LP over quotas (one per council and shared row), θ_k and its own
+    columns; its cuts grow by one per council each round."""
+
+    def __init__(self, lp: LPData, K: int, m: int, local_rows: list[np.ndarray],
+                 centre_columns: np.ndarray, shared: np.ndarray, floors: np.ndarray,
+                 big: float):
+        self.lp, self.K, self.m = lp, K, m
+        self.offsets = np.concatenate([[0], np.cumsum([len(r) for r in local_rows])]
+                                      ).astype(np.int64)
+        self.n_quota = int(self.offsets[-1])
+        self.columns = centre_columns
+        self.floors, self.big = floors, big
+        # shared rows: Σ_k q_k + B_0 λ within the rows' bounds
+        quota_part = sp.csr_matrix((np.ones(self.n_quota), (np.concatenate(local_rows),
+                                    np.arange(self.n_quota))), shape=(m, self.n_quota))
+        self.coupling = sp.hstack([quota_part, sp.csr_matrix((m, K)),
+                                   lp.A.tocsc()[:, centre_columns][shared]], format="csr")
+        self.lower, self.upper = lp.row_lower[shared], lp.row_upper[shared]
+        self.cut_rows: list[sp.csr_matrix] = []
+        self.cut_lower: list[float] = []
+
+    def cut(self, k: int, value: float, prices: np.ndarray, at: np.ndarray) -> None:
+        """θ_k - π'q_k >= value - π'q_cut."""
+        start = self.offsets[k]
+        columns = np.concatenate([[self.n_quota + k], start + np.arange(len(prices))])
+        row = sp.csr_matrix((np.concatenate([[1.0], -prices]),
+                             (np.zeros(len(columns), dtype=np.int64), columns)),
+                            shape=(1, self.coupling.shape[1]))
+        self.cut_rows.append(row)
+        self.cut_lower.append(value - float(prices @ at))
+
+    def solve(self, around: list[np.ndarray] | None, radius: float | None):
+        """Value, quotas, centre columns and shared-row prices; within ``radius`` of the
+        quotas ``around`` when given."""
+        lp, K, n_quota = self.lp, self.K, self.n_quota
+        q_lower, q_upper = np.full(n_quota, -self.big), np.full(n_quota, self.big)
+        if around is not None and radius is not None:
+            centre = np.concatenate(around) if around else np.zeros(0)
+            q_lower = np.maximum(q_lower, centre - radius)
+            q_upper = np.minimum(q_upper, centre + radius)
+        cuts = len(self.cut_rows)
+        A = sp.vstack([self.coupling, *self.cut_rows], format="csr")
+        master = LPData(
+            c=np.concatenate([np.zeros(n_quota), np.ones(K), lp.c[self.columns]]), A=A,
+            row_lower=np.concatenate([self.lower, self.cut_lower]),
+            row_upper=np.concatenate([self.upper, np.full(cuts, np.inf)]),
+            col_lower=np.concatenate([q_lower, self.floors, lp.col_lower[self.columns]]),
+            col_upper=np.concatenate([q_upper, np.full(K, np.inf),
+                                      np.minimum(lp.col_upper[self.columns], self.big)]),
+            offset=lp.offset)
+        result = HighsSolver().solve(master, SolverOptions())
+        if result.status is not Status.OPTIMAL:
+            raise RuntimeError(f"the centre's quota problem ended {result.status.value}")
+        x = result.x
+        quotas = [x[self.offsets[k]: self.offsets[k + 1]].copy() for k in range(K)]
+        return (float(result.objective), quotas, x[n_quota + K:], result.row_dual[: self.m])

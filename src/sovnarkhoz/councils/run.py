@@ -60,14 +60,9 @@ def plan_by_councils(
     lp = build_lp(scenario.economy, goal)
     parts = partition(scenario, lp, organisation)
     behaving = with_behaviour(lp, scenario.economy, parts, localism, hidden)
-    if protocol == "quotas":
-        if engine != "local":
-            raise ValueError(f"the {protocol} protocol runs its councils in this process "
-                             "(--engine local)")
-        result = allot(behaving.data, parts.owner, parts.names, tolerance=tolerance,
-                       max_rounds=max_rounds, progress=progress)
-    elif protocol in ("prices", "dantzig-wolfe"):
-        run = coordinate_by_prices if protocol == "prices" else decompose
+    if protocol in ("prices", "dantzig-wolfe", "quotas"):
+        run = {"prices": coordinate_by_prices, "dantzig-wolfe": decompose,
+               "quotas": allot}[protocol]
         result = run(behaving.data, parts.owner, parts.names, tolerance=tolerance,
                      max_rounds=max_rounds, progress=progress, engine=make_engine(engine, address))
     else:  # admm
