@@ -320,3 +320,30 @@ def test_prices_engines_agree_when_a_worker_and_an_actor_die():
         assert remote.converged and remote.rounds == local.rounds
         np.testing.assert_allclose(remote.x, local.x, rtol=1e-9, atol=1e-9)
         np.testing.assert_allclose(remote.row_dual, local.row_dual, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_departmentalism_never_improves_and_grows_with_its_strength(seed):
+    """Ministries that value others' needs less give a plan no better than cooperation, and
+    a stronger bias costs at least as much as a weaker one (each plan is the exact optimum
+    of the biased problem, so the nation's λ can only fall as the bias grows)."""
+    scenario = _generated(6, seed, branches=3)
+    central = sovnarkhoz.make_plan(scenario)
+    levels = []
+    for strength in (0.0, 0.2, 1.0, 5.0):
+        plan = plan_by_councils(scenario, "branch", tolerance=1e-8, max_rounds=300,
+                                departmentalism=strength)
+        assert plan.status == "optimal" and plan.verification.passed
+        assert plan.fulfilment <= central.fulfilment * (1 + 1e-7)
+        if strength:
+            cost = plan.details["behaviour"]["cost"]
+            assert cost == pytest.approx(central.fulfilment - plan.fulfilment, abs=1e-7)
+        levels.append(plan.fulfilment)
+    assert levels[0] == pytest.approx(central.fulfilment, rel=1e-7)
+    assert all(b <= a * (1 + 1e-7) for a, b in zip(levels, levels[1:], strict=False))
+    assert levels[-1] < 0.99 * central.fulfilment  # a strong bias costs something real
+
+
+def test_departmentalism_is_for_ministries(bundled_scenario):
+    with pytest.raises(ValueError, match="branch"):
+        plan_by_councils(bundled_scenario("two_regions"), "territorial", departmentalism=1.0)

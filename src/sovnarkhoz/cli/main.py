@@ -88,6 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--localism", type=float, default=0.0, metavar="ALPHA",
                       help="councils value exports to other councils ALPHA points of the "
                       "objective less per whole target bundle (default 0: cooperative)")
+    plan.add_argument("--departmentalism", type=float, default=0.0, metavar="DELTA",
+                      help="with --organisation branch: ministries value what they make for "
+                      "others' needs DELTA points of the objective less per whole target "
+                      "bundle (default 0)")
     plan.add_argument("--hidden", type=float, default=0.0, metavar="H",
                       help="councils hide this fraction of their factor supplies (default 0)")
     plan.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -257,6 +261,7 @@ def _plan_by_councils(args: argparse.Namespace, scenario, objective: str | None)
                                     protocol=args.protocol, engine=args.engine,
                                     tolerance=tolerance, max_rounds=args.rounds, progress=show,
                                     localism=args.localism, hidden=args.hidden,
+                                    departmentalism=args.departmentalism,
                                     address=args.address)
         except (ValueError, ImportError) as error:
             raise UsageError(str(error)) from None

@@ -9,8 +9,12 @@ nation's constraints are untouched, so the assembled plan stays feasible):
 - ``hidden`` h in [0, 1): a council plans as if only (1 - h) of its factor supplies existed,
   hiding spare capacity from the centre.
 
-Under the branch organisation the same export penalty falls on what a ministry ships to other
-regions' balances of other ministries (departmentalism).
+- ``departmentalism`` δ >= 0 (ministries, under the branch organisation): a ministry values
+  each unit it makes for a balance that other ministries also draw on (or that carries a
+  target) at δ / (Σ of all targets) points less: needs outside its branch rank below its own.
+
+Under the branch organisation the localism penalty falls on what a ministry ships to regions
+whose balances other ministries plan.
 """
 
 from __future__ import annotations
@@ -25,16 +29,22 @@ from .partition import Partition
 
 
 def with_behaviour(lp: LinearProgram, economy: Economy, parts: Partition,
-                   localism: float = 0.0, hidden: float = 0.0) -> LinearProgram:
+                   localism: float = 0.0, hidden: float = 0.0,
+                   departmentalism: float = 0.0) -> LinearProgram:
     """The LP the councils actually solve, given their behaviour (a new object)."""
     if localism < 0:
         raise ValueError("localism must be zero or more")
     if not 0 <= hidden < 1:
         raise ValueError("hidden must lie in [0, 1)")
-    if localism == 0 and hidden == 0:
+    if departmentalism < 0:
+        raise ValueError("departmentalism must be zero or more")
+    if localism == 0 and hidden == 0 and departmentalism == 0:
         return lp
     data = lp.data
     c = data.c.copy()
+    if departmentalism:
+        c += departmentalism / (float(economy.target_amount.sum()) or 1.0) * _made_for_others(
+            lp, parts)
     row_upper = data.row_upper.copy()
     if localism:
         ship = lp.col_blocks["shipment"]
@@ -51,3 +61,22 @@ def with_behaviour(lp: LinearProgram, economy: Economy, parts: Partition,
         factor = lp.row_blocks["factor"]
         row_upper[factor.slice] *= 1.0 - hidden
     return replace(lp, data=replace(data, c=c, row_upper=row_upper))
+
+
+def _made_for_others(lp: LinearProgram, parts: Partition) -> np.ndarray:
+    """(n,) per activity column, the units it makes for balances that other councils also
+    plan (rows with columns of more than one owner, the centre's λ included); 0 elsewhere."""
+    A = lp.data.A.tocsr()
+    balance = lp.row_blocks["balance"]
+    rows = A[balance.slice]
+    owner = parts.owner[rows.indices]
+    nonempty = np.diff(rows.indptr) > 0
+    starts = rows.indptr[:-1][nonempty]
+    shared = np.zeros(rows.shape[0], dtype=bool)
+    shared[nonempty] = (np.minimum.reduceat(owner, starts)
+                        != np.maximum.reduceat(owner, starts))
+    made = rows.multiply(rows > 0).T.tocsr() @ shared.astype(np.float64)
+    out = np.zeros(lp.data.num_cols)
+    activity = lp.col_blocks["activity"].slice
+    out[activity] = made[activity]
+    return out

@@ -40,13 +40,15 @@ def plan_by_councils(
     progress: Callable[[Round], None] | None = None,
     localism: float = 0.0,
     hidden: float = 0.0,
+    departmentalism: float = 0.0,
     address: str | None = None,
 ) -> Plan:
     """Plan ``scenario`` by councils (``organisation`` territorial, branch or central)
     coordinated by ``protocol`` until the relative KKT error of the assembled plan (delivery
     mismatch, duality gap, dual residual) is under ``tolerance``, or ``max_rounds`` pass.
 
-    ``localism`` and ``hidden`` make councils favour their own territory (see ``behaviour``);
+    ``localism`` and ``hidden`` make councils favour their own territory, ``departmentalism``
+    ministries their own branch (see ``behaviour``);
     the plan's details then give what that costs against the cooperative (central) optimum.
     """
     if protocol not in PROTOCOLS:
@@ -59,7 +61,9 @@ def plan_by_councils(
     started = time.perf_counter()
     lp = build_lp(scenario.economy, goal)
     parts = partition(scenario, lp, organisation)
-    behaving = with_behaviour(lp, scenario.economy, parts, localism, hidden)
+    if departmentalism and organisation != "branch":
+        raise ValueError("departmentalism is how ministries behave: use the branch organisation")
+    behaving = with_behaviour(lp, scenario.economy, parts, localism, hidden, departmentalism)
     if protocol in ("prices", "dantzig-wolfe", "quotas"):
         run = {"prices": coordinate_by_prices, "dantzig-wolfe": decompose,
                "quotas": allot}[protocol]
@@ -106,10 +110,10 @@ def plan_by_councils(
             "history": history,
         },
     )
-    if localism or hidden:
+    if localism or hidden or departmentalism:
         cooperative = make_plan(scenario, objective=str(goal), solver="highs")
         plan.details["behaviour"] = {
-            "localism": localism, "hidden": hidden,
+            "localism": localism, "hidden": hidden, "departmentalism": departmentalism,
             "cooperative_objective": cooperative.objective_value,
             # what the nation loses, in the objective's units (positive: worse than cooperation)
             "cost": (None if plan.objective_value is None or cooperative.objective_value is None
