@@ -45,7 +45,7 @@ def main() -> int:
                                     max_rounds=args.rounds, protocol=args.protocol)
             seconds = time.perf_counter() - clock
             last = plan.details["history"][-1]
-            lam = -last["objective"]
+            lam = plan.fulfilment if plan.fulfilment is not None else -last["objective"]
             row = {"councils": count, "engine": engine, "protocol": args.protocol,
                    "status": plan.status,
                    "rounds": plan.details["rounds"], "seconds": seconds,
