@@ -347,3 +347,24 @@ def test_departmentalism_never_improves_and_grows_with_its_strength(seed):
 def test_departmentalism_is_for_ministries(bundled_scenario):
     with pytest.raises(ValueError, match="branch"):
         plan_by_councils(bundled_scenario("two_regions"), "territorial", departmentalism=1.0)
+
+
+@pytest.mark.parametrize(("products", "regions", "organisation", "seed"),
+                         [(4, 3, "territorial", 1), (4, 3, "territorial", 2),
+                          (3, 2, "branch", 1), (4, 2, "branch", 2)])
+def test_quotas_reach_the_central_optimum_on_small_generated_economies(products, regions,
+                                                                       organisation, seed):
+    """Kornai-Liptak on generated economies: the councils' costs at the best quotas meet
+    the centre's lower bound, which never passes the central optimum."""
+    from sovnarkhoz.scenario.generate import GeneratorSpec, generate_tables
+
+    tables = generate_tables(GeneratorSpec(products, regions, 2, 3, 2, seed=seed))
+    scenario = sovnarkhoz.Scenario.from_frames(name="q", **tables)
+    central = sovnarkhoz.make_plan(scenario)
+    plan = plan_by_councils(scenario, organisation, protocol="quotas", tolerance=1e-6,
+                            max_rounds=300)
+    assert plan.status == "optimal", plan.message
+    assert plan.fulfilment == pytest.approx(central.fulfilment, rel=1e-5)
+    assert plan.verification.max_relative_violation <= 1e-6
+    for record in plan.details["history"]:  # the centre's value bounds λ from above
+        assert -record["dual_objective"] >= central.fulfilment * (1 - 1e-7)

@@ -245,7 +245,7 @@ class _CentreModel:
             col_upper=np.concatenate([q_upper, np.full(K, np.inf),
                                       np.minimum(lp.col_upper[self.columns], self.big)]),
             offset=lp.offset)
-        result = HighsSolver().solve(master, SolverOptions())
+        result = HighsSolver().solve(master, SolverOptions(tolerance=1e-9))
         if result.status is not Status.OPTIMAL:
             raise RuntimeError(f"the centre's quota problem ended {result.status.value}")
         x = result.x
