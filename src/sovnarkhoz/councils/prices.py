@@ -62,6 +62,7 @@ class Coordination:
     converged: bool
     history: list[Round] = field(default_factory=list)
     rounds: int = 0
+    stopped: str | None = None  # why it stopped early (a solver failed), if it did
 
 
 def split(lp: LPData, owner: np.ndarray, names: list[str]) -> tuple[list[CouncilData],

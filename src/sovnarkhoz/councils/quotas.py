@@ -49,6 +49,10 @@ SERIOUS = 0.1
 """A round moves the best quotas when it saves this share of what the model promised."""
 
 
+class CentreFailed(RuntimeError):
+    """The centre's own LP could not be solved; the protocol stops with what it has."""
+
+
 class QuotaCouncil:
     """A council's elastic LP: its rows, plus B x + shortfall - excess = quota.
 
@@ -146,6 +150,7 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
     rounds = 0
     y = np.zeros(m)
     promised_cost = -math.inf
+    stopped = None
     per_round = 8 * sum(3 * len(r) + 1 for r in local_rows)
     for round_number in range(1, max_rounds + 1):
         rounds = round_number
@@ -164,8 +169,12 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
             best_quota, best_x, best_cost = [q.copy() for q in quota], centre_x.copy(), cost
         elif cost > best_cost:
             radius = max(radius / 2.0, 1e-9 * size)
-        lower_bound, _, _, y = centre.solve(None, None)
-        promised_cost, quota, centre_x, _ = centre.solve(best_quota, radius)
+        try:
+            lower_bound, _, _, y = centre.solve(None, None)
+            promised_cost, quota, centre_x, _ = centre.solve(best_quota, radius)
+        except CentreFailed as failure:  # keep this round's record and the best plan
+            stopped = str(failure)
+            lower_bound = history[-1].dual_objective if history else -math.inf
         if np.max(np.abs(np.concatenate(quota) - np.concatenate(best_quota)),
                   initial=0.0) < radius * (1 - 1e-9):
             # the box did not bind: the model's least value inside it is its least anywhere
@@ -181,6 +190,8 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
         if feasible is not None and gap <= tolerance:
             converged = True
             break
+        if stopped:
+            break
     plan_quota, centre_plan = feasible if feasible is not None else (best_quota, best_x)
     engine.round([("plan", q) for q in plan_quota])
     x = np.zeros(lp.num_cols)
@@ -191,7 +202,7 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
     x[centre_columns] = centre_plan
     row_dual[shared] = y
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
-                        rounds=rounds)
+                        rounds=rounds, stopped=stopped)
 
 
 class _CentreModel:
@@ -245,9 +256,13 @@ class _CentreModel:
             col_upper=np.concatenate([q_upper, np.full(K, np.inf),
                                       np.minimum(lp.col_upper[self.columns], self.big)]),
             offset=lp.offset)
+        # tight tolerances: cuts carry penalty-sized prices, and the bound must hold
         result = HighsSolver().solve(master, SolverOptions(tolerance=1e-9))
+        if result.status is not Status.OPTIMAL:  # numerical trouble: the default tolerances
+            result = HighsSolver().solve(master, SolverOptions())
         if result.status is not Status.OPTIMAL:
-            raise RuntimeError(f"the centre's quota problem ended {result.status.value}")
+            raise CentreFailed(f"the centre's quota LP ended {result.status.value} "
+                               f"({result.message})")
         x = result.x
         quotas = [x[self.offsets[k]: self.offsets[k + 1]].copy() for k in range(K)]
         return (float(result.objective), quotas, x[n_quota + K:], result.row_dual[: self.m])

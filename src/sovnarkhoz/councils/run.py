@@ -84,6 +84,10 @@ def plan_by_councils(
                                       f", dual residual {last.dual_residual:.1e}")
     elif result.converged:
         status, message = "error", f"converged, but the plan fails verification: {check.worst}"
+    elif result.stopped:
+        status, message = "error", (
+            f"stopped in round {result.rounds}: {result.stopped}; the plan is the best so far "
+            f"(mismatch {last.mismatch:.1e}, gap {last.gap:.1e})")
     else:
         status, message = "time_limit", (
             f"round limit {max_rounds} reached: mismatch {last.mismatch:.1e}, gap {last.gap:.1e}, "
