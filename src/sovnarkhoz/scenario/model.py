@@ -63,6 +63,13 @@ class Scenario:
         return Economy.from_tables(self.tables, self._codes)
 
     @property
+    def codes(self) -> IdCodes:
+        """Positions of every id column among the ids it names (computed once)."""
+        if self._codes is None:
+            self._codes = IdCodes(self.tables)
+        return self._codes
+
+    @property
     def default_objective(self) -> str:
         return str(self.settings.get("plan", {}).get("objective", "max-fulfilment"))
 
