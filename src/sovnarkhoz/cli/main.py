@@ -19,6 +19,7 @@ from ..councils import ENGINES, ORGANISATIONS, PROTOCOLS
 from ..scenario.errors import ScenarioError
 from ..scenario.files import FORMATS
 from ..solvers import DEVICES, METHODS, SOLVER_NAMES
+from . import horizon
 from .summary import print_plan_summary
 
 EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
@@ -50,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     plan = sub.add_parser("plan", help="compute, verify and write a plan")
     plan.add_argument("scenario", metavar="DIR",
                       help="scenario directory, or the name of a bundled scenario")
-    plan.add_argument("--objective", help="max-fulfilment (default), min-factor:NAME or balance; "
+    plan.add_argument("--objective", help="max-fulfilment (default), max-total-fulfilment, "
+                      "min-factor:NAME or balance; "
                       "default: the scenario's [plan] objective")
     plan.add_argument("--solver", choices=SOLVER_NAMES, default="auto",
                       help="auto (HiGHS for small problems, pdlp on a GPU for large ones), "
@@ -120,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="also write OUT/comparison.csv")
 
     sub.add_parser("scenarios", help="list the bundled scenarios")
+    horizon.add_commands(sub)
     return parser
 
 
@@ -226,6 +229,9 @@ def _plan(args: argparse.Namespace) -> int:
     loaded = time.perf_counter() - clock
     say(f"loaded and validated {directory} ({loaded:.2f} s): " + ", ".join(
         f"{n:,} {k}" for k, n in scenario.economy.shape.items()))
+    if args.organisation != "central" and scenario.horizon is not None:
+        raise UsageError("councils plan single-year scenarios only (for now); this one has a "
+                         "[horizon]: plan it with --organisation central")
     if args.organisation == "central":
         plan = make_plan(scenario, objective=objective, solver=args.solver, options=options,
                          progress=say)
@@ -322,4 +328,5 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"plan": _plan, "validate": _validate, "generate": _generate,
-             "compare": _compare, "scenarios": _scenarios}
+             "compare": _compare, "scenarios": _scenarios, "earliest": horizon.run_earliest,
+             "explain": horizon.run_explain}
