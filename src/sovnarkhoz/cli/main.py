@@ -109,6 +109,10 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--factors", type=_non_negative_int, default=2,
                           help="primary factors (default 2)")
     generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument("--years", type=_positive_int, default=1,
+                          help="years planned (default 1; more makes a [horizon] from 2000)")
+    generate.add_argument("--capital", type=_non_negative_int, default=0,
+                          help="capital goods each technique needs (multi-year only)")
     generate.add_argument("--format", choices=FORMATS, default="csv")
 
     compare = sub.add_parser("compare", help="plan by each organisation and compare them")
@@ -286,7 +290,8 @@ def _generate(args: argparse.Namespace) -> int:
     try:
         spec = GeneratorSpec(products=args.products, regions=args.regions,
                              techniques=args.techniques, inputs=args.inputs,
-                             factors=args.factors, seed=args.seed)
+                             factors=args.factors, seed=args.seed, years=args.years,
+                             capital=args.capital)
     except ValueError as error:
         raise UsageError(str(error)) from None
     clock = time.perf_counter()
