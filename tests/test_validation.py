@@ -756,7 +756,9 @@ def test_a_valid_multi_year_scenario_plans(tmp_path, capsys):
         "scenario.toml": HORIZON_TOML,
         "capital.csv": "technique,good,amount,stock,depreciation\nnorth_grain,cloth,1,500,0.1\n",
         "growth.csv": "region,factor,rate\nnorth,labour,0.05\n",
-    }, append={"targets.csv": "south,cloth,2,1962"})
+        "targets.csv": "region,product,amount,year\nnorth,grain,1,\nnorth,cloth,1,\n"
+                       "south,grain,1,\nsouth,cloth,1,\nsouth,cloth,2,1962\n",
+    })
     code, out, _ = run(capsys, "validate", str(directory))
     assert code == 0, out
     code, out, _ = run(capsys, "plan", str(directory), "--quiet", "--objective",
