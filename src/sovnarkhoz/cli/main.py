@@ -273,7 +273,7 @@ def _plan_by_councils(args: argparse.Namespace, scenario, objective: str | None)
                                     localism=args.localism, hidden=args.hidden,
                                     departmentalism=args.departmentalism,
                                     address=args.address)
-        except (ValueError, ImportError) as error:
+        except (ValueError, ImportError, ConnectionError) as error:
             raise UsageError(str(error)) from None
 
 

@@ -236,7 +236,11 @@ class RayEngine(_Spread):
     def start(self, members: list[Member]) -> None:
         ray = self.ray
         if not ray.is_initialized():
-            ray.init(address=self.address, include_dashboard=False, log_to_driver=False)
+            try:
+                ray.init(address=self.address, include_dashboard=False, log_to_driver=False)
+            except ConnectionError as error:
+                raise ConnectionError(f"cannot reach the Ray cluster at {self.address}: "
+                                      f"{error}") from None
             self._started_ray = True
         self._deal(members, self.actors or int(ray.available_resources().get("CPU", 1)))
         self.host = ray.remote(CouncilHost)
