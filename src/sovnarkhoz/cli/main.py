@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
                       "default: the scenario's [plan] objective")
     plan.add_argument("--solver", choices=SOLVER_NAMES, default="auto",
                       help="auto (HiGHS for small problems, pdlp on a GPU for large ones), "
-                      "highs (exact) or pdlp (first-order, PyTorch)")
+                      "highs (exact) or pdlp (first-order, PyTorch); with councils, what each "
+                      "council plans with (prices and dantzig-wolfe protocols)")
     plan.add_argument("--device", choices=DEVICES, default="auto",
                       help="where pdlp runs (auto: CUDA when visible)")
     plan.add_argument("--tolerance", type=_fraction, metavar="EPS",
@@ -272,7 +273,7 @@ def _plan_by_councils(args: argparse.Namespace, scenario, objective: str | None)
                                     tolerance=tolerance, max_rounds=args.rounds, progress=show,
                                     localism=args.localism, hidden=args.hidden,
                                     departmentalism=args.departmentalism,
-                                    address=args.address)
+                                    address=args.address, solver=args.solver)
         except (ValueError, ImportError, ConnectionError) as error:
             raise UsageError(str(error)) from None
 
