@@ -19,6 +19,7 @@ from ..councils import ENGINES, ORGANISATIONS, PROTOCOLS
 from ..scenario.errors import ScenarioError
 from ..scenario.files import FORMATS
 from ..solvers import DEVICES, METHODS, SOLVER_NAMES
+from .importing import add_import_parser, run_import
 from .summary import print_plan_summary
 
 EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
@@ -120,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="also write OUT/comparison.csv")
 
     sub.add_parser("scenarios", help="list the bundled scenarios")
+    add_import_parser(sub)
     return parser
 
 
@@ -322,4 +324,4 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"plan": _plan, "validate": _validate, "generate": _generate,
-             "compare": _compare, "scenarios": _scenarios}
+             "compare": _compare, "scenarios": _scenarios, "import": run_import}
