@@ -17,6 +17,8 @@ technique using its own product) are summed by the sparse conversion.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -50,46 +52,92 @@ def _compact(keys: np.ndarray, universe: int) -> tuple[np.ndarray, np.ndarray]:
     return inverse.astype(np.int64), distinct
 
 
-def build_lp(economy: Economy, objective: Objective) -> LinearProgram:
-    """The LP for ``objective`` (max-fulfilment or min-factor) over ``economy``."""
-    if objective.kind == "balance":
-        raise ValueError("balance is solved as a linear system; see formulation.leontief")
+@dataclass(frozen=True)
+class Core:
+    """The rows and columns every year of a plan shares, without targets or objective.
+
+    Columns (n0 = T + L·S): activities, then shipments (link-major). Rows (m0): balances of the
+    touched (region, product) pairs (sorted by region·P + product), factor supplies of the used
+    (region, factor) pairs, capacities of the capped links. ``row_lower`` is 0 on balances
+    (targets are added by the caller), ``row_upper`` the supplies and link capacities.
+    """
+
+    A: sp.csr_matrix  # (m0, n0)
+    row_lower: np.ndarray  # (m0,)
+    row_upper: np.ndarray  # (m0,)
+    col_upper: np.ndarray  # (n0,)
+    balance_keys: np.ndarray  # (n_balance,) region * P + product of each balance row
+    factor_keys: np.ndarray  # (n_factor,) region * F + factor of each factor row
+    capped: np.ndarray  # (n_link,) link of each link row
+    ship_link: np.ndarray  # (L·S,) link of each shipment column
+    ship_product: np.ndarray  # (L·S,) product of each shipment column
+
+    @property
+    def n_balance(self) -> int:
+        return len(self.balance_keys)
+
+    @property
+    def n_factor(self) -> int:
+        return len(self.factor_keys)
+
+    def balance_row(self, keys: np.ndarray) -> np.ndarray:
+        """Balance row of each region * P + product key (all must be touched pairs)."""
+        return np.searchsorted(self.balance_keys, keys)
+
+    def blocks(self, economy: Economy) -> tuple[dict[str, Block], dict[str, Block]]:
+        """Row and column blocks naming the core's rows and columns."""
+        P, F = len(economy.products), max(len(economy.factors), 1)
+        nb, nf, m0 = self.n_balance, self.n_factor, self.A.shape[0]
+        T = len(economy.techniques)
+        rows = {
+            "balance": Block("balance", 0, nb, {"region": self.balance_keys // P,
+                                                "product": self.balance_keys % P}),
+            "factor": Block("factor", nb, nb + nf, {"region": self.factor_keys // F,
+                                                    "factor": self.factor_keys % F}),
+            "link": Block("link", nb + nf, m0, {"link": self.capped}),
+        }
+        cols = {
+            "activity": Block("activity", 0, T, {"technique": np.arange(T)}),
+            "shipment": Block("shipment", T, self.A.shape[1],
+                              {"link": self.ship_link, "product": self.ship_product}),
+        }
+        return rows, cols
+
+
+def build_core(economy: Economy, extra_balance_keys: np.ndarray | None = None) -> Core:
+    """The shared rows and columns of ``economy`` (see :class:`Core`).
+
+    extra_balance_keys : region * P + product pairs that need a balance row even if nothing
+    else touches them (e.g. capital goods set aside in a region).
+    """
     e = economy
     P, R, F = len(e.products), len(e.regions), len(e.factors)
     T, L = len(e.techniques), len(e.link_origin)
     shipped = shipped_products(e)
     S = len(shipped)
-    max_fulfilment = objective.kind == "max-fulfilment"
-    n = T + L * S + (1 if max_fulfilment else 0)
-    lam = T + L * S
+    n0 = T + L * S
 
     # ---- balance rows: one per touched (region, product) --------------------------------
     ship_link = np.repeat(np.arange(L, dtype=np.int64), S)
     ship_product = np.tile(shipped.astype(np.int64), L)
     ship_col = T + np.arange(L * S, dtype=np.int64)
+    extra = (np.zeros(0, dtype=np.int64) if extra_balance_keys is None
+             else np.asarray(extra_balance_keys, dtype=np.int64))
     balance_key = np.concatenate([
         e.tech_region.astype(np.int64) * P + e.tech_product,  # outputs
         e.tech_region[e.use_tech].astype(np.int64) * P + e.use_product,  # product inputs
         e.link_origin[ship_link].astype(np.int64) * P + ship_product,  # departures
         e.link_destination[ship_link].astype(np.int64) * P + ship_product,  # arrivals
         e.target_region.astype(np.int64) * P + e.target_product,  # targets
+        extra,
     ])
     balance_row, balance_keys = _compact(balance_key, R * P)
     n_balance = len(balance_keys)
-    Q = len(e.target_amount)
-    entry_cols = [np.arange(T, dtype=np.int64), e.use_tech.astype(np.int64), ship_col, ship_col]
-    entry_vals = [np.ones(T), -e.use_amount, -np.ones(L * S),
-                  np.repeat(1.0 - e.link_loss, S)]
-    target_rows = balance_row[len(balance_key) - Q:]
-    if max_fulfilment:
-        entry_cols.append(np.full(Q, lam, dtype=np.int64))
-        entry_vals.append(-e.target_amount)
-        rows = balance_row
-    else:
-        rows = balance_row[: len(balance_key) - Q]
-    balance_lower = np.zeros(n_balance)
-    if not max_fulfilment:
-        np.add.at(balance_lower, target_rows, e.target_amount)
+    entries = len(balance_key) - len(e.target_amount) - len(extra)
+    entry_cols = np.concatenate([np.arange(T, dtype=np.int64), e.use_tech.astype(np.int64),
+                                 ship_col, ship_col])
+    entry_vals = np.concatenate([np.ones(T), -e.use_amount, -np.ones(L * S),
+                                 np.repeat(1.0 - e.link_loss, S)])
 
     # ---- factor rows: one per used (region, factor) ---------------------------------------
     factor_key = e.tech_region[e.need_tech].astype(np.int64) * F + e.need_factor
@@ -102,25 +150,51 @@ def build_lp(economy: Economy, objective: Objective) -> LinearProgram:
     link_row_of[capped] = np.arange(len(capped))
     ship_capped = link_row_of[ship_link] >= 0
 
-    row_parts = [rows, n_balance + factor_row,
-                 n_balance + n_factor + link_row_of[ship_link][ship_capped]]
-    col_parts = [np.concatenate(entry_cols), e.need_tech.astype(np.int64), ship_col[ship_capped]]
-    val_parts = [np.concatenate(entry_vals), e.need_amount, np.ones(int(ship_capped.sum()))]
-    m = n_balance + n_factor + len(capped)
-    A = sp.csr_matrix(
-        (np.concatenate(val_parts), (np.concatenate(row_parts), np.concatenate(col_parts))),
-        shape=(m, n),
-    )
+    rows = np.concatenate([balance_row[:entries], n_balance + factor_row,
+                           n_balance + n_factor + link_row_of[ship_link][ship_capped]])
+    cols = np.concatenate([entry_cols, e.need_tech.astype(np.int64), ship_col[ship_capped]])
+    vals = np.concatenate([entry_vals, e.need_amount, np.ones(int(ship_capped.sum()))])
+    m0 = n_balance + n_factor + len(capped)
+    A = sp.csr_matrix((vals, (rows, cols)), shape=(m0, n0))
     A.sum_duplicates()
-
-    row_lower = np.concatenate([balance_lower, np.full(n_factor + len(capped), -np.inf)])
+    row_lower = np.concatenate([np.zeros(n_balance), np.full(n_factor + len(capped), -np.inf)])
     row_upper = np.concatenate([
         np.full(n_balance, np.inf),
         e.supply[factor_keys // max(F, 1), factor_keys % max(F, 1)],
         e.link_capacity[capped],
     ])
+    col_upper = np.concatenate([e.tech_capacity, np.full(L * S, np.inf)])
+    return Core(A=A, row_lower=row_lower, row_upper=row_upper, col_upper=col_upper,
+                balance_keys=balance_keys, factor_keys=factor_keys, capped=capped,
+                ship_link=ship_link, ship_product=ship_product)
+
+
+def build_lp(economy: Economy, objective: Objective) -> LinearProgram:
+    """The LP for ``objective`` (max-fulfilment or min-factor) over ``economy``."""
+    if objective.kind == "balance":
+        raise ValueError("balance is solved as a linear system; see formulation.leontief")
+    if objective.kind == "max-total-fulfilment":
+        raise ValueError("max-total-fulfilment plans a horizon; see formulation.years")
+    e = economy
+    P, T = len(e.products), len(e.techniques)
+    core = build_core(e)
+    m0, n0 = core.A.shape
+    max_fulfilment = objective.kind == "max-fulfilment"
+    n = n0 + (1 if max_fulfilment else 0)
+    lam = n0
+    target_rows = core.balance_row(e.target_region.astype(np.int64) * P + e.target_product)
+    A = core.A
+    row_lower = core.row_lower.copy()
+    if max_fulfilment:
+        column = sp.csr_matrix((-e.target_amount, (target_rows, np.zeros(len(target_rows),
+                                                                        dtype=np.int64))),
+                               shape=(m0, 1))
+        A = sp.hstack([A, column], format="csr")
+        A.sum_duplicates()
+    else:
+        np.add.at(row_lower, target_rows, e.target_amount)
     col_lower = np.zeros(n)
-    col_upper = np.concatenate([e.tech_capacity, np.full(n - T, np.inf)])
+    col_upper = np.concatenate([core.col_upper, np.full(n - n0, np.inf)])
 
     c = np.zeros(n)
     sense = 1
@@ -132,22 +206,12 @@ def build_lp(economy: Economy, objective: Objective) -> LinearProgram:
         chosen = e.need_factor == factor
         c[:T] = np.bincount(e.need_tech[chosen], weights=e.need_amount[chosen], minlength=T)
 
-    row_blocks = {
-        "balance": Block("balance", 0, n_balance,
-                         {"region": balance_keys // P, "product": balance_keys % P}),
-        "factor": Block("factor", n_balance, n_balance + n_factor,
-                        {"region": factor_keys // max(F, 1), "factor": factor_keys % max(F, 1)}),
-        "link": Block("link", n_balance + n_factor, m, {"link": capped}),
-    }
-    col_blocks = {
-        "activity": Block("activity", 0, T, {"technique": np.arange(T)}),
-        "shipment": Block("shipment", T, T + L * S, {"link": ship_link, "product": ship_product}),
-    }
+    row_blocks, col_blocks = core.blocks(e)
     if max_fulfilment:
         col_blocks["fulfilment"] = Block("fulfilment", lam, lam + 1, {})
     ids = {"region": e.regions, "product": e.products, "factor": e.factors,
            "technique": e.techniques, "link": _link_ids(e)}
-    data = LPData(c=c, A=A, row_lower=row_lower, row_upper=row_upper,
+    data = LPData(c=c, A=A, row_lower=row_lower, row_upper=core.row_upper,
                   col_lower=col_lower, col_upper=col_upper)
     return LinearProgram(data=data, objective=objective, row_blocks=row_blocks,
                          col_blocks=col_blocks, ids=ids, sense=sense)

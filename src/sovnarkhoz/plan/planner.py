@@ -52,6 +52,11 @@ def make_plan(
     timings["index"] = time.perf_counter() - started
     if goal.kind == "balance":
         return _balance_plan(scenario, goal, started, timings, say, options.device)
+    if scenario.horizon is not None:
+        from .years import make_years_plan
+
+        plan = make_years_plan(scenario, goal, solver, options, say, started, timings)
+        return _explained(scenario, plan)
 
     clock = time.perf_counter()
     lp = build_lp(economy, goal)
@@ -106,6 +111,26 @@ def make_plan(
     plan.solution = result
     plan.timings = timings
     plan.seconds = time.perf_counter() - started
+    return _explained(scenario, plan)
+
+
+def _explained(scenario: Scenario, plan: Plan) -> Plan:
+    """An infeasible plan gets the explanation of why its targets cannot be met in full
+    (``details['explanation']``: the sentences and the constraints they come from)."""
+    if plan.status != Status.INFEASIBLE.value:
+        return plan
+    from .explain import explain
+
+    try:
+        explanation = explain(scenario)
+    except Exception as error:  # noqa: BLE001 - an explanation must never lose the plan
+        plan.details["explanation"] = {"error": f"no explanation: {error}"}
+        return plan
+    plan.details["explanation"] = explanation.as_dict()
+    if explanation.sentences:
+        plan.message = f"{plan.message}: {explanation.sentences[0]}" + (
+            f" (and {len(explanation.sentences) - 1} more; see explanation)"
+            if len(explanation.sentences) > 1 else "")
     return plan
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..arrowtext import positions
+from ..scenario.horizon import Horizon, yearly_amounts
 
 RELATIVE_TOLERANCE = 1e-6
 """A plan passes when no constraint is violated by more than this, relative to its scale
@@ -154,7 +155,8 @@ def verify(
 
 
 def _checked_deliveries(tables: dict[str, pd.DataFrame], deliveries: pd.DataFrame,
-                        result: Verification) -> dict[str, np.ndarray]:
+                        result: Verification, year: np.ndarray | None = None
+                        ) -> dict[str, np.ndarray]:
     """Deliveries as codes, with what arrives recomputed from the link's loss; records
     shipments on routes that are not links, of products that cannot travel, or negative.
 
@@ -201,6 +203,205 @@ def _checked_deliveries(tables: dict[str, pd.DataFrame], deliveries: pd.DataFram
                        np.abs(sent), label)
     leaves = (origin >= 0) & (product >= 0)  # what leaves a region counts even off the links
     arrive = on_link & (product >= 0)
-    return {"origin_code": origin[leaves], "sent_code": product[leaves], "sent": sent[leaves],
-            "destination_code": destination[arrive], "product_code": product[arrive],
-            "arrives": arrives[arrive], "link": link[arrive], "link_sent": sent[arrive]}
+    out = {"origin_code": origin[leaves], "sent_code": product[leaves], "sent": sent[leaves],
+           "destination_code": destination[arrive], "product_code": product[arrive],
+           "arrives": arrives[arrive], "link": link[arrive], "link_sent": sent[arrive]}
+    if year is not None:  # (rows,) year code of each delivery, carried along
+        out["sent_year"], out["arrive_year"] = year[leaves], year[arrive]
+    return out
+
+
+def verify_years(
+    tables: dict[str, pd.DataFrame],
+    horizon: Horizon,
+    activities: pd.DataFrame,
+    deliveries: pd.DataFrame,
+    investment: pd.DataFrame,
+    stocks: pd.DataFrame,
+    fulfilment: np.ndarray,
+    tolerance: float = RELATIVE_TOLERANCE,
+) -> Verification:
+    """Recompute every constraint of a multi-year plan from the scenario's tables.
+
+    activities : technique, year, level; deliveries : origin, destination, product, year,
+    sent[, received]; investment : technique, good, year, amount (output of ``good`` set aside
+    in the technique's region); stocks : technique, good, year, installed.
+    fulfilment : (Y,) the level λ_t the plan claims for each year's targets.
+    Checked per year: activities >= 0 and within capacity, shipments (on links, tradable,
+    received = sent (1 - loss), link capacities), balances made - used + received - sent -
+    set aside >= λ_t target_t, factor use <= supply_t (growth applied); and over the years:
+    capital used (amount x level) <= installed, installed(first) = stock, installed(t) =
+    (1 - depreciation) installed(t-1) + investment(t - lag), investment and stock >= 0.
+    """
+    result = Verification(tolerance=tolerance)
+    Y, first = horizon.count, horizon.first
+    region_ids = tables["regions"]["region"]
+    product_ids = tables["products"]["product"]
+    factor_ids = tables["factors"]["factor"]
+    R, P, F = len(region_ids), len(product_ids), len(factor_ids)
+    techniques = tables["techniques"]
+    names = techniques["technique"]
+    T = len(techniques)
+    years = horizon.years
+
+    def year_code(frame: pd.DataFrame, what: str) -> np.ndarray:
+        code = frame["year"].to_numpy(dtype=np.int64) - first
+        outside = (code < 0) | (code >= Y)
+        result._record(f"{what} year inside the horizon", outside.astype(float),
+                       np.zeros(len(code)), lambda i: str(frame["year"].iat[i]))
+        return np.clip(code, 0, Y - 1)
+
+    # activity levels (Y, T); a missing (technique, year) counts as 0
+    tech = positions(activities["technique"], names)
+    t_year = year_code(activities, "activity")
+    ok = tech >= 0
+    level = np.zeros((Y, T))
+    level[t_year[ok], tech[ok]] = activities["level"].to_numpy(dtype=np.float64)[ok]
+
+    def tech_year(i: int) -> str:
+        return f"{names.iat[i % T]} {years[i // T]}"
+
+    result._record("activity >= 0", np.maximum(-level, 0.0).ravel(), np.abs(level).ravel(),
+                   tech_year)
+    if "capacity" in techniques.columns:
+        capacity = techniques["capacity"].to_numpy(dtype=np.float64)
+        over = np.where(np.isnan(capacity)[None, :], 0.0,
+                        level - np.nan_to_num(capacity, nan=0.0)[None, :])
+        result._record("capacity", np.maximum(over, 0.0).ravel(),
+                       np.tile(np.nan_to_num(capacity), Y), tech_year)
+
+    flows = _checked_deliveries(tables, deliveries, result,
+                                year=year_code(deliveries, "delivery"))
+
+    # what each investment takes from its technique's region, by year
+    tech_region = positions(techniques["region"], region_ids)
+    v_tech = positions(investment["technique"], names)
+    v_good = positions(investment["good"], product_ids)
+    v_year = year_code(investment, "investment")
+    v_amount = investment["amount"].to_numpy(dtype=np.float64)
+    result._record("investment >= 0", np.maximum(-v_amount, 0.0), np.abs(v_amount),
+                   lambda i: f"{investment['technique'].iat[i]}/{investment['good'].iat[i]}")
+
+    # balances of every (year, region, product)
+    inputs = tables["inputs"]
+    user = positions(inputs["technique"], names)
+    input_region = tech_region[user]
+    amount_in = inputs["amount"].to_numpy(dtype=np.float64)
+    as_product = positions(inputs["input"], product_ids)
+    as_factor = positions(inputs["input"], factor_ids)
+    is_product, is_factor = as_product >= 0, as_factor >= 0
+    year_rows = np.arange(Y, dtype=np.int64)[:, None]
+    made_key = (year_rows * R + tech_region[None, :]) * P + positions(
+        techniques["product"], product_ids)[None, :]
+    use_key = (year_rows * R + input_region[is_product][None, :]) * P + as_product[is_product]
+    use_amount = amount_in[is_product][None, :] * level[:, user[is_product]]
+    targets = tables["targets"]
+    target_pair = (positions(targets["region"], region_ids) * P
+                   + positions(targets["product"], product_ids))
+    pairs, inverse = np.unique(target_pair, return_inverse=True)
+    wanted = yearly_amounts(targets, inverse, len(pairs), horizon)  # (Y, pairs)
+    target_key = year_rows * R * P + pairs[None, :]
+    keys = np.concatenate([
+        made_key.ravel(), use_key.ravel(),
+        (flows["arrive_year"] * R + flows["destination_code"]) * P + flows["product_code"],
+        (flows["sent_year"] * R + flows["origin_code"]) * P + flows["sent_code"],
+        (v_year * R + tech_region[v_tech]) * P + v_good,
+        target_key.ravel(),
+    ])
+    amounts = np.concatenate([
+        level.ravel(), -use_amount.ravel(), flows["arrives"], -flows["sent"], -v_amount,
+        -(np.asarray(fulfilment, dtype=np.float64)[:, None] * wanted).ravel(),
+    ])
+    cells, (net, size) = _group_sums(keys, Y * R * P, amounts, np.abs(amounts))
+    result._record("balance", np.maximum(-net, 0.0), size,
+                   lambda i: (f"{region_ids.iat[cells[i] // P % R]}/"
+                              f"{product_ids.iat[cells[i] % P]} {years[cells[i] // (R * P)]}"))
+
+    # factor supplies of every (year, region, factor), growth applied
+    supplies = tables["supplies"]
+    supply = np.zeros((Y, R * F))
+    if len(supplies) and F:
+        growth = np.zeros(R * F)
+        table = tables.get("growth")
+        if table is not None and len(table):
+            growth[positions(table["region"], region_ids) * F
+                   + positions(table["factor"], factor_ids)] = table["rate"].to_numpy(float)
+        supply = yearly_amounts(supplies, positions(supplies["region"], region_ids) * F
+                                + positions(supplies["factor"], factor_ids), R * F, horizon,
+                                growth)
+    need_key = (year_rows * R + input_region[is_factor][None, :]) * F + as_factor[is_factor]
+    need = amount_in[is_factor][None, :] * level[:, user[is_factor]]
+    cells_f, (used,) = _group_sums(need_key.ravel(), Y * R * F, need.ravel())
+    result._record("factor supply", np.maximum(used - supply.ravel()[cells_f], 0.0), used,
+                   lambda i: (f"{region_ids.iat[cells_f[i] // F % R]}/"
+                              f"{factor_ids.iat[cells_f[i] % F]} {years[cells_f[i] // (R * F)]}"))
+
+    # link capacities per year
+    links = tables["links"]
+    if len(links) and "capacity" in links.columns:
+        L = len(links)
+        load = np.bincount(flows["arrive_year"] * L + flows["link"], weights=flows["link_sent"],
+                           minlength=Y * L)
+        capacity = np.tile(links["capacity"].to_numpy(dtype=np.float64), Y)
+        over = np.where(np.isnan(capacity), 0.0, load - np.nan_to_num(capacity))
+        result._record("link capacity", np.maximum(over, 0.0), load,
+                       lambda i: (f"{links['origin'].iat[i % L]}->"
+                                  f"{links['destination'].iat[i % L]} {years[i // L]}"))
+
+    _verify_stocks(tables, horizon, level, names, product_ids, stocks, v_tech, v_good, v_year,
+                   v_amount, result)
+    return result
+
+
+def _verify_stocks(tables: dict[str, pd.DataFrame], horizon: Horizon, level: np.ndarray,
+                   names: pd.Series, product_ids: pd.Series, stocks: pd.DataFrame,
+                   v_tech: np.ndarray, v_good: np.ndarray, v_year: np.ndarray,
+                   v_amount: np.ndarray, result: Verification) -> None:
+    """Capital used <= installed, and installed stock follows stock, wear and investment."""
+    capital = tables.get("capital")
+    if capital is None or not len(capital):
+        return
+    Y, P = horizon.count, len(product_ids)
+    years = horizon.years
+    k_tech = positions(capital["technique"], names)
+    k_good = positions(capital["good"], product_ids)
+    K = len(capital)
+    entry = pd.Index(k_tech * P + k_good)  # capital entries are unique by (technique, good)
+    stock = np.nan_to_num(capital["stock"].to_numpy(float), nan=0.0) if (
+        "stock" in capital.columns) else np.zeros(K)
+    dep = np.nan_to_num(capital["depreciation"].to_numpy(float), nan=0.0) if (
+        "depreciation" in capital.columns) else np.zeros(K)
+    installed = np.zeros((Y, K))
+    s_entry = entry.get_indexer(positions(stocks["technique"], names) * P
+                                + positions(stocks["good"], product_ids))
+    s_year = np.clip(stocks["year"].to_numpy(dtype=np.int64) - horizon.first, 0, Y - 1)
+    known = s_entry >= 0
+    installed[s_year[known], s_entry[known]] = stocks["installed"].to_numpy(float)[known]
+    invested = np.zeros((Y, K))
+    v_entry = entry.get_indexer(v_tech * P + v_good)
+    unknown = v_entry < 0
+    result._record("investment in a listed capital good", np.abs(v_amount) * unknown,
+                   np.abs(v_amount), lambda i: f"entry {i}")
+    np.add.at(invested, (v_year[~unknown], v_entry[~unknown]), v_amount[~unknown])
+
+    def entry_year(i: int) -> str:
+        return f"{capital['technique'].iat[i % K]}/{capital['good'].iat[i % K]} {years[i // K]}"
+
+    amount = capital["amount"].to_numpy(float)
+    used = amount[None, :] * level[:, k_tech]
+    result._record("capital used <= installed", np.maximum(used - installed, 0.0).ravel(),
+                   used.ravel(), entry_year)
+    result._record("installed >= 0", np.maximum(-installed, 0.0).ravel(),
+                   np.abs(installed).ravel(), entry_year)
+    expected = np.zeros((Y, K))
+    expected[0] = stock
+    lag = horizon.lag
+    arriving = np.zeros((Y, K))
+    if Y > lag:
+        arriving[lag:] = invested[:Y - lag]
+    expected[1:] = (1.0 - dep)[None, :] * installed[:-1] + arriving[1:]
+    if lag == 0:
+        expected[0] += invested[0]
+    scale = np.abs(installed) + np.abs(expected)
+    result._record("stock dynamics", np.abs(installed - expected).ravel(), scale.ravel(),
+                   entry_year)

@@ -27,6 +27,10 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("targets", "product", "products", "product"),
     ("links", "origin", "regions", "region"),
     ("links", "destination", "regions", "region"),
+    ("capital", "technique", "techniques", "technique"),
+    ("capital", "good", "products", "product"),
+    ("growth", "region", "regions", "region"),
+    ("growth", "factor", "factors", "factor"),
 )
 
 

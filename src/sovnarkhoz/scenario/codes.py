@@ -23,6 +23,10 @@ REFERS_TO: dict[tuple[str, str], tuple[str, str]] = {
     ("targets", "product"): ("products", "product"),
     ("links", "origin"): ("regions", "region"),
     ("links", "destination"): ("regions", "region"),
+    ("capital", "technique"): ("techniques", "technique"),
+    ("capital", "good"): ("products", "product"),
+    ("growth", "region"): ("regions", "region"),
+    ("growth", "factor"): ("factors", "factor"),
 }
 
 

@@ -15,6 +15,7 @@ from .codes import IdCodes
 from .economy import Economy
 from .errors import Issue, IssueList, ScenarioError
 from .files import RawTable, find_table_file, read_raw_table, read_toml, toml_text, write_frame
+from .horizon import Horizon, check_years, read_horizon
 from .objectives import Objective
 from .parse import parse_table
 from .schema import TABLE_ORDER, TABLES
@@ -46,6 +47,7 @@ class Scenario:
     description: str = ""
     settings: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
+    horizon: Horizon | None = None  # the years planned; None for a single-year scenario
     _raw: dict[str, RawTable] = field(default_factory=dict, repr=False)
     _codes: IdCodes | None = field(default=None, repr=False)
 
@@ -61,8 +63,20 @@ class Scenario:
         return Economy.from_tables(self.tables, self._codes)
 
     @property
+    def codes(self) -> IdCodes:
+        """Positions of every id column among the ids it names (computed once)."""
+        if self._codes is None:
+            self._codes = IdCodes(self.tables)
+        return self._codes
+
+    @property
     def default_objective(self) -> str:
         return str(self.settings.get("plan", {}).get("objective", "max-fulfilment"))
+
+    @property
+    def years(self) -> bool:
+        """Whether this is a multi-year scenario (it has a [horizon])."""
+        return self.horizon is not None
 
     def file_of(self, table: str) -> str:
         raw = self._raw.get(table)
@@ -113,6 +127,25 @@ class Scenario:
                              "max-fulfilment needs at least one target with a positive amount"))
         if kind == "balance":
             checks.check_balance_economy(self._raw, self.tables, issues)
+            if self.horizon is not None:
+                issues.add(Issue("scenario.toml", "the balance objective plans one year; this "
+                                 "scenario has a [horizon]: choose max-fulfilment, "
+                                 "max-total-fulfilment or min-factor:NAME"))
+        if kind == "max-total-fulfilment" and self.horizon is None:
+            issues.add(Issue("scenario.toml", "max-total-fulfilment sums yearly levels over a "
+                             "[horizon]; this is a single-year scenario (use max-fulfilment)"))
+        if kind == "max-total-fulfilment" and self.horizon is not None:
+            from .horizon import yearly_amounts
+
+            targets = self.tables["targets"]
+            amounts = yearly_amounts(targets, np.arange(len(targets)), len(targets),
+                                     self.horizon)
+            empty = np.flatnonzero(~(amounts > 0).any(axis=1))
+            if empty.size:
+                years = ", ".join(str(self.horizon.first + int(y)) for y in empty[:10])
+                issues.add(Issue(raw_targets.file if raw_targets else "targets.csv",
+                                 "max-total-fulfilment needs a positive target in every year; "
+                                 f"none in {years}"))
         if issues:
             raise ScenarioError(issues.issues, issues.overflow, source=self.name)
 
@@ -170,6 +203,10 @@ def _build(raws: dict[str, RawTable], settings: dict[str, Any], source: Path | N
            default_name: str, issues: IssueList) -> Scenario:
     for issue in _settings_issues(settings, "scenario.toml" if source is not None else "settings"):
         issues.add(issue)
+    toml_file = "scenario.toml" if source is not None else "settings"
+    horizon, horizon_issues = read_horizon(settings, toml_file)
+    for issue in horizon_issues:
+        issues.add(issue)
     header = settings.get("scenario", {})
     header = header if isinstance(header, dict) else {}
     name = str(header.get("name") or default_name)
@@ -186,7 +223,7 @@ def _build(raws: dict[str, RawTable], settings: dict[str, Any], source: Path | N
     codes = IdCodes(frames)
     for table in TABLE_ORDER:
         if table in raws and table in frames:
-            key = TABLES[table].key
+            key = TABLES[table].key_of(frames[table].columns)
             checks.check_keys(raws[table], frames[table], key, issues,
                               codes.key_codes(table, key))
     missing_required = [t for t, s in TABLES.items() if s.required and t not in frames]
@@ -194,12 +231,15 @@ def _build(raws: dict[str, RawTable], settings: dict[str, Any], source: Path | N
         frames["products"] = _with_tradable(frames["products"])
         checks.check_not_empty(raws, frames, issues)
         checks.check_references(raws, frames, issues, codes)
+        if not horizon_issues:
+            check_years(raws, frames, horizon, toml_file, issues)
         if not issues:
             checks.check_targets_reachable(raws, frames, issues, codes)
     if issues:
         raise ScenarioError(issues.issues, issues.overflow, source=name)
     return Scenario(name=name, tables=frames, description=str(header.get("description", "")),
-                    settings=settings, source=source, _raw=raws, _codes=codes)
+                    settings=settings, source=source, horizon=horizon, _raw=raws,
+                    _codes=codes)
 
 
 def _settings_issues(settings: dict[str, Any], file: str) -> list[Issue]:

@@ -131,14 +131,30 @@ def _parse_number(
     infinite = checked & np.isinf(values)
     if infinite.any():
         report_rows(issues, raw, infinite, name, "is infinite; give a finite number")
-    negative = checked & (values < 0) & ~infinite
-    if negative.any():
-        report_rows(issues, raw, negative, name, "is negative; amounts must be zero or more")
+    finite = checked & ~infinite & ~nan
+    if kind is Kind.RATE:
+        too_low = finite & (values <= -1)
+        if too_low.any():
+            report_rows(issues, raw, too_low, name,
+                        "must be more than -1: a yearly growth rate (-0.02 shrinks by 2%)")
+    elif kind is Kind.YEAR:
+        fractional = finite & (values != np.round(values))
+        if fractional.any():
+            report_rows(issues, raw, fractional, name, "is not a whole year")
+    else:
+        negative = checked & (values < 0) & ~infinite
+        if negative.any():
+            report_rows(issues, raw, negative, name, "is negative; amounts must be zero or more")
     if kind is Kind.FRACTION:
         too_big = checked & (values >= 1) & ~infinite
         if too_big.any():
             report_rows(issues, raw, too_big, name,
                         "must lie in [0, 1): a fraction lost on the way")
+    if kind is Kind.SHARE:
+        too_big = checked & (values > 1) & ~infinite
+        if too_big.any():
+            report_rows(issues, raw, too_big, name,
+                        "must lie in [0, 1]: the fraction that wears out each year")
     values = np.where(blank | not_numeric, np.nan, values)
     return pd.Series(values, name=name, dtype=np.float64)
 

@@ -18,6 +18,9 @@ class Kind(Enum):
     AMOUNT = "amount"  # a finite number >= 0
     FRACTION = "fraction"  # a number in [0, 1)
     BOOL = "bool"  # true/false, yes/no, 1/0
+    SHARE = "share"  # a number in [0, 1]
+    RATE = "rate"  # a finite number > -1 (a yearly growth rate)
+    YEAR = "year"  # a whole number (a calendar year)
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,13 @@ class TableSpec:
     columns: tuple[Column, ...]
     required: bool
     key: tuple[str, ...]  # columns whose combination must be unique
+    key_when_present: tuple[str, ...] = ()  # optional columns that join the key when given
+
+    def key_of(self, columns: object) -> tuple[str, ...]:
+        """The key of a table holding ``columns``: ``key`` plus the optional key columns
+        present (``year`` in supplies and targets)."""
+        present = set(columns)  # type: ignore[call-overload]
+        return self.key + tuple(c for c in self.key_when_present if c in present)
 
     @property
     def required_columns(self) -> list[str]:
@@ -97,9 +107,11 @@ TABLES: dict[str, TableSpec] = {
         ),
         TableSpec(
             "supplies",
-            (_c("region", Kind.ID), _c("factor", Kind.ID), _c("amount", Kind.AMOUNT)),
+            (_c("region", Kind.ID), _c("factor", Kind.ID), _c("amount", Kind.AMOUNT),
+             _c("year", Kind.YEAR, False)),
             required=False,
             key=("region", "factor"),
+            key_when_present=("year",),
         ),
         TableSpec(
             "targets",
@@ -108,9 +120,11 @@ TABLES: dict[str, TableSpec] = {
                 _c("product", Kind.ID),
                 _c("amount", Kind.AMOUNT),
                 _c("weight", Kind.AMOUNT, False),
+                _c("year", Kind.YEAR, False),
             ),
             required=True,
             key=("region", "product"),
+            key_when_present=("year",),
         ),
         TableSpec(
             "links",
@@ -123,8 +137,32 @@ TABLES: dict[str, TableSpec] = {
             required=False,
             key=("origin", "destination"),
         ),
+        # multi-year scenarios (../shared/DESIGN.md, "Multi-year scenarios")
+        TableSpec(
+            "capital",
+            (
+                _c("technique", Kind.ID),
+                _c("good", Kind.ID),
+                _c("amount", Kind.AMOUNT),
+                _c("stock", Kind.AMOUNT, False),
+                _c("depreciation", Kind.SHARE, False),
+            ),
+            required=False,
+            key=("technique", "good"),
+        ),
+        TableSpec(
+            "growth",
+            (_c("region", Kind.ID), _c("factor", Kind.ID), _c("rate", Kind.RATE)),
+            required=False,
+            key=("region", "factor"),
+        ),
     )
 }
+
+YEARLY_TABLES: tuple[str, ...] = ("supplies", "targets")
+"""Tables whose rows may name a year (rows without one hold every year)."""
+HORIZON_TABLES: tuple[str, ...] = ("capital", "growth")
+"""Tables that only a multi-year scenario (one with a [horizon]) may have."""
 
 TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
 

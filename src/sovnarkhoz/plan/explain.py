@@ -1,0 +1,243 @@
+"""Why the targets cannot be met in full: a minimal set of conflicting constraints, in words.
+
+The scenario's targets are all required in full (every year of a multi-year scenario), with
+no objective; when that LP is infeasible, ``solvers.iis`` finds an irreducible infeasible
+subset (HiGHS's IIS, minimised by a deletion filter). Each member is then said in a sentence
+with its names, year and amounts. How much is missing comes from one more small LP over the
+subset alone: the limits in it (factor supplies, link and technique capacities, installed
+stock) may be exceeded at a cost of the excess relative to the limit, and the cheapest excess
+is what the targets would need beyond each limit.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..formulation.years import YearsProgram, build_years
+from ..scenario.model import Scenario
+from ..solvers import SolverOptions
+from ..solvers.highs import HighsSolver
+from ..solvers.iis import infeasible_subset
+from ..solvers.problem import LPData
+
+LIMITS = ("factor", "link", "stock", "capacity")
+"""Kinds of members that cap what can be had (the others say what is asked or how it flows)."""
+
+
+@dataclass
+class Explanation:
+    """``feasible``: every target can be met in full (nothing to explain). Otherwise
+    ``sentences`` say why, one per conflicting constraint, the shortfall first; ``constraints``
+    list the members (kind, name, limit, needed, missing; ``row`` or ``column`` of the LP)."""
+
+    feasible: bool
+    sentences: list[str] = field(default_factory=list)
+    constraints: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+    method: str = ""
+    solves: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"feasible": self.feasible, "sentences": self.sentences,
+                "constraints": self.constraints, "seconds": round(self.seconds, 6),
+                "method": self.method, "solves": self.solves}
+
+    @property
+    def exit_code(self) -> int:
+        """0: nothing to explain; 1: the targets cannot be met, and this says why."""
+        return 0 if self.feasible else 1
+
+
+def explain(scenario: Scenario, options: SolverOptions | None = None,
+            program: YearsProgram | None = None) -> Explanation:
+    """Explain why ``scenario``'s targets cannot all be met in full (any scenario)."""
+    started = time.perf_counter()
+    program = program or build_years(scenario, None)
+    lp = program.lp.data
+    subset = infeasible_subset(lp, options)
+    if subset.feasible:
+        return Explanation(True, ["every target can be met in full; nothing to explain"],
+                           seconds=time.perf_counter() - started, method="feasibility LP",
+                           solves=subset.solves)
+    members = [_describe_row(scenario, program, int(row)) for row in subset.rows]
+    members += [_describe_column(scenario, program, int(col)) for col in subset.cols]
+    _shortfalls(lp, subset.rows, subset.cols, members)
+    order = sorted(range(len(members)), key=lambda i: (
+        0 if members[i].get("missing", 0) > 0 else 1 if members[i]["kind"] == "target" else 2))
+    members = [members[i] for i in order]
+    sentences = [_sentence(scenario, program, m) for m in members]
+    return Explanation(False, sentences, members, time.perf_counter() - started,
+                       subset.method, subset.solves)
+
+
+# --- what each member is ---------------------------------------------------------------------
+def _block_of(blocks: dict, position: int) -> tuple[str, int]:
+    for name, block in blocks.items():
+        if block.start <= position < block.stop:
+            return name, position - block.start
+    raise IndexError(position)
+
+
+def _label(program: YearsProgram, block, local: int, label: str) -> str:
+    return str(program.lp.ids[label][int(block.labels[label][local])])
+
+
+def _describe_row(scenario: Scenario, program: YearsProgram, row: int) -> dict[str, Any]:
+    lp = program.lp
+    name, local = _block_of(lp.row_blocks, row)
+    block = lp.row_blocks[name]
+    member: dict[str, Any] = {"row": row, "name": lp.row_names(np.array([row]))[0],
+                              "year": _year(program, block, local)}
+    for label in block.labels:
+        if label != "year":
+            member[label] = _label(program, block, local, label)
+    lower, upper = float(lp.data.row_lower[row]), float(lp.data.row_upper[row])
+    if name == "balance":
+        member["kind"] = "target" if lower > 0 else "balance"
+        member["target"] = lower
+    elif name == "factor":
+        member.update(kind="factor", limit=upper)
+    elif name == "link":
+        member.update(kind="link", limit=upper)
+    elif name == "capital":
+        cap = program.capital
+        k = local % cap.size
+        member.update(kind="capital", amount=float(cap.amount[k]))
+    elif name == "stock":
+        cap = program.capital
+        k = local % cap.size
+        member.update(kind="stock", limit=lower, first=local < cap.size,
+                      depreciation=float(cap.depreciation[k]))
+    return member
+
+
+def _describe_column(scenario: Scenario, program: YearsProgram, col: int) -> dict[str, Any]:
+    lp = program.lp
+    name, local = _block_of(lp.col_blocks, col)
+    block = lp.col_blocks[name]
+    member: dict[str, Any] = {"column": col, "name": lp.col_names(np.array([col]))[0],
+                              "kind": "capacity", "year": _year(program, block, local),
+                              "limit": float(lp.data.col_upper[col])}
+    if "technique" in block.labels:
+        t = int(block.labels["technique"][local])
+        e = scenario.economy
+        member.update(technique=str(e.techniques[t]), region=str(e.regions[e.tech_region[t]]),
+                      product=str(e.products[e.tech_product[t]]))
+    return member
+
+
+def _year(program: YearsProgram, block, local: int) -> int | None:
+    if program.horizon is None or "year" not in block.labels or program.lp.ids["year"].size == 0:
+        return None
+    if program.horizon.first == 0 and program.horizon.last == 0:  # a single-year scenario
+        return None
+    return int(program.horizon.years[int(block.labels["year"][local])])
+
+
+# --- how much is missing ---------------------------------------------------------------------
+def _shortfalls(lp: LPData, rows: np.ndarray, cols: np.ndarray,
+                members: list[dict[str, Any]]) -> None:
+    """Fill ``needed`` and ``missing`` of the limit members: the least excess over the limits
+    (each relative to its limit) that makes the subset feasible."""
+    used = np.unique(np.concatenate([lp.A[rows].indices, cols]).astype(np.int64))
+    base = LPData(c=np.zeros(len(used)), A=lp.A[rows][:, used].tocsr(),
+                  row_lower=lp.row_lower[rows], row_upper=lp.row_upper[rows],
+                  col_lower=lp.col_lower[used], col_upper=np.full(len(used), np.inf))
+    limit_rows = [i for i, m in enumerate(members[:len(rows)]) if m["kind"] in LIMITS]
+    n_rows, n_cols = base.num_rows, base.num_cols
+    extra = len(limit_rows) + len(cols)
+    # rows: the subset's rows, then x_j - e_j <= capacity_j for the capacity columns
+    col_pos = np.searchsorted(used, cols)
+    A = sp.bmat([
+        [base.A, sp.csr_matrix((-np.ones(len(limit_rows)),
+                                (np.array(limit_rows, dtype=np.int64),
+                                 np.arange(len(limit_rows)))), shape=(n_rows, extra))],
+        [sp.csr_matrix((np.ones(len(cols)), (np.arange(len(cols)), col_pos)),
+                       shape=(len(cols), n_cols)),
+         sp.csr_matrix((-np.ones(len(cols)), (np.arange(len(cols)),
+                                              len(limit_rows) + np.arange(len(cols)))),
+                       shape=(len(cols), extra))],
+    ], format="csr")
+    limits = np.array([members[i].get("limit", 0.0) for i in limit_rows]
+                      + [lp.col_upper[c] for c in cols], dtype=np.float64)
+    c = np.concatenate([np.zeros(n_cols), 1.0 / (1.0 + np.abs(limits))])
+    elastic = LPData(c=c, A=A,
+                     row_lower=np.concatenate([base.row_lower, np.full(len(cols), -np.inf)]),
+                     row_upper=np.concatenate([base.row_upper, lp.col_upper[cols]]),
+                     col_lower=np.zeros(n_cols + extra),
+                     col_upper=np.full(n_cols + extra, np.inf))
+    result = HighsSolver().solve(elastic)
+    if not result.has_solution:
+        return
+    excess = result.x[n_cols:]
+    targets = [i for i in limit_rows] + [len(rows) + j for j in range(len(cols))]
+    for position, member_index in enumerate(targets):
+        member = members[member_index]
+        member["missing"] = float(excess[position])
+        member["needed"] = float(member["limit"] + excess[position])
+
+
+# --- sentences -------------------------------------------------------------------------------
+def _amount(value: float) -> str:
+    return f"{value:,.4g}"
+
+
+def _unit(scenario: Scenario, kind: str, what: str) -> str:
+    table = scenario.tables["products" if kind == "product" else "factors"]
+    if "unit" not in table.columns:
+        return ""
+    match = table.loc[table[kind] == what, "unit"]
+    unit = str(match.iloc[0]) if len(match) else ""
+    return f" {unit}" if unit and unit != "nan" else ""
+
+
+def _when(member: dict[str, Any]) -> str:
+    return f" in {member['year']}" if member.get("year") is not None else ""
+
+
+def _short(member: dict[str, Any], unit: str) -> str:
+    if member.get("missing", 0) > 1e-9:
+        return (f"; the targets would need {_amount(member['needed'])}{unit} "
+                f"({_amount(member['missing'])}{unit} missing)")
+    return ""
+
+
+def _sentence(scenario: Scenario, program: YearsProgram, m: dict[str, Any]) -> str:
+    kind = m["kind"]
+    when = _when(m)
+    if kind == "target":
+        unit = _unit(scenario, "product", m["product"])
+        return f"{m['product']} in {m['region']}{when}: the target is {_amount(m['target'])}{unit}"
+    if kind == "balance":
+        return (f"{m['product']} used in {m['region']}{when} must be made there or shipped "
+                "in that same year")
+    if kind == "factor":
+        unit = _unit(scenario, "factor", m["factor"])
+        return (f"{m['factor']} in {m['region']}{when} supplies at most "
+                f"{_amount(m['limit'])}{unit}{_short(m, unit)}")
+    if kind == "link":
+        return (f"the link {m['link']}{when} carries at most {_amount(m['limit'])}"
+                f"{_short(m, '')}")
+    if kind == "capacity":
+        unit = _unit(scenario, "product", m.get("product", ""))
+        return (f"technique {m.get('technique')} makes at most {_amount(m['limit'])}{unit} of "
+                f"{m.get('product')} in {m.get('region')}{when}{_short(m, unit)}")
+    if kind == "capital":
+        unit = _unit(scenario, "product", m["product"])
+        return (f"technique {m['technique']} needs {_amount(m['amount'])}{unit} of "
+                f"{m['product']} installed per unit it makes{when}")
+    if kind == "stock":
+        unit = _unit(scenario, "product", m["product"])
+        if m.get("first"):
+            return (f"{_amount(m['limit'])}{unit} of {m['product']} is installed for "
+                    f"{m['technique']}{when}{_short(m, unit)}")
+        lag = program.horizon.lag
+        return (f"{m['product']} installed for {m['technique']}{when} is what remains of the "
+                f"year before after {m['depreciation']:.0%} wear, plus what was set aside "
+                f"{lag} year{'s' if lag != 1 else ''} earlier{_short(m, unit)}")
+    return m["name"]
