@@ -702,3 +702,67 @@ def test_from_frames_missing_table_and_column() -> None:
     report = caught.value.report()
     assert "targets" in report and "missing" in report
     assert "column 'amount': required column is missing" in report
+
+
+# --- multi-year scenarios ----------------------------------------------------------------------
+HORIZON_TOML = ('[scenario]\nname = "two_regions"\n[plan]\nobjective = "max-fulfilment"\n'
+                '[horizon]\nfirst = 1960\nlast = 1962\n')
+
+
+def test_year_column_in_a_single_year_scenario(tmp_path, capsys):
+    directory = scenario(tmp_path, {"targets.csv": "region,product,amount,year\n"
+                                    "north,grain,1,1960\nnorth,cloth,1,\n"})
+    lines = rejected(capsys, directory, count=1)
+    problem(lines, "targets.csv:2: column 'year': value '1960'", "no [horizon]")
+
+
+def test_horizon_tables_need_a_horizon(tmp_path, capsys):
+    directory = scenario(tmp_path, {"capital.csv": "technique,good,amount\nnorth_grain,cloth,1\n"})
+    lines = rejected(capsys, directory, count=1)
+    assert "capital.csv" in lines[0] and "[horizon]" in lines[0]
+
+
+def test_bad_horizon_section(tmp_path, capsys):
+    toml = HORIZON_TOML.replace("last = 1962", "last = 1950\nlag = -1")
+    lines = rejected(capsys, scenario(tmp_path, {"scenario.toml": toml}), count=2)
+    problem(lines, "scenario.toml: column 'last': value '1950'", "comes before first")
+    problem(lines, "scenario.toml: column 'lag': value '-1'", "zero or more")
+
+
+def test_multi_year_tables_are_checked(tmp_path, capsys):
+    directory = scenario(tmp_path, {
+        "scenario.toml": HORIZON_TOML,
+        "targets.csv": "region,product,amount,year\nnorth,grain,1,1960\nnorth,grain,2,1960\n"
+                       "north,cloth,1,1970\nsouth,grain,1,1961.5\n",
+        "capital.csv": "technique,good,amount,stock,depreciation\n"
+                       "north_grain,cloth,1,5,0.1\nnowhere,cloth,1,,\nnorth_cloth,labour,1,,\n"
+                       "south_grain,cloth,-2,,1.5\n",
+        "growth.csv": "region,factor,rate\nnorth,labour,-1\nsouth,coal,0.1\n",
+    })
+    lines = rejected(capsys, directory)
+    problem(lines, "targets.csv:3: column 'year': value 'north, grain, 1960.0'", "duplicate")
+    problem(lines, "targets.csv:4: column 'year': value '1970'", "outside the horizon 1960-1962")
+    problem(lines, "targets.csv:5: column 'year': value '1961.5'", "whole year")
+    problem(lines, "capital.csv:3: column 'technique': value 'nowhere'", "unknown technique")
+    problem(lines, "capital.csv:4: column 'good': value 'labour'", "unknown product")
+    problem(lines, "capital.csv:5: column 'amount': value '-2'", "negative")
+    problem(lines, "capital.csv:5: column 'depreciation': value '1.5'", "[0, 1]")
+    problem(lines, "growth.csv:2: column 'rate': value '-1'", "more than -1")
+    problem(lines, "growth.csv:3: column 'factor': value 'coal'", "unknown factor")
+
+
+def test_a_valid_multi_year_scenario_plans(tmp_path, capsys):
+    directory = scenario(tmp_path, {
+        "scenario.toml": HORIZON_TOML,
+        "capital.csv": "technique,good,amount,stock,depreciation\nnorth_grain,cloth,1,500,0.1\n",
+        "growth.csv": "region,factor,rate\nnorth,labour,0.05\n",
+        "targets.csv": "region,product,amount,year\nnorth,grain,1,\nnorth,cloth,1,\n"
+                       "south,grain,1,\nsouth,cloth,1,\nsouth,cloth,2,1962\n",
+    })
+    code, out, _ = run(capsys, "validate", str(directory))
+    assert code == 0, out
+    code, out, _ = run(capsys, "plan", str(directory), "--quiet", "--objective",
+                       "max-total-fulfilment")
+    assert code == 0 and "passed" in out
+    code, _, lines = run(capsys, "plan", str(directory), "--objective", "balance")
+    assert code == 2 and any("[horizon]" in line for line in lines)

@@ -19,6 +19,7 @@ from ..councils import ENGINES, ORGANISATIONS, PROTOCOLS
 from ..scenario.errors import ScenarioError
 from ..scenario.files import FORMATS
 from ..solvers import DEVICES, METHODS, SOLVER_NAMES
+from . import horizon
 from .importing import add_import_parser, run_import
 from .summary import print_plan_summary
 
@@ -51,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     plan = sub.add_parser("plan", help="compute, verify and write a plan")
     plan.add_argument("scenario", metavar="DIR",
                       help="scenario directory, or the name of a bundled scenario")
-    plan.add_argument("--objective", help="max-fulfilment (default), min-factor:NAME or balance; "
+    plan.add_argument("--objective", help="max-fulfilment (default), max-total-fulfilment, "
+                      "min-factor:NAME or balance; "
                       "default: the scenario's [plan] objective")
     plan.add_argument("--solver", choices=SOLVER_NAMES, default="auto",
                       help="auto (HiGHS for small problems, pdlp on a GPU for large ones), "
@@ -108,6 +110,10 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--factors", type=_non_negative_int, default=2,
                           help="primary factors (default 2)")
     generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument("--years", type=_positive_int, default=1,
+                          help="years planned (default 1; more makes a [horizon] from 2000)")
+    generate.add_argument("--capital", type=_non_negative_int, default=0,
+                          help="capital goods each technique needs (multi-year only)")
     generate.add_argument("--format", choices=FORMATS, default="csv")
 
     compare = sub.add_parser("compare", help="plan by each organisation and compare them")
@@ -121,6 +127,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="also write OUT/comparison.csv")
 
     sub.add_parser("scenarios", help="list the bundled scenarios")
+    horizon.add_commands(sub)
     add_import_parser(sub)
     return parser
 
@@ -228,6 +235,9 @@ def _plan(args: argparse.Namespace) -> int:
     loaded = time.perf_counter() - clock
     say(f"loaded and validated {directory} ({loaded:.2f} s): " + ", ".join(
         f"{n:,} {k}" for k, n in scenario.economy.shape.items()))
+    if args.organisation != "central" and scenario.horizon is not None:
+        raise UsageError("councils plan single-year scenarios only (for now); this one has a "
+                         "[horizon]: plan it with --organisation central")
     if args.organisation == "central":
         plan = make_plan(scenario, objective=objective, solver=args.solver, options=options,
                          progress=say)
@@ -282,7 +292,8 @@ def _generate(args: argparse.Namespace) -> int:
     try:
         spec = GeneratorSpec(products=args.products, regions=args.regions,
                              techniques=args.techniques, inputs=args.inputs,
-                             factors=args.factors, seed=args.seed)
+                             factors=args.factors, seed=args.seed, years=args.years,
+                             capital=args.capital)
     except ValueError as error:
         raise UsageError(str(error)) from None
     clock = time.perf_counter()
@@ -324,4 +335,5 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"plan": _plan, "validate": _validate, "generate": _generate,
-             "compare": _compare, "scenarios": _scenarios, "import": run_import}
+             "compare": _compare, "scenarios": _scenarios, "earliest": horizon.run_earliest,
+             "explain": horizon.run_explain, "import": run_import}

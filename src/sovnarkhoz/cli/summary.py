@@ -17,7 +17,14 @@ def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:
     checked = (plan.found and plan.fulfilment is not None and plan.verification is not None
                and plan.verification.passed)
     if checked:
-        if plan.objective == "max-fulfilment":
+        yearly = plan.details.get("yearly_fulfilment")
+        if yearly:
+            print("  fulfilment by year: " + ", ".join(f"{y} {_fmt(v)}"
+                                                      for y, v in yearly.items()))
+        if plan.objective == "max-total-fulfilment":
+            print(f"  sum of the yearly levels {_fmt(plan.objective_value)}; lowest "
+                  f"{_fmt(plan.fulfilment)}")
+        elif plan.objective == "max-fulfilment":
             print(f"  fulfilment: every target met {_fmt(plan.fulfilment)} times over "
                   f"(lambda = {_fmt(plan.fulfilment)})")
         elif plan.objective.startswith("min-factor"):
@@ -44,6 +51,9 @@ def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:
             for row in table.head(top).itertuples(index=False):
                 print(f"    {row.kind:<8} {row.what} in {row.where}: price {row.price:.4g}, "
                       f"used {row.used:,.6g} of {row.limit:,.6g}")
+    explanation = plan.details.get("explanation") or {}
+    for sentence in explanation.get("sentences", []):
+        print(f"  why: {sentence}")
     print(f"  solver {plan.solver} ({plan.solver_choice}); {plan.seconds:.2f} s")
     if written:
         print(f"  wrote {written[0].parent}/: " + ", ".join(p.name for p in written))

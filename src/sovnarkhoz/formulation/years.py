@@ -106,8 +106,8 @@ def scenario_horizon(scenario: Scenario) -> Horizon:
 
 def capital_of(scenario: Scenario) -> Capital:
     """capital.csv as index arrays (empty for a scenario without one)."""
-    table = scenario.tables["capital"]
-    if not len(table):
+    table = scenario.tables.get("capital")
+    if table is None or not len(table):
         empty = np.zeros(0, dtype=np.int64)
         return Capital(empty, empty, np.zeros(0), np.zeros(0), np.zeros(0))
     codes = scenario.codes
@@ -130,8 +130,8 @@ def yearly_supply(scenario: Scenario, horizon: Horizon) -> np.ndarray:
     codes = scenario.codes
     keys = codes.reference("supplies", "region") * F + codes.reference("supplies", "factor")
     growth = np.zeros(R * F)
-    table = scenario.tables["growth"]
-    if len(table):
+    table = scenario.tables.get("growth")
+    if table is not None and len(table):
         growth[codes.reference("growth", "region") * F + codes.reference("growth", "factor")] = (
             table["rate"].to_numpy(dtype=np.float64))
     return yearly_amounts(supplies, keys, R * F, horizon, growth).reshape(horizon.count, R, F)

@@ -35,6 +35,8 @@ class GeneratorSpec:
     inputs: int = 8
     factors: int = 2
     seed: int = 0
+    years: int = 1  # > 1: a multi-year scenario (first year 2000, lag 1)
+    capital: int = 0  # capital goods each technique needs (multi-year scenarios)
 
     def __post_init__(self) -> None:
         for name in ("products", "regions", "techniques"):
@@ -42,11 +44,22 @@ class GeneratorSpec:
                 raise ValueError(f"--{name} must be at least 1")
         if self.inputs < 0 or self.factors < 0:
             raise ValueError("--inputs and --factors must be zero or more")
+        if self.years < 1 or self.capital < 0:
+            raise ValueError("--years must be at least 1 and --capital zero or more")
+        if self.capital and self.years == 1:
+            raise ValueError("--capital needs a multi-year economy (--years 2 or more)")
 
     @property
     def name(self) -> str:
+        years = f"-y{self.years}-c{self.capital}" if self.years > 1 else ""
         return (f"generated-{self.products}x{self.regions}x{self.techniques}"
-                f"-d{self.inputs}-f{self.factors}-s{self.seed}")
+                f"-d{self.inputs}-f{self.factors}-s{self.seed}{years}")
+
+    @property
+    def horizon(self) -> dict[str, int] | None:
+        """The [horizon] section of a multi-year economy."""
+        return ({"first": 2000, "last": 2000 + self.years - 1, "lag": 1} if self.years > 1
+                else None)
 
 
 def _ids(prefix: str, count: int, width: int | None = None) -> pa.Array:
@@ -93,8 +106,8 @@ def generate_tables(spec: GeneratorSpec) -> dict[str, pd.DataFrame]:
     pair = np.flatnonzero(targeted)
     target_amount = np.round(rng.uniform(1.0, 10.0, size=len(pair)), 3)
 
-    supply = _reference_supply(rng, R, P, K, F, tech_product, used_product, coefficient, need,
-                               pair, target_amount)
+    supply, reference = _reference_supply(rng, R, P, K, F, tech_product, used_product,
+                                          coefficient, need, pair, target_amount)
 
     # links: ring both ways plus R random chords both ways
     origin, destination = _links(rng, R)
@@ -126,7 +139,32 @@ def generate_tables(spec: GeneratorSpec) -> dict[str, pd.DataFrame]:
                                "destination": _col(region_ids.take(pa.array(destination))),
                                "loss": loss}),
     }
+    if spec.capital:
+        tables["capital"] = _capital(rng, spec, tech_region, tech_product, reference,
+                                     product_ids, tech_ids)
+        tables["growth"] = pd.DataFrame({
+            "region": tables["supplies"]["region"], "factor": tables["supplies"]["factor"],
+            "rate": np.round(rng.uniform(0.0, 0.04, size=R * F), 4)})
     return tables
+
+
+def _capital(rng: np.random.Generator, spec: GeneratorSpec, tech_region: np.ndarray,
+             tech_product: np.ndarray, reference: np.ndarray, product_ids: pa.Array,
+             tech_ids: pa.Array) -> pd.DataFrame:
+    """C capital goods per technique (other products), 0.2-1 units per unit of output, with
+    a first-year stock of 40-90% of what the reference plan needs (so that stock must be
+    built up to meet the targets) and 2-15% wear a year."""
+    P, C = spec.products, min(spec.capital, spec.products - 1)
+    T = len(tech_product)
+    draws = np.sort(rng.integers(1, P - C + 1, size=(T, C), dtype=np.int64), axis=1)
+    good = ((tech_product[:, None] + draws + np.arange(C, dtype=np.int64)) % P).ravel()
+    tech = np.repeat(np.arange(T), C)
+    amount = np.round(rng.uniform(0.2, 1.0, size=len(tech)), 4)
+    stock = np.round(amount * reference[tech] * rng.uniform(0.4, 0.9, size=len(tech)), 4)
+    return pd.DataFrame({"technique": _col(tech_ids.take(pa.array(tech))),
+                         "good": _col(product_ids.take(pa.array(good))),
+                         "amount": amount, "stock": stock,
+                         "depreciation": np.round(rng.uniform(0.02, 0.15, size=len(tech)), 4)})
 
 
 def _col(array: pa.Array) -> pd.Series:
@@ -136,9 +174,11 @@ def _col(array: pa.Array) -> pd.Series:
 def _reference_supply(rng: np.random.Generator, R: int, P: int, K: int, F: int,
                       tech_product: np.ndarray, used_product: np.ndarray,
                       coefficient: np.ndarray, need: np.ndarray, pair: np.ndarray,
-                      amount: np.ndarray) -> np.ndarray:
+                      amount: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(R, F) supplies: the factor use of a no-trade plan with variant 0 everywhere,
-    scaled by U(0.5, 1.0). Gross outputs by Neumann series (column sums <= 0.6)."""
+    scaled by U(0.5, 1.0), and (T,) that plan's level of every technique (variant 0 of each
+    product and region; the others get the same level). Gross outputs by Neumann series
+    (column sums <= 0.6)."""
     T = len(tech_product)
     first = np.flatnonzero(np.arange(T) % K == 0)  # variant 0 of each (region, product)
     n = R * P  # row/col index = region * P + product
@@ -158,7 +198,8 @@ def _reference_supply(rng: np.random.Generator, R: int, P: int, K: int, F: int,
     use = np.zeros((R, F))
     for f in range(F):  # a handful of factors
         use[:, f] = np.bincount(region_of, weights=need[first, f] * x, minlength=R)
-    return use * rng.uniform(0.5, 1.0, size=(R, F))
+    level = x[np.arange(T) // K]  # technique t is variant t % K of pair t // K
+    return use * rng.uniform(0.5, 1.0, size=(R, F)), level
 
 
 def _links(rng: np.random.Generator, R: int) -> tuple[np.ndarray, np.ndarray]:
@@ -187,7 +228,9 @@ def generate(directory: str | Path, spec: GeneratorSpec, fmt: str = "csv") -> Pa
                      "description": "synthetic economy made by sovnarkhoz generate"},
         "generator": {"products": spec.products, "regions": spec.regions,
                       "techniques": spec.techniques, "inputs": spec.inputs,
-                      "factors": spec.factors, "seed": spec.seed},
+                      "factors": spec.factors, "seed": spec.seed, "years": spec.years,
+                      "capital": spec.capital},
+        **({"horizon": spec.horizon} if spec.horizon else {}),
     }), encoding="utf-8")
     for name, frame in tables.items():
         for stale in ("csv", "parquet"):

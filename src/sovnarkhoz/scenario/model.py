@@ -18,7 +18,7 @@ from .files import RawTable, find_table_file, read_raw_table, read_toml, toml_te
 from .horizon import Horizon, check_years, read_horizon
 from .objectives import Objective
 from .parse import parse_table
-from .schema import TABLE_ORDER, TABLES
+from .schema import HORIZON_TABLES, TABLE_ORDER, TABLES
 
 
 def objective_problem(objective: object) -> str | None:
@@ -53,7 +53,7 @@ class Scenario:
 
     # --- tables -------------------------------------------------------------------------
     def __getattr__(self, name: str) -> pd.DataFrame:
-        if name in TABLES and "tables" in self.__dict__:
+        if name in TABLES and "tables" in self.__dict__ and name in self.__dict__["tables"]:
             return self.__dict__["tables"][name]
         raise AttributeError(name)
 
@@ -159,8 +159,8 @@ class Scenario:
                                 "description": self.description}
         (directory / "scenario.toml").write_text(toml_text(settings), encoding="utf-8")
         for table in TABLE_ORDER:
-            frame = self.tables[table]
-            if TABLES[table].required or len(frame):
+            frame = self.tables.get(table)  # capital and growth exist only when given
+            if frame is not None and (TABLES[table].required or len(frame)):
                 for stale in ("csv", "parquet"):
                     (directory / f"{table}.{stale}").unlink(missing_ok=True)
                 write_frame(frame, directory / table, fmt)
@@ -216,7 +216,7 @@ def _build(raws: dict[str, RawTable], settings: dict[str, Any], source: Path | N
         if frame is not None:
             frames[table] = frame
     for table, spec in TABLES.items():
-        if table not in raws and not spec.required:
+        if table not in raws and not spec.required and table not in HORIZON_TABLES:
             frames[table] = pd.DataFrame({c.name: pd.Series([], dtype="str" if c.kind.value in
                                                             ("id", "text") else np.float64)
                                           for c in spec.columns if c.required})

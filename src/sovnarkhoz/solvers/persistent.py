@@ -59,6 +59,13 @@ class PersistentHighs:
         self.highs.changeColsBounds(len(upper), columns, self.lp.col_lower.astype(np.float64),
                                     upper)
 
+    def set_row_bounds(self, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        """New bounds for ``rows`` (the basis is kept: the next solve starts from it)."""
+        rows = np.asarray(rows, dtype=np.int32)
+        if rows.size:
+            self.highs.changeRowsBounds(len(rows), rows, np.asarray(lower, dtype=np.float64),
+                                        np.asarray(upper, dtype=np.float64))
+
     def solve(self) -> SolverResult:
         self.highs.run()
         status = self.highs.getModelStatus()

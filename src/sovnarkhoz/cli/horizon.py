@@ -1,0 +1,78 @@
+"""``sovnarkhoz earliest`` and ``sovnarkhoz explain``: questions over the years.
+
+Exit codes (../shared/DESIGN.md): earliest 0 when a year is found, 1 when the targets cannot
+be met within the horizon; explain 0 when there is nothing to explain, 1 when it explains why
+targets cannot be met; both 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Add the earliest and explain subcommands to the ``sovnarkhoz`` parser."""
+    first = sub.add_parser("earliest", help="the earliest year chosen targets can be met in full")
+    first.add_argument("scenario", metavar="DIR")
+    first.add_argument("--targets", metavar="REGION:PRODUCT,...",
+                       help="the targets to meet (region:product or product, comma-separated; "
+                       "default: all); the others are held in full every year")
+    first.add_argument("--out", type=Path, metavar="OUT", help="also write OUT/earliest.json")
+    why = sub.add_parser("explain", help="why the targets cannot all be met in full")
+    why.add_argument("scenario", metavar="DIR")
+    why.add_argument("--out", type=Path, metavar="OUT", help="also write OUT/explanation.json")
+
+
+def _write(out: Path | None, name: str, content: dict) -> None:
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+
+
+def run_earliest(args: argparse.Namespace) -> int:
+    from ..horizon import earliest
+    from ..scenario import load_scenario
+    from .main import resolve_scenario
+
+    scenario = load_scenario(resolve_scenario(args.scenario))
+    targets = [t.strip() for t in args.targets.split(",") if t.strip()] if args.targets else None
+    answer = earliest(scenario, targets)
+    what = ", ".join(targets) if targets else "every target"
+    print(f"Earliest year for {what} in {scenario.name} ({answer.first}-{answer.last}):")
+    for year, level in answer.best.items():
+        shown = "the targets held in full conflict" if math.isnan(level) else f"{level:.1%}"
+        print(f"  {year}: at most {shown}")
+    if answer.year is not None:
+        print(f"  met in full in {answer.year}")
+    else:
+        print("  not within the horizon")
+    print(f"  {answer.solves} warm-started solves, {answer.seconds:.2f} s")
+    content = answer.as_dict()
+    content["best"] = {k: (None if math.isnan(v) else v) for k, v in content["best"].items()}
+    _write(args.out, "earliest.json", content)
+    return answer.exit_code
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from ..horizon import explain
+    from ..scenario import load_scenario
+    from .main import resolve_scenario
+
+    scenario = load_scenario(resolve_scenario(args.scenario))
+    answer = explain(scenario)
+    if answer.feasible:
+        print(f"{scenario.name}: every target can be met in full; nothing to explain")
+    else:
+        print(f"{scenario.name}: the targets cannot all be met in full. These "
+              f"{len(answer.sentences)} constraints together rule them out (remove any one "
+              "and the rest can be met):")
+        for sentence in answer.sentences:
+            print(f"  - {sentence}")
+        print(f"  ({answer.method}, {answer.solves} solves, {answer.seconds:.2f} s)")
+    _write(args.out, "explanation.json", answer.as_dict())
+    sys.stdout.flush()
+    return answer.exit_code

@@ -1,0 +1,106 @@
+"""Explanations of targets that cannot be met: exactly the conflicting constraints, each
+needed (removing any one leaves the rest feasible), in sentences with amounts.
+
+Hand case (one year): region kz, labour 10; a farm makes 1 meat from 2 labour; the target is
+6 meat. 6 meat take 12 labour: the conflict is {the meat target, the labour supply}, and 2
+labour is missing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sovnarkhoz
+from sovnarkhoz.formulation.years import build_years
+from sovnarkhoz.plan.explain import explain
+from sovnarkhoz.solvers import Status, solve
+from sovnarkhoz.solvers.problem import LPData
+
+
+def one_region(target: float = 6.0) -> sovnarkhoz.Scenario:
+    return sovnarkhoz.Scenario.from_frames(
+        name="farm",
+        products=pd.DataFrame({"product": ["meat", "grain"], "unit": ["t", "t"]}),
+        regions=pd.DataFrame({"region": ["kz"]}),
+        factors=pd.DataFrame({"factor": ["labour", "land"], "unit": ["people", "ha"]}),
+        techniques=pd.DataFrame({"technique": ["farm", "field"], "region": ["kz", "kz"],
+                                 "product": ["meat", "grain"]}),
+        inputs=pd.DataFrame({"technique": ["farm", "field"], "input": ["labour", "land"],
+                             "amount": [2.0, 1.0]}),
+        supplies=pd.DataFrame({"region": ["kz", "kz"], "factor": ["labour", "land"],
+                               "amount": [10.0, 100.0]}),
+        targets=pd.DataFrame({"region": ["kz", "kz"], "product": ["meat", "grain"],
+                              "amount": [target, 5.0]}))
+
+
+def relaxed(lp: LPData, member: dict) -> LPData:
+    """``lp`` without one member of an explanation (a row made free, or a column's upper
+    bound removed)."""
+    row_lower, row_upper = lp.row_lower.copy(), lp.row_upper.copy()
+    col_upper = lp.col_upper.copy()
+    if "row" in member:
+        row_lower[member["row"]], row_upper[member["row"]] = -np.inf, np.inf
+    else:
+        col_upper[member["column"]] = np.inf
+    return LPData(c=lp.c, A=lp.A, row_lower=row_lower, row_upper=row_upper,
+                  col_lower=lp.col_lower, col_upper=col_upper)
+
+
+def test_hand_case_sentences():
+    answer = explain(one_region())
+    assert not answer.feasible and answer.exit_code == 1
+    assert answer.sentences == [
+        "labour in kz supplies at most 10 people; the targets would need 12 people "
+        "(2 people missing)",
+        "meat in kz: the target is 6 t",
+    ]
+    assert explain(one_region(target=5.0)).feasible
+
+
+def exact_conflict_cases():
+    """Infeasible scenarios with one conflict each: a factor (one year), a capital stock
+    (several years), a link capacity (two_regions with a capped link and a far target)."""
+    yield "labour", one_region(), {"factor", "target"}
+    from test_horizon import tiny
+
+    one_conflict = pd.DataFrame({"region": ["kz", "kz"], "product": ["meat", "meat"],
+                                 "amount": [9.0, 5.0], "year": [1960.0, 1961.0]})
+    yield "stock", tiny(targets=one_conflict), {"stock", "capital", "target"}
+    base = sovnarkhoz.load_scenario(sovnarkhoz.bundled("two_regions"))
+    tables = dict(base.tables)
+    tables["techniques"] = tables["techniques"][tables["techniques"]["technique"]
+                                                != "south_grain"]
+    tables["inputs"] = tables["inputs"][tables["inputs"]["technique"] != "south_grain"]
+    tables["links"] = tables["links"].assign(capacity=[5.0, 5.0])
+    tables["targets"] = tables["targets"].assign(amount=[1.0, 1.0, 20.0, 1.0])
+    yield "link", sovnarkhoz.Scenario.from_frames(name="capped", **tables), {
+        "link", "target"}
+
+
+@pytest.mark.parametrize("case", list(exact_conflict_cases()), ids=lambda c: c[0])
+def test_each_member_is_needed(case):
+    _, scenario, kinds = case
+    program = build_years(scenario, None)
+    lp = program.lp.data
+    assert solve(lp, "highs").status is Status.INFEASIBLE
+    answer = explain(scenario, program=program)
+    assert not answer.feasible
+    assert {m["kind"] for m in answer.constraints} == kinds
+    assert len(answer.sentences) == len(answer.constraints)
+    for member in answer.constraints:  # drop any one: the whole scenario becomes feasible
+        assert solve(relaxed(lp, member), "highs").status is Status.OPTIMAL, member["name"]
+    shortfalls = [m["missing"] for m in answer.constraints if "missing" in m]
+    assert shortfalls and max(shortfalls) > 0
+
+
+def test_link_case_amounts():
+    """South needs 20 grain, made only in the North; the link carries at most 5 and loses
+    10%: 4.5 arrive. To land 20, 20/0.9 = 22.22 must be sent: 17.22 missing on the link."""
+    _, scenario, _ = list(exact_conflict_cases())[2]
+    answer = explain(scenario)
+    link = next(m for m in answer.constraints if m["kind"] == "link")
+    assert link["limit"] == pytest.approx(5.0)
+    assert link["needed"] == pytest.approx(20 / 0.9)
+    assert link["missing"] == pytest.approx(20 / 0.9 - 5)
