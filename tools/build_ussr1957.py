@@ -356,8 +356,6 @@ def base_year(area: pd.DataFrame):
     return X, M, base, y_n
 
 
-COUNCIL_TARGETS = ("grain", "meat", "milk", "butter", "consumer_goods")
-"""Final demand delivered to every council (population share); the rest is held by area."""
 
 
 def build() -> None:
@@ -407,7 +405,6 @@ def build() -> None:
     # targets: baseline needs grow with the population; the pledge in every year
     pop_y = population_by_year()
     growth_y = pop_y / POP_1957
-    pop = frame["population"].to_numpy()
     area_pop = area["population"].to_numpy()
     national = {  # national amounts in 1957 and whether they grow with the population
         "grain": (0.32 * POP_1957, True),
@@ -431,20 +428,16 @@ def build() -> None:
                 for p, (a, grows) in national.items()}
     per_year.update(pledge)
     rows = []
+    where, weights = area["hub"].to_numpy(), area_pop / area_pop.sum()
     for p, amounts in per_year.items():
-        if p in COUNCIL_TARGETS:
-            where, weights = frame["region"].to_numpy(), pop / pop.sum()
-        else:
-            where, weights = area["hub"].to_numpy(), area_pop / area_pop.sum()
         rows.append(pd.DataFrame({
             "region": np.tile(where, len(YEARS)), "product": p,
             "amount": np.round(np.outer(amounts, weights).ravel(), 6),
             "year": np.repeat(YEARS, len(where))}))
     targets = pd.concat(rows, ignore_index=True)
 
-    # links: each area's hub to its councils, and the hubs along the trunk lines both ways
-    link_rows = [(HUBS[a], r, 0.01) for r, a in zip(frame["region"], frame["area"],
-                                                     strict=True) if r != HUBS[a]]
+    # links: the hubs along the trunk lines, both ways
+    link_rows = []
     for a, b in TRUNK:
         link_rows += [(HUBS[a], HUBS[b], 0.03), (HUBS[b], HUBS[a], 0.03)]
     links = pd.DataFrame(link_rows, columns=["origin", "destination", "loss"])
