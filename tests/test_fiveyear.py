@@ -307,3 +307,45 @@ def test_plan_reaches_nyearplans_optimum(tmp_path, seed):
     assert summary["objective"] == "max-total-fulfilment"
     assert summary["objective_value"] == pytest.approx(reference.objective, rel=1e-6)
     assert summary["max_violation"] < 1e-6
+
+
+def _odd_industries(directory: Path) -> list[Path]:
+    """An industry needing no labour (tools) and one with output 0 (idle: nyearplan forces
+    its output to 0, the import gives it capacity 0)."""
+    return _write(directory,
+                  "headings,corn,tools,idle\ncorn,1,2,1\ntools,0.5,0,0\nidle,0,0,0\n"
+                  "labour,4,0,1\noutput,10,5,0\n",
+                  "headings,corn,tools,idle\ncorn,0,3,0\ntools,2,0,0\nidle,0,0,0\n",
+                  "headings,corn,tools,idle\ncorn,0,0.1,0\ntools,0.2,0,0\nidle,0,0,0\n",
+                  "headings,corn,tools,idle,labour\nyear1,2,0,1,3\nyear2,3,0.5,0,3.5\n"
+                  "year3,3,0.5,0,4\n")
+
+
+def test_odd_industries_give_nyearplans_optimum(tmp_path):
+    paths = _odd_industries(tmp_path)
+    reference = solve_nyear(read_nyear(*paths))
+    assert reference.status == "optimal"
+    # year 1 asks for 'idle', which cannot be made: its fulfilment is 0
+    assert reference.fulfilment[0] == pytest.approx(0.0, abs=1e-9)
+    frames, settings = fiveyear_tables(read_fiveyear(*paths))
+    assert frames["techniques"].set_index("technique")["capacity"].to_dict() == {
+        "make_corn": pytest.approx(np.nan, nan_ok=True),
+        "make_tools": pytest.approx(np.nan, nan_ok=True), "make_idle": 0.0}
+    assert "make_tools" not in set(frames["inputs"].query("input == 'labour'")["technique"])
+    assert _compact_optimum(frames, settings) == pytest.approx(reference.objective, rel=1e-7)
+    pytest.importorskip("sovnarkhoz.formulation.years")
+    scenario, out = tmp_path / "scenario", tmp_path / "plan"
+    assert main(["import", "5yearplan", *map(str, paths), "--out", str(scenario)]) == 0
+    assert main(["plan", str(scenario), "--solver", "highs", "--quiet", "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["objective_value"] == pytest.approx(reference.objective, rel=1e-6)
+
+
+def test_free_industry_is_rejected(tmp_path):
+    paths = _write(tmp_path, "headings,corn,air\ncorn,1,0\nair,0,0\nlabour,1,0\noutput,10,0\n",
+                   "headings,corn,air\ncorn,0,0\nair,0,0\n",
+                   "headings,corn,air\ncorn,0,0\nair,0,0\n",
+                   "headings,corn,air,labour\nyear1,1,1,5\n")
+    with pytest.raises(ScenarioError, match="flows.csv:5: column 'air': value '0': output 0 "
+                       "with no inputs"):
+        read_fiveyear(*paths)
