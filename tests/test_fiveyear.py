@@ -349,3 +349,13 @@ def test_free_industry_is_rejected(tmp_path):
     with pytest.raises(ScenarioError, match="flows.csv:5: column 'air': value '0': output 0 "
                        "with no inputs"):
         read_fiveyear(*paths)
+
+
+def test_import_replaces_an_earlier_scenario(tmp_path):
+    out = tmp_path / "s"
+    out.mkdir()
+    (out / "links.csv").write_text("origin,destination\neconomy,elsewhere\n")
+    (out / "targets.parquet").write_bytes(b"stale")
+    assert main(["import", "5yearplan", *map(str, EXAMPLE_FILES), "--out", str(out)]) == 0
+    assert not (out / "links.csv").exists() and not (out / "targets.parquet").exists()
+    assert (out / "targets.csv").exists()

@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import Issue, IssueList, ScenarioError
-from .files import toml_text, write_frame
+from .files import FORMATS, toml_text, write_frame
+from .schema import TABLES
 
 SOURCE = "5yearplan import"
 REGION = "economy"
@@ -333,10 +334,17 @@ def fiveyear_tables(tables: FiveYearTables) -> tuple[dict[str, pd.DataFrame], di
 
 def write_fiveyear_scenario(tables: FiveYearTables, out: Path, name: str,
                             description: str = "") -> Path:
-    """Write ``tables`` as a scenario directory ``out`` (CSV tables and scenario.toml)."""
+    """Write ``tables`` as a scenario directory ``out`` (CSV tables and scenario.toml).
+
+    Tables of an earlier scenario in ``out`` (CSV or Parquet) are removed first, so that
+    none of them is read with the new ones.
+    """
     frames, settings = fiveyear_tables(tables)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    for table in TABLES:
+        for ext in FORMATS:
+            (out / f"{table}.{ext}").unlink(missing_ok=True)
     header = {"scenario": {"name": name, "description": description}}
     (out / "scenario.toml").write_text(toml_text({**header, **settings}), encoding="utf-8")
     for table, frame in frames.items():
