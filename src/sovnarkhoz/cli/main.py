@@ -20,6 +20,7 @@ from ..scenario.errors import ScenarioError
 from ..scenario.files import FORMATS
 from ..solvers import DEVICES, METHODS, SOLVER_NAMES
 from . import horizon
+from .importing import add_import_parser, run_import
 from .summary import print_plan_summary
 
 EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
@@ -134,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("scenarios", help="list the bundled scenarios")
     horizon.add_commands(sub)
+    add_import_parser(sub)
     return parser
 
 
@@ -342,4 +344,4 @@ def _compare(args: argparse.Namespace) -> int:
 
 _COMMANDS = {"plan": _plan, "validate": _validate, "generate": _generate,
              "compare": _compare, "scenarios": _scenarios, "earliest": horizon.run_earliest,
-             "explain": horizon.run_explain}
+             "explain": horizon.run_explain, "import": run_import}
