@@ -27,6 +27,10 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("targets", "product", "products", "product"),
     ("links", "origin", "regions", "region"),
     ("links", "destination", "regions", "region"),
+    ("priorities", "region", "regions", "region"),
+    ("priorities", "product", "products", "product"),
+    ("factions", "priority", "priorities", "priority"),
+    ("members", "faction", "factions", "faction"),
 )
 
 

@@ -23,6 +23,10 @@ REFERS_TO: dict[tuple[str, str], tuple[str, str]] = {
     ("targets", "product"): ("products", "product"),
     ("links", "origin"): ("regions", "region"),
     ("links", "destination"): ("regions", "region"),
+    ("priorities", "region"): ("regions", "region"),
+    ("priorities", "product"): ("products", "product"),
+    ("factions", "priority"): ("priorities", "priority"),
+    ("members", "faction"): ("factions", "faction"),
 }
 
 

@@ -123,8 +123,39 @@ TABLES: dict[str, TableSpec] = {
             required=False,
             key=("origin", "destination"),
         ),
+        TableSpec(
+            "priorities",
+            (
+                _c("priority", Kind.ID),
+                _c("region", Kind.ID),
+                _c("product", Kind.ID),
+                _c("amount", Kind.AMOUNT),
+            ),
+            required=False,
+            key=("priority", "region", "product"),
+        ),
+        TableSpec(
+            "factions",
+            (_c("faction", Kind.ID), _c("priority", Kind.ID), _c("weight", Kind.AMOUNT)),
+            required=False,
+            key=("faction", "priority"),
+        ),
+        TableSpec(
+            "members",
+            (
+                _c("body", Kind.ID),
+                _c("member", Kind.ID),
+                _c("faction", Kind.ID),
+                _c("vote", Kind.TEXT, False),
+            ),
+            required=False,
+            key=("body", "member"),
+        ),
     )
 }
+
+VOTES = ("full", "candidate")
+"""members.csv ``vote``: full members vote (the default when blank); candidates do not."""
 
 TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
 

@@ -59,6 +59,21 @@ class PersistentHighs:
         self.highs.changeColsBounds(len(upper), columns, self.lp.col_lower.astype(np.float64),
                                     upper)
 
+    def set_bounds(self, columns: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        """New bounds for some columns only (the others keep theirs)."""
+        columns = np.asarray(columns, dtype=np.int32)
+        self.highs.changeColsBounds(len(columns), columns,
+                                    np.asarray(lower, dtype=np.float64),
+                                    np.asarray(upper, dtype=np.float64))
+
+    def change_row(self, row: int, columns: np.ndarray, values: np.ndarray,
+                   lower: float, upper: float) -> None:
+        """New coefficients (for these columns, a few) and bounds of one row."""
+        for column, value in zip(np.asarray(columns).tolist(), np.asarray(values).tolist(),
+                                 strict=True):
+            self.highs.changeCoeff(int(row), int(column), float(value))
+        self.highs.changeRowBounds(int(row), float(lower), float(upper))
+
     def solve(self) -> SolverResult:
         self.highs.run()
         status = self.highs.getModelStatus()

@@ -1,0 +1,170 @@
+"""One warm HiGHS model of the priorities LP, asked for many weightings of the levels λ.
+
+The LP (``formulation.build_lp`` with the bundles) meets every target in full and has one
+column λ_q per priority. One extra row, ``valuation``, Σ_q c_q λ_q, is free until a
+tie-break needs it. Every question here (a weighted maximum, a lexicographic maximum, a
+maximum with floors on the other levels) changes only costs and bounds, so HiGHS restarts
+from its last basis: the solves after the first cost a fraction of it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..formulation import Block, LinearProgram, build_lp
+from ..formulation.build import PRIORITIES
+from ..plan import Plan
+from ..plan.priorities import plan_at_levels
+from ..scenario.model import Scenario
+from ..solvers import LPData, SolverOptions, SolverResult, Status
+from ..solvers.persistent import PersistentHighs
+
+
+class FrontierError(ValueError):
+    """No plan delivers the priorities: the targets cannot be met, or a level is unbounded."""
+
+
+@dataclass
+class Point:
+    """A plan's priority levels (B,) and the solution behind them."""
+
+    levels: np.ndarray
+    result: SolverResult
+
+    def value(self, weights: np.ndarray) -> float:
+        return float(np.asarray(weights) @ self.levels)
+
+
+class LevelSolver:
+    """Maximise valuations of the levels λ (B,) of ``priorities`` (default: every priority
+    of priorities.csv, in order of first appearance) over the plans of ``scenario``."""
+
+    def __init__(self, scenario: Scenario, priorities: list[str] | None = None,
+                 options: SolverOptions | None = None):
+        started = time.perf_counter()
+        self.scenario = scenario
+        try:
+            bundles = scenario.bundles(priorities)
+        except KeyError as error:
+            raise FrontierError(str(error.args[0])) from None
+        if not len(bundles.priorities):
+            raise FrontierError(f"{scenario.name}: priorities.csv lists no priorities")
+        self.names = [str(q) for q in bundles.priorities]
+        lp = build_lp(scenario.economy, PRIORITIES, bundles)
+        self.lp = _with_valuation_row(lp)
+        block = lp.col_blocks["priority"]
+        self.columns = np.arange(block.start, block.stop)
+        self.valuation_row = self.lp.row_blocks["valuation"].start
+        self.model = PersistentHighs(self.lp.data, options=options or SolverOptions(
+            method="simplex"))
+        self.solves = 0
+        self.solve_seconds: list[float] = []
+        self.setup_seconds = time.perf_counter() - started
+
+    @property
+    def size(self) -> int:
+        return len(self.names)
+
+    # --- questions ------------------------------------------------------------------------
+    def maximise(self, weights: np.ndarray, tie: np.ndarray | None = None) -> Point:
+        """A plan with the largest Σ weights·λ; among those, the largest Σ tie·λ (default:
+        Σ λ, so that no level is given away where a weight is zero)."""
+        weights = _normalised(weights)
+        first = self._solve(weights)
+        tie = np.ones(self.size) if tie is None else _normalised(tie)
+        if np.allclose(tie / tie.max(), weights / weights.max()):
+            return first
+        best = first.value(weights)
+        self.model.change_row(self.valuation_row, self.columns, weights,
+                              best - 1e-9 * max(1.0, abs(best)), np.inf)
+        try:
+            return self._solve(tie)
+        finally:
+            self.model.change_row(self.valuation_row, self.columns, weights, -np.inf, np.inf)
+
+    def lexicographic(self, order: list[int]) -> Point:
+        """The largest λ[order[0]], then the largest λ[order[1]] with it kept, ..."""
+        fixed: list[int] = []
+        point = None
+        try:
+            for step, q in enumerate(order):
+                point = self._solve(np.eye(self.size)[q], allow_infeasible=step > 0)
+                if point is None:  # a level held exactly was a hair too high: loosen it
+                    held = self.columns[fixed[-1:]]
+                    level = previous.levels[fixed[-1]]
+                    self.model.set_bounds(held, [level - 1e-9 * max(1.0, level)], [np.inf])
+                    point = self._solve(np.eye(self.size)[q])
+                self.model.set_bounds(self.columns[[q]], [point.levels[q]], [np.inf])
+                fixed.append(q)
+                previous = point
+        finally:
+            if fixed:
+                self.model.set_bounds(self.columns[fixed], np.zeros(len(fixed)),
+                                      np.full(len(fixed), np.inf))
+        assert point is not None
+        return point
+
+    def with_floors(self, q: int, floors: np.ndarray) -> Point | None:
+        """ε-constraint: the largest λ_q with every other λ_j >= floors[j]; None when no plan
+        reaches the floors."""
+        others = np.array([j for j in range(self.size) if j != q])
+        self.model.set_bounds(self.columns[others], floors[others], np.full(len(others), np.inf))
+        try:
+            return self._solve(np.eye(self.size)[q], allow_infeasible=True)
+        finally:
+            self.model.set_bounds(self.columns[others], np.zeros(len(others)),
+                                  np.full(len(others), np.inf))
+
+    def plan(self, point: Point, label: str = "priorities") -> Plan:
+        """The point as a plan: tables and verification against the scenario tables."""
+        return plan_at_levels(self.scenario, self.lp, point.result, label)
+
+    # --- the solve --------------------------------------------------------------------------
+    def _solve(self, weights: np.ndarray, allow_infeasible: bool = False) -> Point | None:
+        cost = np.zeros(self.lp.data.num_cols)
+        cost[self.columns] = -weights  # HiGHS minimises
+        self.model.set_cost(cost)
+        clock = time.perf_counter()
+        result = self.model.solve()
+        self.solve_seconds.append(time.perf_counter() - clock)
+        self.solves += 1
+        if result.status is Status.INFEASIBLE and allow_infeasible:
+            return None
+        if result.status is Status.INFEASIBLE:
+            raise FrontierError(f"{self.scenario.name}: the targets cannot all be met in full, "
+                                "so no plan delivers any priority on top of them")
+        if result.status is Status.UNBOUNDED:
+            raise FrontierError(f"{self.scenario.name}: a priority's level can grow without "
+                                "limit (nothing it needs is scarce)")
+        if result.status is not Status.OPTIMAL:
+            raise FrontierError(f"{self.scenario.name}: the solver stopped: {result.message}")
+        return Point(np.maximum(result.x[self.columns], 0.0), result)
+
+
+def _normalised(weights: np.ndarray) -> np.ndarray:
+    """Non-negative weights scaled to a largest of 1 (HiGHS's tolerances are absolute)."""
+    weights = np.asarray(weights, dtype=np.float64)
+    if (weights < 0).any() or not (weights > 0).any():
+        raise ValueError(f"weights must be non-negative and not all zero, got {weights}")
+    return weights / weights.max()
+
+
+def _with_valuation_row(lp: LinearProgram) -> LinearProgram:
+    """``lp`` with one more row Σ_q λ_q, free: the tie-break's constraint when bounded."""
+    data = lp.data
+    block = lp.col_blocks["priority"]
+    row = sp.csr_matrix((np.ones(block.size), (np.zeros(block.size, dtype=np.int64),
+                                               np.arange(block.start, block.stop))),
+                        shape=(1, data.num_cols))
+    m = data.num_rows
+    extended = LPData(c=data.c, A=sp.vstack([data.A, row], format="csr"),
+                      row_lower=np.append(data.row_lower, -np.inf),
+                      row_upper=np.append(data.row_upper, np.inf),
+                      col_lower=data.col_lower, col_upper=data.col_upper, offset=data.offset)
+    blocks = {**lp.row_blocks, "valuation": Block("valuation", m, m + 1, {})}
+    return LinearProgram(data=extended, objective=lp.objective, row_blocks=blocks,
+                         col_blocks=lp.col_blocks, ids=lp.ids, sense=lp.sense)
