@@ -120,6 +120,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="also write OUT/comparison.csv")
 
     sub.add_parser("scenarios", help="list the bundled scenarios")
+    from .decision import add_parsers  # frontier, decide: collective decision
+    add_parsers(sub)
     return parser
 
 
@@ -169,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        return _COMMANDS[args.command](args)
+        return (_COMMANDS.get(args.command) or args.run)(args)
     except ScenarioError as error:
         print(error.report(), file=sys.stderr)
         return EXIT_BAD_INPUT

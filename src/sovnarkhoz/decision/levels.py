@@ -79,10 +79,14 @@ class LevelSolver:
         if np.allclose(tie / tie.max(), weights / weights.max()):
             return first
         best = first.value(weights)
-        self.model.change_row(self.valuation_row, self.columns, weights,
-                              best - 1e-9 * max(1.0, abs(best)), np.inf)
+        self.model.change_row(self.valuation_row, self.columns, weights, best, np.inf)
         try:
-            return self._solve(tie)
+            point = self._solve(tie, allow_infeasible=True)
+            if point is None:  # held a hair too high: loosen it
+                self.model.change_row(self.valuation_row, self.columns, weights,
+                                      best - 1e-9 * max(1.0, abs(best)), np.inf)
+                point = self._solve(tie)
+            return point
         finally:
             self.model.change_row(self.valuation_row, self.columns, weights, -np.inf, np.inf)
 
