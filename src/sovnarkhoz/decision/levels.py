@@ -1,6 +1,6 @@
 """One warm HiGHS model of the priorities LP, asked for many weightings of the levels λ.
 
-The LP (``formulation.build_lp`` with the bundles) meets every target in full and has one
+The LP (``formulation.priorities``) meets every target in full and has one
 column λ_q per priority. One extra row, ``valuation``, Σ_q c_q λ_q, is free until a
 tie-break needs it. Every question here (a weighted maximum, a lexicographic maximum, a
 maximum with floors on the other levels) changes only costs and bounds, so HiGHS restarts
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ..formulation import Block, LinearProgram, build_lp
-from ..formulation.build import PRIORITIES
+from ..formulation import Block, LinearProgram
+from ..formulation.priorities import build_priority_lp
 from ..plan import Plan
 from ..plan.priorities import plan_at_levels
 from ..scenario.model import Scenario
@@ -54,7 +54,7 @@ class LevelSolver:
         if not len(bundles.priorities):
             raise FrontierError(f"{scenario.name}: priorities.csv lists no priorities")
         self.names = [str(q) for q in bundles.priorities]
-        lp = build_lp(scenario.economy, PRIORITIES, bundles)
+        lp = build_priority_lp(scenario.economy, bundles)
         self.lp = _with_valuation_row(lp)
         block = lp.col_blocks["priority"]
         self.columns = np.arange(block.start, block.stop)

@@ -41,8 +41,10 @@ def plot_frontier(front: Frontier, path: str | Path, ideals: dict[str, np.ndarra
         point = np.asarray(point)
         ax.plot(point[0], point[1] if len(point) > 1 else 0.0, "*", markersize=18,
                 markerfacecolor="none", markeredgewidth=1.6, color="#cc0000" if body else "k")
+        right = point[0] > 0.5 * float(levels[:, 0].max(initial=0.0))
         ax.annotate(f"adopted by {body}", (point[0], point[1] if len(point) > 1 else 0.0),
-                    textcoords="offset points", xytext=(8, 8), fontsize=8, color="#cc0000")
+                    textcoords="offset points", xytext=(-10 if right else 10, 10),
+                    ha="right" if right else "left", fontsize=8, color="#cc0000")
     ax.set_xlabel(f"level of {names[0]}")
     ax.set_ylabel(f"level of {names[1]}")
     extra = "" if front.exact else f" (inner approximation, gap {front.gap:.3g})"

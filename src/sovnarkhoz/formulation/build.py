@@ -4,11 +4,9 @@ Columns
     activity   x_t >= 0 (<= capacity_t)          one per technique
     shipment   s_lp >= 0                          one per link and shipped product
     fulfilment λ >= 0                             max-fulfilment only
-    priority   λ_q >= 0                           one per priority, when bundles are given
 Rows
     balance[r, p]:  made - used + (1 - loss) arrivals - departures - λ·target >= 0
-                    (min-factor, priorities: ... >= target)
-                    with priorities also - Σ_q λ_q·amount_q[r, p]
+                    (min-factor: ... >= target)
     factor[r, f]:   sum_t need_ft x_t <= supply_rf
     link[l]:        sum_p s_lp <= capacity_l      links with a finite capacity only
 
@@ -23,7 +21,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..scenario.collective import Bundles
 from ..scenario.economy import Economy
 from ..scenario.objectives import Objective
 from ..solvers.problem import LPData
@@ -53,29 +50,17 @@ def _compact(keys: np.ndarray, universe: int) -> tuple[np.ndarray, np.ndarray]:
     return inverse.astype(np.int64), distinct
 
 
-PRIORITIES = Objective("priorities")
-"""Targets met in full, priorities delivered at levels λ_q; the costs on the λ_q columns
-(zero as built) say what is sought: see ``decision``."""
-
-
-def build_lp(economy: Economy, objective: Objective, bundles: Bundles | None = None
-             ) -> LinearProgram:
-    """The LP for ``objective`` (max-fulfilment, min-factor or :data:`PRIORITIES`, which
-    needs ``bundles``) over ``economy``. With bundles, priority q's rows take λ_q x amount
-    from the balances (columns after the shipments, costs zero)."""
+def build_lp(economy: Economy, objective: Objective) -> LinearProgram:
+    """The LP for ``objective`` (max-fulfilment or min-factor) over ``economy``."""
     if objective.kind == "balance":
         raise ValueError("balance is solved as a linear system; see formulation.leontief")
-    if (objective.kind == "priorities") != (bundles is not None):
-        raise ValueError("priority levels go with the priorities objective, and only with it")
     e = economy
     P, R, F = len(e.products), len(e.regions), len(e.factors)
     T, L = len(e.techniques), len(e.link_origin)
     shipped = shipped_products(e)
     S = len(shipped)
     max_fulfilment = objective.kind == "max-fulfilment"
-    B = 0 if bundles is None else len(bundles.priorities)
-    K = 0 if bundles is None else len(bundles.amount)
-    n = T + L * S + (1 if max_fulfilment else 0) + B
+    n = T + L * S + (1 if max_fulfilment else 0)
     lam = T + L * S
 
     # ---- balance rows: one per touched (region, product) --------------------------------
@@ -88,8 +73,6 @@ def build_lp(economy: Economy, objective: Objective, bundles: Bundles | None = N
         e.link_origin[ship_link].astype(np.int64) * P + ship_product,  # departures
         e.link_destination[ship_link].astype(np.int64) * P + ship_product,  # arrivals
         e.target_region.astype(np.int64) * P + e.target_product,  # targets
-        np.zeros(0, np.int64) if bundles is None else  # priorities' bundles
-        bundles.region.astype(np.int64) * P + bundles.product,
     ])
     balance_row, balance_keys = _compact(balance_key, R * P)
     n_balance = len(balance_keys)
@@ -97,18 +80,13 @@ def build_lp(economy: Economy, objective: Objective, bundles: Bundles | None = N
     entry_cols = [np.arange(T, dtype=np.int64), e.use_tech.astype(np.int64), ship_col, ship_col]
     entry_vals = [np.ones(T), -e.use_amount, -np.ones(L * S),
                   np.repeat(1.0 - e.link_loss, S)]
-    target_rows = balance_row[len(balance_key) - Q - K: len(balance_key) - K]
-    bundle_rows = balance_row[len(balance_key) - K:]
+    target_rows = balance_row[len(balance_key) - Q:]
     if max_fulfilment:
         entry_cols.append(np.full(Q, lam, dtype=np.int64))
         entry_vals.append(-e.target_amount)
-        rows = balance_row[: len(balance_key) - K]
+        rows = balance_row
     else:
-        rows = balance_row[: len(balance_key) - Q - K]
-    if bundles is not None:
-        entry_cols.append(lam + bundles.priority_of.astype(np.int64))
-        entry_vals.append(-bundles.amount)
-        rows = np.concatenate([rows, bundle_rows])
+        rows = balance_row[: len(balance_key) - Q]
     balance_lower = np.zeros(n_balance)
     if not max_fulfilment:
         np.add.at(balance_lower, target_rows, e.target_amount)
@@ -149,8 +127,6 @@ def build_lp(economy: Economy, objective: Objective, bundles: Bundles | None = N
     if max_fulfilment:
         c[lam] = -1.0
         sense = -1
-    elif bundles is not None:
-        sense = -1  # the decision layer maximises valuations of the levels
     else:
         factor = e.factors.get_loc(objective.factor)
         chosen = e.need_factor == factor
@@ -171,9 +147,6 @@ def build_lp(economy: Economy, objective: Objective, bundles: Bundles | None = N
         col_blocks["fulfilment"] = Block("fulfilment", lam, lam + 1, {})
     ids = {"region": e.regions, "product": e.products, "factor": e.factors,
            "technique": e.techniques, "link": _link_ids(e)}
-    if bundles is not None:
-        col_blocks["priority"] = Block("priority", lam, lam + B, {"priority": np.arange(B)})
-        ids["priority"] = bundles.priorities
     data = LPData(c=c, A=A, row_lower=row_lower, row_upper=row_upper,
                   col_lower=col_lower, col_upper=col_upper)
     return LinearProgram(data=data, objective=objective, row_blocks=row_blocks,

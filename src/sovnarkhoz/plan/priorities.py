@@ -1,6 +1,6 @@
 """Plans that meet every target in full and deliver priorities at levels λ_q.
 
-The LP is built by ``formulation.build_lp`` with the priorities' bundles; here its solution
+The LP is built by ``formulation.priorities``; here its solution
 becomes a :class:`Plan` whose tables gain ``priorities`` (priority, region, product, amount,
 level, delivered) and whose verification checks each bundle at its claimed level, from the
 scenario tables alone.
