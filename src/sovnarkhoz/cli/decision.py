@@ -47,6 +47,8 @@ def _load(args: argparse.Namespace):
     from ..scenario import load_scenario
     from .main import UsageError, resolve_scenario
 
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out}: exists and is not a directory")
     scenario = load_scenario(resolve_scenario(args.scenario))
     if not len(scenario.tables["priorities"]):
         raise UsageError(f"{args.scenario}: no priorities.csv (or it is empty): there is "

@@ -52,8 +52,10 @@ class Frontier:
 
     @property
     def levels(self) -> np.ndarray:
-        """(V, B) the points' levels."""
-        return np.array([p.levels for p in self.points]).reshape(-1, len(self.names))
+        """(V, B) the points' levels (solver noise below 1e-12 of the largest read as 0)."""
+        levels = np.array([p.levels for p in self.points]).reshape(-1, len(self.names))
+        scale = float(np.abs(levels).max(initial=0.0))
+        return np.where(np.abs(levels) <= 1e-12 * max(scale, 1.0), 0.0, levels) + 0.0
 
     def table(self) -> pd.DataFrame:
         """frontier.csv: ``point`` (1, 2, ...), then one column per priority."""

@@ -146,7 +146,9 @@ class LevelSolver:
                                 "limit (nothing it needs is scarce)")
         if result.status is not Status.OPTIMAL:
             raise FrontierError(f"{self.scenario.name}: the solver stopped: {result.message}")
-        return Point(np.maximum(result.x[self.columns], 0.0), result)
+        levels = np.maximum(result.x[self.columns], 0.0)
+        levels[levels <= 1e-12 * max(1.0, float(levels.max(initial=0.0)))] = 0.0
+        return Point(levels, result)
 
 
 def _normalised(weights: np.ndarray) -> np.ndarray:

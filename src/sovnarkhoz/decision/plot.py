@@ -1,7 +1,7 @@
 """The frontier as a picture: its vertices, each faction's ideal, the adopted plan(s).
 
 Two priorities: the frontier in the plane. Three or more: the first two priorities' levels of
-the points found (a projection), said so in the title. matplotlib draws off-screen (Agg).
+the points found (a projection), the third as colour, said so in the title. matplotlib draws off-screen (Agg).
 """
 
 from __future__ import annotations
@@ -29,9 +29,13 @@ def plot_frontier(front: Frontier, path: str | Path, ideals: dict[str, np.ndarra
     if len(names) == 1:
         levels = np.hstack([levels, np.zeros((len(levels), 1))])
         names = names + ["(none)"]
-    style = "-o" if front.exact else "o"
-    ax.plot(levels[:, 0], levels[:, 1], style, color="#444444", markersize=4,
-            label="frontier" if front.exact else "frontier points (projection)")
+    if levels.shape[1] >= 3:  # a projection: the third level as colour
+        shown = ax.scatter(levels[:, 0], levels[:, 1], c=levels[:, 2], cmap="viridis", s=40,
+                           edgecolors="#444444", label="frontier points (projection)")
+        fig.colorbar(shown, ax=ax, label=f"level of {names[2]}")
+    else:
+        ax.plot(levels[:, 0], levels[:, 1], "-o", color="#444444", markersize=4,
+                label="frontier")
     colours = matplotlib.colormaps["tab10"]
     for k, (faction, point) in enumerate((ideals or {}).items()):
         point = np.asarray(point)
