@@ -39,8 +39,16 @@ import pytest
 
 import sovnarkhoz
 from sovnarkhoz.cli.main import main
-from sovnarkhoz.decision import (COMPROMISE, Chamber, FrontierError, LevelSolver, frontier,
-                                 majority, majority_quota, weighted_game_power)
+from sovnarkhoz.decision import (
+    COMPROMISE,
+    Chamber,
+    FrontierError,
+    LevelSolver,
+    frontier,
+    majority,
+    majority_quota,
+    weighted_game_power,
+)
 from sovnarkhoz.plan import verify
 
 VERTICES = [(0.0, 3.5), (6.0, 2.5), (10.0, 0.5)]

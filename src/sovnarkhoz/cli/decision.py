@@ -104,7 +104,6 @@ def frontier_command(args: argparse.Namespace) -> int:
 
 def decide_command(args: argparse.Namespace) -> int:
     from ..decision import FrontierError
-    from ..decision.plot import plot_frontier
     from .main import UsageError
 
     try:

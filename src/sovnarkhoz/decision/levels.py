@@ -2,8 +2,8 @@
 
 The LP (``formulation.priorities``) meets every target in full and has one
 column λ_q per priority. One extra row, ``valuation``, Σ_q c_q λ_q, is free until a
-tie-break needs it. Every question here (a weighted maximum, a lexicographic maximum, a
-maximum with floors on the other levels) changes only costs and bounds, so HiGHS restarts
+tie-break needs it. Every question here (a weighted maximum, a lexicographic maximum)
+changes only costs and bounds, so HiGHS restarts
 from its last basis: the solves after the first cost a fraction of it.
 """
 
@@ -91,37 +91,28 @@ class LevelSolver:
             self.model.change_row(self.valuation_row, self.columns, weights, -np.inf, np.inf)
 
     def lexicographic(self, order: list[int]) -> Point:
-        """The largest λ[order[0]], then the largest λ[order[1]] with it kept, ..."""
-        fixed: list[int] = []
+        """The largest λ[order[0]], then the largest λ[order[1]] with the first held at its
+        best, ... (each step an ε-constraint solve with the earlier levels as floors)."""
+        held: dict[int, float] = {}
         point = None
         try:
-            for step, q in enumerate(order):
-                point = self._solve(np.eye(self.size)[q], allow_infeasible=step > 0)
-                if point is None:  # a level held exactly was a hair too high: loosen it
-                    held = self.columns[fixed[-1:]]
-                    level = previous.levels[fixed[-1]]
-                    self.model.set_bounds(held, [level - 1e-9 * max(1.0, level)], [np.inf])
-                    point = self._solve(np.eye(self.size)[q])
-                self.model.set_bounds(self.columns[[q]], [point.levels[q]], [np.inf])
-                fixed.append(q)
-                previous = point
+            for q in order:
+                found = self._solve(np.eye(self.size)[q], allow_infeasible=bool(held))
+                if found is None:  # a level held exactly was a hair too high: loosen them
+                    floors = np.array(list(held.values()))
+                    self.model.set_bounds(self.columns[list(held)],
+                                          floors - 1e-9 * np.maximum(1.0, floors),
+                                          np.full(len(held), np.inf))
+                    found = self._solve(np.eye(self.size)[q])
+                point = found
+                held[q] = float(point.levels[q])
+                self.model.set_bounds(self.columns[[q]], [held[q]], [np.inf])
         finally:
-            if fixed:
-                self.model.set_bounds(self.columns[fixed], np.zeros(len(fixed)),
-                                      np.full(len(fixed), np.inf))
+            if held:
+                self.model.set_bounds(self.columns[list(held)], np.zeros(len(held)),
+                                      np.full(len(held), np.inf))
         assert point is not None
         return point
-
-    def with_floors(self, q: int, floors: np.ndarray) -> Point | None:
-        """ε-constraint: the largest λ_q with every other λ_j >= floors[j]; None when no plan
-        reaches the floors."""
-        others = np.array([j for j in range(self.size) if j != q])
-        self.model.set_bounds(self.columns[others], floors[others], np.full(len(others), np.inf))
-        try:
-            return self._solve(np.eye(self.size)[q], allow_infeasible=True)
-        finally:
-            self.model.set_bounds(self.columns[others], np.zeros(len(others)),
-                                  np.full(len(others), np.inf))
 
     def plan(self, point: Point, label: str = "priorities") -> Plan:
         """The point as a plan: tables and verification against the scenario tables."""

@@ -1,7 +1,8 @@
 """The frontier as a picture: its vertices, each faction's ideal, the adopted plan(s).
 
 Two priorities: the frontier in the plane. Three or more: the first two priorities' levels of
-the points found (a projection), the third as colour, said so in the title. matplotlib draws off-screen (Agg).
+the points found (a projection), the third as colour, said so in the title. matplotlib
+draws off-screen (Agg).
 """
 
 from __future__ import annotations
