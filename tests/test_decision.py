@@ -285,13 +285,19 @@ def brute_force(weights: list[int], quota: int) -> tuple[np.ndarray, np.ndarray]
 
 def test_power_in_the_council_of_the_eec_of_1958():
     """[12; 4, 4, 4, 2, 2, 1] (France, Germany, Italy, Belgium, the Netherlands,
-    Luxembourg): Shapley-Shubik 14/60 for each large member, 9/60 for Belgium and the
-    Netherlands, 0 for Luxembourg, which swings no coalition; Banzhaf swings 10, 6, 0
-    (normalised 5/21 and 1/7), as given by Felsenthal and Machover (1998)."""
+    Luxembourg; qualified majority on a Commission proposal, EEC Treaty art. 148).
+    Luxembourg is the textbook null player: 0 under both indices (e.g. Games 9(2):29, 2018,
+    https://www.mdpi.com/2073-4336/9/2/29). By counting: a large member swings in the 10
+    losing coalitions of the others weighing 8 to 11 (4+4, 4+2+2, 4+4+1, 4+2+2+1 ... ),
+    a medium one in 6, so Banzhaf 10/42 = 5/21 and 6/42 = 1/7; Shapley-Shubik 14/60 and
+    9/60 (checked against enumeration of all 720 orders below)."""
     power = weighted_game_power([4, 4, 4, 2, 2, 1], 12)
     assert power.swings.tolist() == [10, 10, 10, 6, 6, 0]
     np.testing.assert_allclose(power.banzhaf, [5 / 21] * 3 + [1 / 7] * 2 + [0.0])
     np.testing.assert_allclose(power.shapley_shubik, [14 / 60] * 3 + [9 / 60] * 2 + [0.0])
+    swings, shapley = brute_force([4, 4, 4, 2, 2, 1], 12)
+    np.testing.assert_array_equal(power.swings, swings)
+    np.testing.assert_allclose(power.shapley_shubik, shapley)
 
 
 def test_power_in_a_game_with_a_blocking_player():
