@@ -402,3 +402,39 @@ def test_an_even_split_has_no_median_and_copeland_decides():
     assert decision.ballot.cycle == []
     assert decision.ballot.rule == "copeland" and decision.adopted_label == "mixed"
     assert decision.as_dict()["copeland"] == {"heavy": -1, "light": 0, "mixed": 1}
+
+
+# --- the bodies of June 1957 on the bundled toy economy -------------------------------------
+DATA_1957 = Path(sovnarkhoz.__file__).parent / "decision" / "data" / "ussr1957"
+
+
+def test_the_bodies_of_june_1957_decide_on_the_presidium_economy(tmp_path):
+    """The 1957 members and factions on the presidium toy economy (priorities renamed):
+    the Presidium's 7 full members of the group outvote Khrushchev's 4; had its candidates
+    voted (Shepilov with the group, six with Khrushchev) it would have been 8 to 10; the
+    plenum's 125 to 8 full members reverse it."""
+    toy = sovnarkhoz.load_scenario(sovnarkhoz.bundled("presidium"))
+    priorities = toy.tables["priorities"].replace(
+        {"priority": {"heavy": "heavy_defence", "virgin": "virgin_lands"}})
+    tables = {k: v for k, v in toy.tables.items() if len(v) or k in ("products", "regions",
+                                                                      "techniques", "inputs",
+                                                                      "targets")}
+    tables.update(priorities=priorities, factions=pd.read_csv(DATA_1957 / "factions.csv"),
+                  members=pd.read_csv(DATA_1957 / "members.csv"))
+    scenario = sovnarkhoz.Scenario.from_frames(name="june1957", **tables)
+    chamber = Chamber(scenario)
+    presidium = chamber.decide("presidium")
+    assert presidium.seats.full.tolist() == [7, 4] and presidium.seats.candidates.tolist() == [
+        1, 6]
+    assert presidium.adopted_label == "anti_party_group"
+    assert presidium.as_dict()["votes"]["anti_party_group"]["khrushchev"] == 7
+    assert presidium.if_candidates_voted == "khrushchev"
+    plenum = chamber.decide("plenum")
+    assert plenum.seats.full.tolist() == [8, 125]
+    assert plenum.seats.candidates.tolist() == [0, 122]
+    assert plenum.adopted_label == "khrushchev"
+    assert plenum.power["khrushchev"]["banzhaf"] == 1.0  # 125 of 133 is a majority alone
+    assert presidium.power["anti_party_group"]["shapley_shubik"] == 1.0
+    pledge = {d.body: d.fulfilment["pledge"] for d in (presidium, plenum)}
+    assert pledge["plenum"] > pledge["presidium"]
+    assert presidium.plan.verification.passed and plenum.plan.verification.passed

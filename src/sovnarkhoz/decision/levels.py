@@ -41,7 +41,11 @@ class Point:
 
 class LevelSolver:
     """Maximise valuations of the levels λ (B,) of ``priorities`` (default: every priority
-    of priorities.csv, in order of first appearance) over the plans of ``scenario``."""
+    of priorities.csv, in order of first appearance) over the plans of ``scenario``.
+
+    The first solve uses ``options.method`` (default: interior point with crossover to a
+    basis, the fastest cold start on large economies); every later one the primal simplex
+    from the basis before it (a change of costs leaves that basis feasible)."""
 
     def __init__(self, scenario: Scenario, priorities: list[str] | None = None,
                  options: SolverOptions | None = None):
@@ -60,7 +64,7 @@ class LevelSolver:
         self.columns = np.arange(block.start, block.stop)
         self.valuation_row = self.lp.row_blocks["valuation"].start
         self.model = PersistentHighs(self.lp.data, options=options or SolverOptions(
-            method="simplex"))
+            method="ipm"))
         self.solves = 0
         self.solve_seconds: list[float] = []
         self.setup_seconds = time.perf_counter() - started
@@ -124,8 +128,11 @@ class LevelSolver:
         cost[self.columns] = -weights  # HiGHS minimises
         self.model.set_cost(cost)
         clock = time.perf_counter()
-        result = self.model.solve()
+        result = self.model.solve(dual_bound=False)
         self.solve_seconds.append(time.perf_counter() - clock)
+        if self.solves == 0:  # later questions start from this basis: primal simplex
+            self.model.highs.setOptionValue("solver", "simplex")
+            self.model.highs.setOptionValue("simplex_strategy", 4)
         self.solves += 1
         if result.status is Status.INFEASIBLE and allow_infeasible:
             return None
