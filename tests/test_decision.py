@@ -438,3 +438,30 @@ def test_the_bodies_of_june_1957_decide_on_the_presidium_economy(tmp_path):
     pledge = {d.body: d.fulfilment["pledge"] for d in (presidium, plenum)}
     assert pledge["plenum"] > pledge["presidium"]
     assert presidium.plan.verification.passed and plenum.plan.verification.passed
+
+
+def test_the_bundled_presidium_scenario(tmp_path, capsys):
+    """The README's example. Presidium [6; 5, 4, 2]: any two factions win, none alone, so
+    each has a third of the power; the wavering faction's ideal is the median (ordered by
+    heavy industry: khrushchev 1.98, wavering 5.71, ministries 7.75). The plenum's 40 of 65
+    decide alone. (Levels are the solver's, checked as plans, not derived by hand.)"""
+    code, out, _ = run(capsys, "decide", "presidium", "--body", "presidium", "--appeal",
+                       "plenum", "--out", tmp_path / "out")
+    assert code == 0, out
+    record = json.loads((tmp_path / "out" / "decision.json").read_text())
+    first = record["appealed_from"]
+    assert first["adopted"] == "wavering" and first["median_full_member"] is None  # 3 levels
+    for faction in ("ministries", "khrushchev", "wavering"):
+        assert first["power"][faction]["banzhaf"] == pytest.approx(1 / 3)
+        assert first["power"][faction]["shapley_shubik"] == pytest.approx(1 / 3)
+    assert first["fulfilment"]["pledge"] == pytest.approx(3.0)
+    assert record["adopted"] == "khrushchev" and record["overrules"] is True
+    assert record["fulfilment"]["pledge"] == pytest.approx(6.0875)
+    front = frontier(LevelSolver(sovnarkhoz.load_scenario(sovnarkhoz.bundled("presidium")),
+                                 ["heavy", "pledge"]))
+    assert len(front.points) == 5
+    np.testing.assert_allclose(front.levels[[0, -1]], [(1.983287, 6.0875), (7.746999, 0.0)],
+                               atol=1e-5)
+    assert (np.diff(front.levels[:, 0]) > 0).all() and (np.diff(front.levels[:, 1]) < 0).all()
+    slopes = np.diff(front.levels[:, 1]) / np.diff(front.levels[:, 0])
+    assert (np.diff(slopes) < 0).all()  # concave: each edge steeper than the one before
