@@ -465,3 +465,21 @@ def test_the_bundled_presidium_scenario(tmp_path, capsys):
     assert (np.diff(front.levels[:, 0]) > 0).all() and (np.diff(front.levels[:, 1]) < 0).all()
     slopes = np.diff(front.levels[:, 1]) / np.diff(front.levels[:, 0])
     assert (np.diff(slopes) < 0).all()  # concave: each edge steeper than the one before
+
+
+def test_three_priorities_with_one_nothing_can_deliver():
+    """A priority asking for a product no technique makes stays at 0; the sandwich works
+    in the other two levels."""
+    scenario = three_goods(body("c", A=(1, 0)))
+    tables = dict(scenario.tables)
+    tables["products"] = pd.concat([tables["products"], pd.DataFrame({"product": ["w"],
+                                                                     "tradable": [True]})],
+                                   ignore_index=True)
+    tables["priorities"] = pd.concat([tables["priorities"], pd.DataFrame(
+        {"priority": ["w"], "region": ["r"], "product": ["w"], "amount": [1.0]})],
+        ignore_index=True)
+    tables = {k: v for k, v in tables.items() if len(v) or k == "targets"}
+    front = frontier(LevelSolver(sovnarkhoz.Scenario.from_frames(name="w", **tables),
+                                 ["x", "y", "w"]))
+    assert front.gap <= 1e-6
+    np.testing.assert_allclose(front.levels, [(0.4, 0.6, 0.0), (0.6, 0.4, 0.0)], atol=1e-9)

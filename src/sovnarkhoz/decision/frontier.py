@@ -181,10 +181,11 @@ def _outer_vertices(normals: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     from scipy.spatial import HalfspaceIntersection
 
     k = normals.shape[1]
+    keep = normals.sum(axis=1) > 0  # a dead priority's cut has no normal left
+    normals, bounds = normals[keep], bounds[keep]
     halfspaces = np.vstack([np.hstack([normals, -bounds[:, None]]),
                             np.hstack([-np.eye(k), np.zeros((k, 1))])])
-    reach = bounds / np.maximum(normals.sum(axis=1), 1e-300)
-    interior = np.full(k, 0.5 * reach[normals.sum(axis=1) > 0].min())
+    interior = np.full(k, 0.5 * (bounds / normals.sum(axis=1)).min())
     try:
         vertices = HalfspaceIntersection(halfspaces, interior).intersections
     except Exception as error:  # qhull: degenerate geometry

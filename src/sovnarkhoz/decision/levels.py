@@ -106,17 +106,21 @@ class LevelSolver:
                     floors = np.array(list(held.values()))
                     self.model.set_bounds(self.columns[list(held)],
                                           floors - 1e-9 * np.maximum(1.0, floors),
-                                          np.full(len(held), np.inf))
+                                          self._upper(list(held)))
                     found = self._solve(np.eye(self.size)[q])
                 point = found
                 held[q] = float(point.levels[q])
-                self.model.set_bounds(self.columns[[q]], [held[q]], [np.inf])
+                self.model.set_bounds(self.columns[[q]], [held[q]], self._upper([q]))
         finally:
             if held:
                 self.model.set_bounds(self.columns[list(held)], np.zeros(len(held)),
-                                      np.full(len(held), np.inf))
+                                      self._upper(list(held)))
         assert point is not None
         return point
+
+    def _upper(self, priorities: list[int]) -> np.ndarray:
+        """The built upper bounds of these priorities' columns (0 for one nothing delivers)."""
+        return self.lp.data.col_upper[self.columns[priorities]]
 
     def plan(self, point: Point, label: str = "priorities") -> Plan:
         """The point as a plan: tables and verification against the scenario tables."""
@@ -134,6 +138,10 @@ class LevelSolver:
             self.model.highs.setOptionValue("solver", "simplex")
             self.model.highs.setOptionValue("simplex_strategy", 4)
         self.solves += 1
+        if result.status is Status.UNBOUNDED:  # HiGHS's presolve may not tell which: ask
+            self.model.highs.setOptionValue("presolve", "off")
+            result = self.model.solve(dual_bound=False)
+            self.model.highs.setOptionValue("presolve", "choose")
         if result.status is Status.INFEASIBLE and allow_infeasible:
             return None
         if result.status is Status.INFEASIBLE:
