@@ -136,6 +136,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("scenarios", help="list the bundled scenarios")
     horizon.add_commands(sub)
     add_import_parser(sub)
+    from .decision import add_parsers  # frontier, decide: collective decision
+    add_parsers(sub)
     return parser
 
 
@@ -185,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        return _COMMANDS[args.command](args)
+        return (_COMMANDS.get(args.command) or args.run)(args)
     except ScenarioError as error:
         print(error.report(), file=sys.stderr)
         return EXIT_BAD_INPUT
