@@ -3,7 +3,8 @@
 The LP is built by ``formulation.priorities``; here its solution
 becomes a :class:`Plan` whose tables gain ``priorities`` (priority, region, product, amount,
 level, delivered) and whose verification checks each bundle at its claimed level, from the
-scenario tables alone.
+scenario tables alone. Multi-year plans (``plan_at_levels_years``) get the multi-year
+tables, with ``year`` in ``priorities`` too (one row per bundle row and year it holds).
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ import numpy as np
 import pandas as pd
 
 from ..formulation import LinearProgram
+from ..formulation.years import YearsProgram
+from ..scenario.collective import yearly_bundles
 from ..scenario.model import Scenario
 from ..solvers import SolverResult, Status
 from .bottlenecks import bottlenecks
 from .result import Plan
 from .tables import plan_tables
-from .verify import RELATIVE_TOLERANCE, verify
+from .verify import RELATIVE_TOLERANCE, verify, verify_years
+from .years import years_tables
 
 
 def priority_levels(lp: LinearProgram, x: np.ndarray) -> dict[str, float]:
@@ -75,6 +79,65 @@ def plan_at_levels(scenario: Scenario, lp: LinearProgram, result: SolverResult,
         plan.message = ("the solver reported an optimal plan, but it fails verification "
                         f"against the scenario tables: {plan.verification.worst}")
     plan.details = {"priorities": levels}
+    plan.solution = result
+    plan.seconds = time.perf_counter() - started + result.seconds
+    return plan
+
+
+def yearly_priority_table(scenario: Scenario, program: YearsProgram,
+                          levels: dict[str, float]) -> pd.DataFrame:
+    """One row per (priority, region, product, year) with a positive amount that year:
+    amount, the priority's level and what it delivers (level x amount)."""
+    e = scenario.economy
+    names = list(levels)
+    bundles = scenario.bundles(names)
+    yearly = yearly_bundles(bundles, program.horizon, len(e.regions), len(e.products))
+    t, i = np.nonzero(yearly.amount > 0)
+    level = np.array([levels[q] for q in names], dtype=np.float64)[yearly.priority_of[i]]
+    amount = yearly.amount[t, i]
+    return pd.DataFrame({"priority": bundles.priorities.to_numpy()[yearly.priority_of[i]],
+                         "region": e.regions.to_numpy()[yearly.region[i]],
+                         "product": e.products.to_numpy()[yearly.product[i]],
+                         "year": program.horizon.years[t], "amount": amount,
+                         "level": level + 0.0, "delivered": level * amount + 0.0})
+
+
+def plan_at_levels_years(scenario: Scenario, program: YearsProgram, result: SolverResult,
+                         label: str = "priorities") -> Plan:
+    """A verified multi-year plan from a solve of ``formulation.priorities``'s multi-year
+    LP (``result.x`` (n,)): every target in full each year, each priority at its level in
+    every year its rows hold; checked by ``verify_years`` from the scenario tables."""
+    started = time.perf_counter()
+    plan = Plan(scenario=scenario.name, objective=label, status=result.status.value,
+                message=result.message, solver="highs", solver_choice="HiGHS (persistent model)")
+    if not result.has_solution:
+        plan.seconds = result.seconds
+        return plan
+    lp = program.lp
+    levels = priority_levels(lp, result.x)
+    x = result.x.copy()
+    x[lp.col_blocks["priority"].slice] = 0.0  # "available": before the bundles are taken
+    tables = years_tables(scenario, program, x,
+                          result.row_dual if result.has_duals else None,
+                          result.col_dual if result.has_duals else None)
+    tables["priorities"] = yearly_priority_table(scenario, program, levels)
+    plan.tables = tables
+    Y = program.horizon.count
+    plan.verification = verify_years(scenario.tables, program.horizon, tables["activities"],
+                                     tables["deliveries"], tables["investment"],
+                                     tables["stocks"], np.ones(Y), tolerance=RELATIVE_TOLERANCE,
+                                     priority_levels=levels)
+    shares = tables["fulfilment"]["fulfilment"].to_numpy()
+    finite = shares[np.isfinite(shares)]
+    if plan.verification.passed:
+        plan.fulfilment = float(finite.min()) if finite.size else None
+    if result.status is Status.OPTIMAL and not plan.verification.passed:
+        plan.status = Status.ERROR.value
+        plan.message = ("the solver reported an optimal plan, but it fails verification "
+                        f"against the scenario tables: {plan.verification.worst}")
+    h = program.horizon
+    plan.details = {"priorities": levels,
+                    "horizon": {"first": h.first, "last": h.last, "lag": h.lag}}
     plan.solution = result
     plan.seconds = time.perf_counter() - started + result.seconds
     return plan

@@ -254,6 +254,7 @@ def verify_years(
     stocks: pd.DataFrame,
     fulfilment: np.ndarray,
     tolerance: float = RELATIVE_TOLERANCE,
+    priority_levels: Mapping[str, float] | None = None,
 ) -> Verification:
     """Recompute every constraint of a multi-year plan from the scenario's tables.
 
@@ -266,6 +267,9 @@ def verify_years(
     set aside >= λ_t target_t, factor use <= supply_t (growth applied); and over the years:
     capital used (amount x level) <= installed, installed(first) = stock, installed(t) =
     (1 - depreciation) installed(t-1) + investment(t - lag), investment and stock >= 0.
+    priority_levels : the level λ_q (one over the horizon) the plan claims for priorities of
+        priorities.csv; each year's balances must then also hold λ_q x that year's amount of
+        every bundle row holding the year (rows without a year hold every year).
     """
     result = Verification(tolerance=tolerance)
     Y, first = horizon.count, horizon.first
@@ -316,7 +320,8 @@ def verify_years(
     result._record("investment >= 0", np.maximum(-v_amount, 0.0), np.abs(v_amount),
                    lambda i: f"{investment['technique'].iat[i]}/{investment['good'].iat[i]}")
 
-    # balances of every (year, region, product)
+    # balances of every (year, region, product), with the claimed priorities' bundles
+    bundle_keys, bundle_take = _yearly_bundles(tables, priority_levels or {}, horizon, result)
     inputs = tables["inputs"]
     user = positions(inputs["technique"], names)
     input_region = tech_region[user]
@@ -340,11 +345,11 @@ def verify_years(
         (flows["arrive_year"] * R + flows["destination_code"]) * P + flows["product_code"],
         (flows["sent_year"] * R + flows["origin_code"]) * P + flows["sent_code"],
         (v_year * R + tech_region[v_tech]) * P + v_good,
-        target_key.ravel(),
+        target_key.ravel(), bundle_keys,
     ])
     amounts = np.concatenate([
         level.ravel(), -use_amount.ravel(), flows["arrives"], -flows["sent"], -v_amount,
-        -(np.asarray(fulfilment, dtype=np.float64)[:, None] * wanted).ravel(),
+        -(np.asarray(fulfilment, dtype=np.float64)[:, None] * wanted).ravel(), -bundle_take,
     ])
     cells, (net, size) = _group_sums(keys, Y * R * P, amounts, np.abs(amounts))
     result._record("balance", np.maximum(-net, 0.0), size,
@@ -385,6 +390,29 @@ def verify_years(
     _verify_stocks(tables, horizon, level, names, product_ids, stocks, v_tech, v_good, v_year,
                    v_amount, result)
     return result
+
+
+def _yearly_bundles(tables: dict[str, pd.DataFrame], levels: Mapping[str, float],
+                    horizon: Horizon, result: Verification) -> tuple[np.ndarray, np.ndarray]:
+    """Balance keys ((year x R + region) x P + product) and the amounts the claimed priority
+    levels take there, every year (rows with a year replace, in that year, the row of the
+    same priority, region and product without one)."""
+    keys, take = _bundles(tables, levels, result)  # checks the levels; undated keys
+    bundles = tables.get("priorities")
+    if not len(keys) or bundles is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    names = pd.Index(list(levels))
+    where = positions(bundles["priority"], names)
+    chosen = bundles[where >= 0]
+    R = len(tables["regions"])
+    P = len(tables["products"])
+    entry = where[where >= 0].astype(np.int64) * R * P + keys
+    entries, inverse = np.unique(entry, return_inverse=True)
+    amount = yearly_amounts(chosen, inverse, len(entries), horizon)  # (Y, entries)
+    claimed = np.array([float(levels[q]) for q in names])
+    Y = horizon.count
+    year_keys = np.arange(Y, dtype=np.int64)[:, None] * R * P + (entries % (R * P))[None, :]
+    return year_keys.ravel(), (amount * claimed[entries // (R * P)][None, :]).ravel()
 
 
 def _verify_stocks(tables: dict[str, pd.DataFrame], horizon: Horizon, level: np.ndarray,

@@ -17,6 +17,7 @@ import pandas as pd
 from .codes import IdCodes
 from .errors import Issue, IssueList
 from .files import RawTable
+from .horizon import Horizon, yearly_amounts
 from .parse import report_rows
 from .schema import VOTES
 
@@ -69,7 +70,9 @@ class Bundles:
     """The priorities as arrays. Shapes: B priorities, K bundle rows.
 
     ``priority_of[k]`` indexes ``priorities``; region and product index the economy's
-    regions and products; amounts are in the product's own units per unit of λ.
+    regions and products; amounts are in the product's own units per unit of λ. ``year``
+    (multi-year scenarios): a row with a year holds that year only and replaces, for that
+    year, the row of the same priority, region and product without one (as in targets.csv).
     """
 
     priorities: pd.Index  # (B,) priority ids, in order of first appearance
@@ -77,6 +80,7 @@ class Bundles:
     region: np.ndarray  # (K,) int
     product: np.ndarray  # (K,) int
     amount: np.ndarray  # (K,) float
+    year: np.ndarray | None = None  # (K,) float calendar year, NaN for every year; None: none
 
     @classmethod
     def from_tables(cls, tables: dict[str, pd.DataFrame], codes: IdCodes | None = None,
@@ -99,4 +103,33 @@ class Bundles:
         return cls(priorities=order, priority_of=priority_of[keep].astype(np.int64),
                    region=codes.reference("priorities", "region")[keep],
                    product=codes.reference("priorities", "product")[keep],
-                   amount=frame["amount"].to_numpy(dtype=np.float64)[keep])
+                   amount=frame["amount"].to_numpy(dtype=np.float64)[keep],
+                   year=(frame["year"].to_numpy(dtype=np.float64)[keep]
+                         if "year" in frame.columns else None))
+
+
+@dataclass(frozen=True)
+class YearlyBundles:
+    """The bundles of a multi-year scenario year by year. Shapes: Y years, N distinct
+    (priority, region, product) entries; ``amount[t, i]`` is entry i's amount in year t
+    (0 in a year none of its rows holds)."""
+
+    priority_of: np.ndarray  # (N,) int into Bundles.priorities
+    region: np.ndarray  # (N,) int
+    product: np.ndarray  # (N,) int
+    amount: np.ndarray  # (Y, N) float
+
+
+def yearly_bundles(bundles: Bundles, horizon: Horizon, regions: int, products: int
+                   ) -> YearlyBundles:
+    """Each (priority, region, product) entry's amount in every year of ``horizon``: rows
+    without a year hold every year, a row with a year replaces it in that year."""
+    key = ((bundles.priority_of.astype(np.int64) * regions + bundles.region) * products
+           + bundles.product)
+    entries, inverse = np.unique(key, return_inverse=True)
+    year = bundles.year if bundles.year is not None else np.full(len(key), np.nan)
+    amount = yearly_amounts(pd.DataFrame({"amount": bundles.amount, "year": year}),
+                            inverse, len(entries), horizon)
+    return YearlyBundles(priority_of=entries // (regions * products),
+                         region=entries // products % regions, product=entries % products,
+                         amount=amount)

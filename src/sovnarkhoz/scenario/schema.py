@@ -163,9 +163,11 @@ TABLES: dict[str, TableSpec] = {
                 _c("region", Kind.ID),
                 _c("product", Kind.ID),
                 _c("amount", Kind.AMOUNT),
+                _c("year", Kind.YEAR, False),
             ),
             required=False,
             key=("priority", "region", "product"),
+            key_when_present=("year",),
         ),
         TableSpec(
             "factions",
@@ -187,7 +189,7 @@ TABLES: dict[str, TableSpec] = {
     )
 }
 
-YEARLY_TABLES: tuple[str, ...] = ("supplies", "targets")
+YEARLY_TABLES: tuple[str, ...] = ("supplies", "targets", "priorities")
 """Tables whose rows may name a year (rows without one hold every year)."""
 HORIZON_TABLES: tuple[str, ...] = ("capital", "growth")
 """Tables that only a multi-year scenario (one with a [horizon]) may have."""
