@@ -1,5 +1,8 @@
 """Build the bundled ``ussr1957`` scenario's tables from the figures documented in its
-SOURCES.md (run from the repository root: ``python3 tools/build_ussr1957.py``).
+SOURCES.md (run from the repository root: ``python3 tools/build_ussr1957.py``), and
+``ussr1957_plenum``: the same tables, except that the pledge's extra meat, milk and butter
+move from targets.csv to the priority ``pledge`` of priorities.csv, beside ``heavy_defence``
+and ``virgin_lands``, with the factions and members of June 1957 (decision/data/ussr1957).
 
 Every number below is either cited in SOURCES.md or marked there as an estimate. The script
 calibrates a consistent base year (1957): national gross outputs of the tradable products are
@@ -16,7 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "sovnarkhoz" / "scenarios" / "ussr1957"
+ROOT = Path(__file__).resolve().parents[1] / "src" / "sovnarkhoz"
+OUT = ROOT / "scenarios" / "ussr1957"
+PLENUM = ROOT / "scenarios" / "ussr1957_plenum"  # the same economy, the pledge a priority
+BODIES = ROOT / "decision" / "data" / "ussr1957"  # factions and members of June 1957
 FIRST, LAST = 1957, 1970
 YEARS = np.arange(FIRST, LAST + 1)
 
@@ -457,7 +463,53 @@ def build() -> None:
         table.to_csv(OUT / f"{name}.csv", index=False)
     print(f"{len(frame)} regions ({len(area)} areas), {len(techniques)} techniques, "
           f"{len(capital)} capital rows, {len(links)} links, {len(targets)} target rows")
+    write_plenum(targets, nat_x, pledge_products=list(pledge), where=where, weights=weights)
     del makes, R
+
+
+HEAVY = ("steel", "machinery", "defence")
+"""The heavy-industry-and-defence bundle: these products' 1957 national output."""
+
+
+def write_plenum(targets: pd.DataFrame, output: np.ndarray, pledge_products: list[str],
+                 where: np.ndarray, weights: np.ndarray) -> None:
+    """ussr1957_plenum: ussr1957's tables (copied), the pledge's target rows moved to the
+    priority ``pledge`` (same regions, products, amounts and years: level 1 is the pledge
+    met in full), ``heavy_defence`` (the 1957 national output of steel, machinery and
+    defence: level 0.01 is 1 % of it more, every year) and ``virgin_lands`` (the 1957
+    national grain output: level 0.01 is 1 % of it more, every year), both spread over the
+    area hubs by population as the targets are (``output``: (P,) national 1957 output,
+    the calibrated base year's); factions.csv and members.csv from
+    decision/data/ussr1957 (without their note and source columns, kept there)."""
+    PLENUM.mkdir(parents=True, exist_ok=True)
+    for name in ("products", "regions", "factors", "techniques", "inputs", "capital",
+                 "supplies", "growth", "links"):
+        (PLENUM / f"{name}.csv").write_text((OUT / f"{name}.csv").read_text())
+    is_pledge = targets["product"].isin(pledge_products)
+    targets[~is_pledge].to_csv(PLENUM / "targets.csv", index=False)
+    pledge = targets[is_pledge].assign(priority="pledge")
+    rows = [pledge[["priority", "region", "product", "amount", "year"]]]
+    for p in HEAVY:
+        rows.append(pd.DataFrame({"priority": "heavy_defence", "region": where, "product": p,
+                                  "amount": np.round(output[IDX[p]] * weights, 6)}))
+    rows.append(pd.DataFrame({"priority": "virgin_lands", "region": where, "product": "grain",
+                              "amount": np.round(output[IDX["grain"]] * weights, 6)}))
+    priorities = pd.concat(rows, ignore_index=True)
+    priorities["year"] = priorities["year"].astype("Int64")
+    priorities.to_csv(PLENUM / "priorities.csv", index=False)
+    factions = pd.read_csv(BODIES / "factions.csv")
+    factions[["faction", "priority", "weight"]].to_csv(PLENUM / "factions.csv", index=False)
+    members = pd.read_csv(BODIES / "members.csv")
+    members[["body", "member", "faction", "vote"]].to_csv(PLENUM / "members.csv", index=False)
+    toml = (OUT / "scenario.toml").read_text()
+    toml = toml.replace('name = "ussr1957"', 'name = "ussr1957_plenum"')
+    toml = toml.replace('description = "', 'description = "June 1957: the pledge as a '
+                        'priority beside heavy industry and defence and the Virgin Lands; '
+                        'the Presidium and the Central Committee plenum decide (sovnarkhoz '
+                        'decide). ', 1)
+    (PLENUM / "scenario.toml").write_text(toml)
+    print(f"ussr1957_plenum: {int((~is_pledge).sum())} target rows, {len(priorities)} "
+          f"priority rows, {len(members)} members")
 
 
 if __name__ == "__main__":
