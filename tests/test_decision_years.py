@@ -139,3 +139,61 @@ def test_the_median_decides_over_years():
     np.testing.assert_allclose(list(decision.fulfilment.values()), [6.0, 3.0], atol=1e-9)
     assert decision.plan is not None and decision.plan.verification.passed
     assert decision.if_candidates_voted == "slow"
+
+
+# --- June 1957 on the ussr1957_plenum scenario ------------------------------------------------
+# Levels measured (HiGHS) and stated in the README: the Presidium's majority adopts the
+# anti-party group's ideal, the plenum Khrushchev's; heavy industry and defence are at their
+# 1957 ceiling (the defence works' installed stock) in both; the pledge gets less under
+# Khrushchev's plan, which gives the Virgin Lands' grain more.
+PRESIDIUM = {"pledge": 0.0316464, "heavy_defence": 0.1, "virgin_lands": 0.0332824}
+PLENUM = {"pledge": 0.0229794, "heavy_defence": 0.1, "virgin_lands": 0.0497393}
+
+
+@pytest.fixture(scope="module")
+def june1957(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("june1957")
+    assert main(["decide", "ussr1957_plenum", "--body", "presidium", "--appeal", "plenum",
+                 "--out", str(out)]) == 0
+    return out
+
+
+def test_june1957_the_presidium_adopts_the_group_and_the_plenum_khrushchev(june1957: Path):
+    decision = json.loads((june1957 / "decision.json").read_text())
+    presidium = decision["appealed_from"]
+    assert presidium["body"] == "presidium" and presidium["adopted"] == "anti_party_group"
+    assert presidium["votes"]["anti_party_group"]["khrushchev"] == 7
+    assert presidium["votes"]["khrushchev"]["anti_party_group"] == 4
+    assert presidium["if_candidates_voted"] == "khrushchev"  # 8 to 10 with the candidates
+    for q, level in PRESIDIUM.items():
+        assert presidium["fulfilment"][q] == pytest.approx(level, rel=1e-4)
+    assert decision["body"] == "plenum" and decision["adopted"] == "khrushchev"
+    assert decision["standing"] == "plenum" and decision["overrules"] is True
+    assert decision["votes"]["khrushchev"]["anti_party_group"] == 125
+    for q, level in PLENUM.items():
+        assert decision["fulfilment"][q] == pytest.approx(level, rel=1e-4)
+    # each ideal is the best plan for its faction: the other faction's ideal is worth less
+    ideals = decision["ideals"]
+    weights = {"anti_party_group": {"heavy_defence": 1.0, "pledge": 0.25, "virgin_lands": 0.0},
+               "khrushchev": {"heavy_defence": 0.5, "pledge": 1.0, "virgin_lands": 1.0}}
+    for faction, w in weights.items():
+        own = sum(w[q] * ideals[faction][q] for q in w)
+        for other in ideals:
+            assert own >= sum(w[q] * ideals[other][q] for q in w) - 1e-9
+
+
+def test_june1957_adopted_plans_verify_every_year(june1957: Path):
+    for where in (june1957, june1957 / "bodies" / "presidium", june1957 / "bodies" / "plenum"):
+        summary = json.loads((where / "summary.json").read_text())
+        assert summary["verification"]["passed"]
+        assert summary["verification"]["max_relative_violation"] < 1e-6
+        table = pd.read_csv(where / "priorities.csv")
+        assert set(table["year"]) == set(range(1957, 1971))
+    # the pledge's meat in 1960 under the plan that stands: level x the pledge's extra meat
+    table = pd.read_csv(june1957 / "priorities.csv")
+    meat = table[(table["priority"] == "pledge") & (table["product"] == "meat")
+                 & (table["year"] == 1960)]
+    np.testing.assert_allclose(meat["delivered"], PLENUM["pledge"] * meat["amount"], rtol=1e-4)
+    targets = pd.read_csv(Path(sovnarkhoz.__file__).parent / "scenarios" / "ussr1957_plenum"
+                          / "targets.csv")
+    assert not targets["product"].isin(["meat", "milk", "butter"]).any()
