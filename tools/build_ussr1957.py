@@ -497,6 +497,7 @@ def write_plenum(targets: pd.DataFrame, output: np.ndarray, pledge_products: lis
     priorities = pd.concat(rows, ignore_index=True)
     priorities["year"] = priorities["year"].astype("Int64")
     priorities.to_csv(PLENUM / "priorities.csv", index=False)
+    priorities.to_csv(BODIES / "priorities.csv", index=False)  # the draft there, filled in
     factions = pd.read_csv(BODIES / "factions.csv")
     factions[["faction", "priority", "weight"]].to_csv(PLENUM / "factions.csv", index=False)
     members = pd.read_csv(BODIES / "members.csv")
