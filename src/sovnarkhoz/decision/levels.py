@@ -1,7 +1,8 @@
 """One warm HiGHS model of the priorities LP, asked for many weightings of the levels λ.
 
 The LP (``formulation.priorities``; on a multi-year scenario its multi-year form, one λ_q
-over the horizon) meets every target in full and has one column λ_q per priority. One extra row, ``valuation``, Σ_q c_q λ_q, is free until a
+over the horizon) meets every target in full and has one column λ_q per priority. One
+extra row, ``valuation``, Σ_q c_q λ_q, is free until a
 tie-break needs it. Every question here (a weighted maximum, a lexicographic maximum)
 changes only costs and bounds, so HiGHS restarts
 from its last basis: the solves after the first cost a fraction of it.

@@ -19,10 +19,10 @@ with -amount_q[t, r, p].
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import scipy.sparse as sp
-
-from dataclasses import replace
 
 from ..scenario.collective import Bundles, yearly_bundles
 from ..scenario.economy import Economy
