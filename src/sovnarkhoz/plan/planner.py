@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..formulation import Objective, solve_balance
-from ..formulation.years import YearsProgram
+from ..formulation.years import YearsProgram, years_options
 from ..scenario.model import Scenario
 from ..solvers import SolverOptions, Status, get_solver
 from .assemble import assess, formulate, linear_program, tabulate_and_verify
@@ -66,6 +66,9 @@ def make_plan(
         f"{lp.data.nnz:,} nonzeros ({timings['assemble']:.2f} s)")
 
     backend, why = get_solver(solver, lp.data, options.device)
+    if years is not None and backend.name == "highs":
+        options, method = years_options(options, lp.data)
+        why = f"{why}; {method}" if method else why
     say(f"solving with {why}")
     start = warm_start.solution if warm_start is not None else None
     clock = time.perf_counter()
