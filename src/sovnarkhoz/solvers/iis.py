@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from .highs import HighsSolver, highspy
 from .options import SolverOptions
@@ -74,6 +75,9 @@ def _candidates(lp: LPData, highs: highspy.Highs, options: SolverOptions
     """An infeasible subset to start from: (rows, columns whose upper bound may count,
     how it was found). The Farkas ray's support is cheap (no more than a solve); HiGHS's IIS
     search can take many times longer on multi-year LPs."""
+    found = _sparse_certificate(lp, options)
+    if found is not None:
+        return found[0], found[1], "least Farkas certificate"
     _, has_ray, ray = highs.getDualRay()
     if has_ray:
         ray = np.asarray(ray, dtype=np.float64)
@@ -94,6 +98,50 @@ def _candidates(lp: LPData, highs: highspy.Highs, options: SolverOptions
     except (AttributeError, RuntimeError):  # older highspy: no IIS
         pass
     return np.arange(lp.num_rows), np.arange(lp.num_cols), "every constraint"
+
+
+def _sparse_certificate(lp: LPData, options: SolverOptions
+                        ) -> tuple[np.ndarray, np.ndarray] | None:
+    """The support of a Farkas certificate of least weight: nonnegative multipliers of the
+    rows' lower (y_l) and upper (y_u) bounds and of the columns' upper bounds (z_u) that add
+    up to an impossible inequality 0 >= 1,
+
+        A_l' y_l - A_u' y_u - z_u + z_0 = 0,   l'y_l - u'y_u - c_u'z_u + c_0'z_0 = 1,
+
+    (z_0 for the column lower bounds, always kept: weight 0), minimising the sum of the
+    multipliers. Vertices of this set are irreducible infeasible subsets (Gleeson and Ryan
+    1990), and the least sum favours small ones. Returns (rows, columns) or None."""
+    n = lp.num_cols
+    A = lp.A.tocsr()
+    low = np.flatnonzero(np.isfinite(lp.row_lower))
+    up = np.flatnonzero(np.isfinite(lp.row_upper))
+    cup = np.flatnonzero(np.isfinite(lp.col_upper))
+    clow = np.flatnonzero(np.isfinite(lp.col_lower))
+    columns = sp.hstack([A[low].T, -A[up].T,
+                         -sp.csr_matrix((np.ones(len(cup)), (cup, np.arange(len(cup)))),
+                                        shape=(n, len(cup))),
+                         sp.csr_matrix((np.ones(len(clow)), (clow, np.arange(len(clow)))),
+                                       shape=(n, len(clow)))], format="csr")
+    rhs = np.concatenate([lp.row_lower[low], -lp.row_upper[up], -lp.col_upper[cup],
+                          lp.col_lower[clow]])
+    k = columns.shape[1]
+    certificate = LPData(
+        c=np.concatenate([np.ones(len(low) + len(up) + len(cup)), np.zeros(len(clow))]),
+        A=sp.vstack([columns, sp.csr_matrix(rhs[None, :])], format="csr"),
+        row_lower=np.concatenate([np.zeros(n), [1.0]]),
+        row_upper=np.concatenate([np.zeros(n), [1.0]]),
+        col_lower=np.zeros(k), col_upper=np.full(k, np.inf))
+    result = HighsSolver().solve(certificate, options)
+    if result.status is not Status.OPTIMAL:
+        return None
+    weight = result.x
+    scale = max(float(weight.max(initial=0.0)), 1e-300)
+    used = weight > 1e-9 * scale
+    rows = np.union1d(low[used[:len(low)]], up[used[len(low):len(low) + len(up)]])
+    cols = cup[used[len(low) + len(up):len(low) + len(up) + len(cup)]]
+    if rows.size == 0 or not _infeasible(lp, rows, cols, options):
+        return None
+    return rows.astype(np.int64), cols.astype(np.int64)
 
 
 def sub_lp(lp: LPData, rows: np.ndarray, upper_cols: np.ndarray) -> LPData:
@@ -117,8 +165,8 @@ def _infeasible(lp: LPData, rows: np.ndarray, cols: np.ndarray,
     return result.status is Status.INFEASIBLE
 
 
-def _quickxplain(lp: LPData, rows: np.ndarray, cols: np.ndarray, options: SolverOptions
-                 ) -> tuple[np.ndarray, np.ndarray, int]:
+def _quickxplain(lp: LPData, rows: np.ndarray, cols: np.ndarray, options: SolverOptions,
+                 order: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, int]:
     """A minimal infeasible subset of the members ``rows`` and ``cols`` (upper bounds), which
     together are infeasible, by QuickXplain; and the number of LPs solved.
 
@@ -150,6 +198,7 @@ def _quickxplain(lp: LPData, rows: np.ndarray, cols: np.ndarray, options: Solver
     # QuickXplain keeps the members it meets first; offering the LP's later members first
     # (capital, stock, factor and link limits come after the balances, later years after
     # earlier ones) gives conflicts that name limits rather than long chains of balances
-    members = np.asarray(sorted(explain([], False, list(range(n_rows + len(cols)))[::-1])),
-                         dtype=np.int64)
+    if order is None:
+        order = np.arange(n_rows + len(cols))[::-1]
+    members = np.asarray(sorted(explain([], False, [int(i) for i in order])), dtype=np.int64)
     return rows[members[members < n_rows]], cols[members[members >= n_rows] - n_rows], solves
