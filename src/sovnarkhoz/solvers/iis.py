@@ -100,7 +100,7 @@ def _candidates(lp: LPData, highs: highspy.Highs, options: SolverOptions
     return np.arange(lp.num_rows), np.arange(lp.num_cols), "every constraint"
 
 
-def _sparse_certificate(lp: LPData, options: SolverOptions
+def _sparse_certificate(lp: LPData, options: SolverOptions, rounds: int = 2
                         ) -> tuple[np.ndarray, np.ndarray] | None:
     """The support of a Farkas certificate of least weight: nonnegative multipliers of the
     rows' lower (y_l) and upper (y_u) bounds and of the columns' upper bounds (z_u) that add
@@ -110,7 +110,10 @@ def _sparse_certificate(lp: LPData, options: SolverOptions
 
     (z_0 for the column lower bounds, always kept: weight 0), minimising the sum of the
     multipliers. Vertices of this set are irreducible infeasible subsets (Gleeson and Ryan
-    1990), and the least sum favours small ones. Returns (rows, columns) or None."""
+    1990), and the least sum favours small ones; ``rounds`` - 1 more solves reweight each
+    multiplier by 1 / (its last value + 1e-3 of the largest), which favours them much more
+    (100 x 4 generated, first year: 774 members after one solve, 12 after two; QuickXplain
+    then needs 22 solves instead of 137). Returns (rows, columns) or None."""
     n = lp.num_cols
     A = lp.A.tocsr()
     low = np.flatnonzero(np.isfinite(lp.row_lower))
@@ -135,6 +138,14 @@ def _sparse_certificate(lp: LPData, options: SolverOptions
     if result.status is not Status.OPTIMAL:
         return None
     weight = result.x
+    priced = len(low) + len(up) + len(cup)
+    for _ in range(rounds - 1):  # reweighted (Candès, Wakin and Boyd 2008): sparser still
+        scale = max(float(weight.max(initial=0.0)), 1e-300)
+        certificate.c[:priced] = 1.0 / (weight[:priced] / scale + 1e-3)
+        again = HighsSolver().solve(certificate, options)
+        if again.status is not Status.OPTIMAL:
+            break
+        weight = again.x
     scale = max(float(weight.max(initial=0.0)), 1e-300)
     used = weight > 1e-9 * scale
     rows = np.union1d(low[used[:len(low)]], up[used[len(low):len(low) + len(up)]])
