@@ -1,13 +1,13 @@
 """Irreducible infeasible subsets of an LP (matrices only, no names).
 
-``infeasible_subset`` starts from an infeasible subset of an infeasible LP: the support of
-HiGHS's Farkas certificate (the dual ray: the rows it weighs, and the finite column upper
-bounds its reduced costs lean on), or HiGHS's own IIS (``Highs.getIis``) when there is no ray.
-Neither is irreducible as a rule (hundreds of members where a handful conflict), so the subset
-is minimised by QuickXplain (Junker 2004), a divide-and-conquer deletion filter: it halves the
-candidates and asks whether the background plus one half is already infeasible, so a conflict
-of k members among n is found in O(k log(n/k)) small LPs instead of n. Column lower bounds are
-always kept (nothing runs backwards); every row and every finite column upper bound in the
+``infeasible_subset`` starts from an infeasible subset of an infeasible LP: the support of a
+Farkas certificate of least (reweighted) weight, an LP of the same size whose vertices are
+irreducible infeasible subsets; failing that, the support of HiGHS's dual ray, or HiGHS's own
+IIS (``Highs.getIis``). The subset is then made irreducible by QuickXplain (Junker 2004), a
+divide-and-conquer deletion filter: it halves the candidates and asks whether the background
+plus one half is already infeasible, so a conflict of k members among n is found in
+O(k log(n/k)) small LPs instead of n. Column lower bounds are always kept (nothing runs
+backwards); every row and every finite column upper bound in the
 subset is a member. What remains is irreducible: removing any one member makes the subset
 feasible.
 """
@@ -73,8 +73,9 @@ def infeasible_subset(lp: LPData, options: SolverOptions | None = None) -> Subse
 def _candidates(lp: LPData, highs: highspy.Highs, options: SolverOptions
                 ) -> tuple[np.ndarray, np.ndarray, str]:
     """An infeasible subset to start from: (rows, columns whose upper bound may count,
-    how it was found). The Farkas ray's support is cheap (no more than a solve); HiGHS's IIS
-    search can take many times longer on multi-year LPs."""
+    how it was found). The least certificate costs two LPs of the LP's size and is nearly
+    irreducible; the dual ray's support is cheap but wide (1,831 rows for a conflict of 9 on
+    30 x 3 x 10 generated); HiGHS's IIS search took 9.8 s there (a 0.06 s LP) and left 522."""
     found = _sparse_certificate(lp, options)
     if found is not None:
         return found[0], found[1], "least Farkas certificate"
