@@ -206,3 +206,15 @@ def test_cli_plans_a_multi_year_scenario_by_councils(tmp_path):
     stocks = pd.read_csv(out / "stocks.csv")
     assert stocks.set_index("year").loc[1961, "installed"] == pytest.approx(10.0)
     assert (out / "investment.csv").exists()
+
+
+def test_compare_organisations_over_years():
+    """compare on a multi-year scenario: every organisation reaches 15/9 (a maximum: the
+    shortfall is measured with the right sign for max-total-fulfilment)."""
+    from sovnarkhoz.councils import compare_organisations
+
+    table = compare_organisations(tiny(), "max-total-fulfilment", tolerance=1e-9)
+    assert list(table["organisation"]) == ["central", "territorial", "branch"]
+    assert (table["status"] == "optimal").all()
+    assert table["objective_value"].to_numpy() == pytest.approx(15 / 9, rel=1e-9)
+    assert (table["shortfall"].abs() <= 1e-9).all()
