@@ -129,14 +129,11 @@ def test_a_conflict_in_a_later_year_is_found_in_that_year():
         assert solve(relaxed_lp, "highs").status is Status.OPTIMAL, member["name"]
 
 
-def test_quickxplain_finds_an_irreducible_conflict_in_few_solves():
+def _two_conflicts() -> tuple[LPData, tuple[set, set]]:
     """60 rows over 60 columns: two conflicts, {x0 >= 2, x0 <= 1} and {x1 + x2 >= 5,
-    x1 <= 1, x2 <= 1}, among 55 loose rows x_j <= 10. Whatever the start, the answer is one
-    of the two conflicts, found in far fewer LPs than one per row."""
+    x1 <= 1, x2 <= 1}, among 55 loose rows x_j <= 10. Whatever the start, the answer must be
+    one of the two conflicts, found in far fewer LPs than one per row."""
     import scipy.sparse as sp
-
-    from sovnarkhoz.solvers.iis import _quickxplain, infeasible_subset
-    from sovnarkhoz.solvers.options import SolverOptions
 
     n = 60
     rows = [[0], [0], [1, 2], [1], [2]] + [[j] for j in range(5, n)]
@@ -147,10 +144,28 @@ def test_quickxplain_finds_an_irreducible_conflict_in_few_solves():
                         np.concatenate(rows))), shape=(len(rows), n))
     lp = LPData(c=np.zeros(n), A=A, row_lower=np.array(lower), row_upper=np.array(upper),
                 col_lower=np.zeros(n), col_upper=np.full(n, np.inf))
-    conflicts = ({0, 1}, {2, 3, 4})
-    found, _, solves = _quickxplain(lp, np.arange(len(rows)), np.zeros(0, np.int64),
+    return lp, ({0, 1}, {2, 3, 4})
+
+
+def test_quickxplain_finds_an_irreducible_conflict_in_few_solves():
+    from sovnarkhoz.solvers.iis import _quickxplain, infeasible_subset
+    from sovnarkhoz.solvers.options import SolverOptions
+
+    lp, conflicts = _two_conflicts()
+    found, _, solves = _quickxplain(lp, np.arange(lp.num_rows), np.zeros(0, np.int64),
                                     SolverOptions())
     assert set(found.tolist()) in conflicts
     assert solves <= 20
     subset = infeasible_subset(lp)
     assert set(subset.rows.tolist()) in conflicts and subset.cols.size == 0
+    assert subset.method == "least Farkas certificate + QuickXplain"
+
+
+def test_without_a_certificate_the_dual_ray_is_the_start(monkeypatch):
+    from sovnarkhoz.solvers import iis
+
+    lp, conflicts = _two_conflicts()
+    monkeypatch.setattr(iis, "_sparse_certificate", lambda *args, **kwargs: None)
+    subset = iis.infeasible_subset(lp)
+    assert subset.method in ("Farkas ray + QuickXplain", "HiGHS IIS + QuickXplain")
+    assert set(subset.rows.tolist()) in conflicts
