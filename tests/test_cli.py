@@ -421,7 +421,7 @@ def test_scenarios_lists_the_bundled_names(capsys):
     code, out, _ = run(capsys, "scenarios")
     assert code == 0
     names = [line for line in out.splitlines() if line and not line.startswith(" ")]
-    assert names == ["kantorovich1939", "miller_blair", "two_regions"]
+    assert names == ["kantorovich1939", "miller_blair", "presidium", "two_regions", "ussr1957"]
     assert "86 2/3" in out  # the descriptions come along
 
 

@@ -368,3 +368,15 @@ def test_quotas_reach_the_central_optimum_on_small_generated_economies(products,
     assert plan.verification.max_relative_violation <= 1e-6
     for record in plan.details["history"]:  # the centre's value bounds λ from above
         assert -record["dual_objective"] >= central.fulfilment * (1 - 1e-7)
+
+
+def test_councils_planning_with_pdlp_reach_the_central_optimum(bundled_scenario):
+    """Councils that plan with the first-order solver (here on the CPU) answer to its
+    tolerance; the prices protocol still reaches λ = 450/7."""
+    pytest.importorskip("torch")
+    plan = plan_by_councils(bundled_scenario("two_regions"), "territorial", tolerance=1e-6,
+                            max_rounds=50, solver="pdlp")
+    assert plan.status == "optimal", plan.message
+    assert plan.solver == "pdlp"
+    assert plan.fulfilment == pytest.approx(450 / 7, rel=1e-6)
+    assert plan.verification.max_relative_violation <= 1e-6

@@ -14,7 +14,7 @@ from sovnarkhoz import Scenario
 
 BUNDLED = Path(sovnarkhoz.__file__).parent / "scenarios"
 TABLES = ("products", "regions", "factors", "techniques", "inputs", "supplies", "targets",
-          "links")
+          "links", "priorities", "factions", "members")
 
 
 def same_tables(a: Scenario, b: Scenario, check_dtype: bool = True) -> None:

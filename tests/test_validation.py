@@ -766,3 +766,77 @@ def test_a_valid_multi_year_scenario_plans(tmp_path, capsys):
     assert code == 0 and "passed" in out
     code, _, lines = run(capsys, "plan", str(directory), "--objective", "balance")
     assert code == 2 and any("[horizon]" in line for line in lines)
+
+
+# --- collective decision: priorities, factions, members --------------------------------------
+PRIORITIES = "priority,region,product,amount\nfood,north,grain,1\nfood,south,grain,1\n" \
+             "cloth,south,cloth,2\n"
+FACTIONS = "faction,priority,weight\nfarmers,food,1\nweavers,cloth,1\nweavers,food,0.5\n"
+MEMBERS = "body,member,faction,vote\nsoviet,ann,farmers,full\nsoviet,bob,weavers,\n" \
+          "soviet,cid,weavers,candidate\n"
+
+
+def collective(tmp_path: Path, priorities: str = PRIORITIES, factions: str = FACTIONS,
+               members: str = MEMBERS) -> Path:
+    return scenario(tmp_path, {"priorities.csv": priorities, "factions.csv": factions,
+                               "members.csv": members})
+
+
+def test_collective_tables_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "validate", str(collective(tmp_path)))
+    assert code == 0, err
+    loaded = sovnarkhoz.load_scenario(collective(tmp_path / "again"))
+    assert loaded.tables["members"]["vote"].fillna("").tolist() == ["full", "", "candidate"]
+    bundles = loaded.bundles()
+    assert list(bundles.priorities) == ["food", "cloth"]
+    assert bundles.priority_of.tolist() == [0, 0, 1]
+    assert bundles.amount.tolist() == [1.0, 1.0, 2.0]
+
+
+def test_unknown_ids_in_collective_tables(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    directory = collective(
+        tmp_path,
+        priorities=PRIORITIES + "steel,east,grain,1\nsteel,north,iron,1\n",
+        factions=FACTIONS + "farmers,guns,1\n",
+        members=MEMBERS + "soviet,dan,bankers,full\n")
+    lines = rejected(capsys, directory, count=4)
+    problem(lines, "priorities.csv:5: column 'region': value 'east'", "unknown region")
+    problem(lines, "priorities.csv:6: column 'product': value 'iron'", "unknown product")
+    problem(lines, "factions.csv:5: column 'priority': value 'guns'", "unknown priority",
+            "priorities.csv")
+    problem(lines, "members.csv:5: column 'faction': value 'bankers'", "unknown faction")
+
+
+def test_bad_vote_duplicates_and_a_body_without_a_vote(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    directory = collective(
+        tmp_path,
+        priorities=PRIORITIES + "food,north,grain,3\n",
+        factions=FACTIONS + "farmers,food,2\n",
+        members=MEMBERS + "soviet,ann,weavers,full\nsoviet,eve,farmers,maybe\n"
+        "court,fay,farmers,candidate\ncourt,gus,weavers,candidate\n")
+    lines = rejected(capsys, directory, count=5)
+    problem(lines, "priorities.csv:5: column 'product': value 'north, food, grain'"
+            .replace("north, food, grain", "food, north, grain"), "duplicate", "line 2")
+    problem(lines, "factions.csv:5: column 'priority': value 'farmers, food'", "duplicate")
+    problem(lines, "members.csv:5: column 'member': value 'soviet, ann'", "duplicate")
+    problem(lines, "members.csv:6: column 'vote': value 'maybe'", "full", "candidate")
+    problem(lines, "members.csv:7: column 'body': value 'court'", "no full member")
+
+
+def test_priority_of_zeros_and_bad_amounts(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    directory = collective(
+        tmp_path,
+        priorities=PRIORITIES + "nothing,north,grain,0\nnothing,south,cloth,0\n",
+        factions=FACTIONS + "farmers,nothing,-1\n")
+    lines = rejected(capsys, directory, count=2)
+    problem(lines, "priorities.csv:5: column 'priority': value 'nothing'", "no positive amount")
+    problem(lines, "factions.csv:5: column 'weight': value '-1'", "negative")
+
+
+def test_members_without_factions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    directory = scenario(tmp_path, {"members.csv": MEMBERS})
+    lines = rejected(capsys, directory)
+    problem(lines, "members.csv:2: column 'faction': value 'farmers'", "unknown faction")

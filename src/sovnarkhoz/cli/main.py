@@ -20,6 +20,7 @@ from ..scenario.errors import ScenarioError
 from ..scenario.files import FORMATS
 from ..solvers import DEVICES, METHODS, SOLVER_NAMES
 from . import horizon
+from .importing import add_import_parser, run_import
 from .summary import print_plan_summary
 
 EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
@@ -56,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
                       "default: the scenario's [plan] objective")
     plan.add_argument("--solver", choices=SOLVER_NAMES, default="auto",
                       help="auto (HiGHS for small problems, pdlp on a GPU for large ones), "
-                      "highs (exact) or pdlp (first-order, PyTorch)")
+                      "highs (exact) or pdlp (first-order, PyTorch); with councils, what each "
+                      "council plans with (prices and dantzig-wolfe protocols)")
     plan.add_argument("--device", choices=DEVICES, default="auto",
                       help="where pdlp runs (auto: CUDA when visible)")
     plan.add_argument("--tolerance", type=_fraction, metavar="EPS",
@@ -133,6 +135,9 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("scenarios", help="list the bundled scenarios")
     horizon.add_commands(sub)
+    add_import_parser(sub)
+    from .decision import add_parsers  # frontier, decide: collective decision
+    add_parsers(sub)
     return parser
 
 
@@ -182,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        return _COMMANDS[args.command](args)
+        return (_COMMANDS.get(args.command) or args.run)(args)
     except ScenarioError as error:
         print(error.report(), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -269,7 +274,7 @@ def _plan_by_councils(args: argparse.Namespace, scenario, objective: str | None)
                                     tolerance=tolerance, max_rounds=args.rounds, progress=show,
                                     localism=args.localism, hidden=args.hidden,
                                     departmentalism=args.departmentalism,
-                                    address=args.address)
+                                    address=args.address, solver=args.solver)
         except (ValueError, ImportError, ConnectionError) as error:
             raise UsageError(str(error)) from None
 
@@ -338,4 +343,4 @@ def _compare(args: argparse.Namespace) -> int:
 
 _COMMANDS = {"plan": _plan, "validate": _validate, "generate": _generate,
              "compare": _compare, "scenarios": _scenarios, "earliest": horizon.run_earliest,
-             "explain": horizon.run_explain}
+             "explain": horizon.run_explain, "import": run_import}

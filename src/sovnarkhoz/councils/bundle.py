@@ -54,11 +54,12 @@ STEP_RANGE = 1e8
 def coordinate_by_prices(lp: LPData, owner: np.ndarray, names: list[str],
                          tolerance: float = 1e-4, max_rounds: int = 500,
                          progress: Callable[[Round], None] | None = None,
-                         engine: Engine | None = None) -> Coordination:
+                         engine: Engine | None = None, solver: str = "auto") -> Coordination:
     """Run the prices protocol to ``tolerance`` (relative mismatch and gap) or
-    ``max_rounds``, the councils running on ``engine`` (default: in this process)."""
+    ``max_rounds``, the councils running on ``engine`` (default: in this process) and
+    planning with ``solver`` (auto, highs or pdlp)."""
     engine = engine or LocalEngine()
-    centre = Centre(lp, owner, names)
+    centre = Centre(lp, owner, names, solver)
     engine.start(centre.members())
     try:
         return _rounds(centre, engine, tolerance, max_rounds, progress)

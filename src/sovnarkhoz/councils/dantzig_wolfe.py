@@ -39,8 +39,10 @@ class Centre:
     """What the centre of a proposal-mixing protocol holds: the shared rows, its own columns
     (λ), and the menu of proposals."""
 
-    def __init__(self, lp: LPData, owner: np.ndarray, names: list[str]):
+    def __init__(self, lp: LPData, owner: np.ndarray, names: list[str],
+                 solver: str = "auto"):
         self.lp = lp
+        self.solver = solver  # the councils' own: auto, highs or pdlp
         self.data, self.shared, self.columns = split(lp, owner, names)
         self.K, self.m = len(self.data), len(self.shared)
         position = np.full(lp.num_rows, -1, dtype=np.int64)
@@ -70,7 +72,7 @@ class Centre:
             self.bytes += 8 * len(rays) * (len(self.local_rows[k]) + 2)
 
     def members(self) -> list[tuple[type, tuple]]:
-        return [(PricingCouncil, (d,)) for d in self.data]
+        return [(PricingCouncil, (d, self.solver)) for d in self.data]
 
     def ask(self, engine: Engine, y: np.ndarray) -> list[Proposal]:
         """Post prices y (m,) of the shared rows; each council's best answer."""
@@ -141,11 +143,12 @@ class Centre:
 
 def decompose(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e-4,
               max_rounds: int = 500, progress: Callable[[Round], None] | None = None,
-              engine: Engine | None = None) -> Coordination:
+              engine: Engine | None = None, solver: str = "auto") -> Coordination:
     """Coordinate councils by Dantzig-Wolfe column generation to a relative gap of
-    ``tolerance`` (or ``max_rounds``), the councils running on ``engine``."""
+    ``tolerance`` (or ``max_rounds``), the councils running on ``engine`` and planning with
+    ``solver``."""
     engine = engine or LocalEngine()
-    centre = Centre(lp, owner, names)
+    centre = Centre(lp, owner, names, solver)
     engine.start(centre.members())
     try:
         return _rounds(centre, engine, tolerance, max_rounds, progress)

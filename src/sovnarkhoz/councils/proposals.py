@@ -10,15 +10,21 @@ makes its plan. The centre never sees a council's books.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
 
+from ..solvers import get_solver
+from ..solvers.options import SolverOptions
 from ..solvers.persistent import PersistentHighs
 from ..solvers.problem import LPData
-from ..solvers.result import Status
+from ..solvers.result import SolverResult, Status
 from .council import CouncilData
+
+FIRST_ORDER_TOLERANCE = 1e-8
+"""Relative KKT error a council's pdlp solve must reach: its answers (and so the centre's
+bound) are exact to about this much."""
 
 
 @dataclass
@@ -42,17 +48,24 @@ class Proposal:
 class PricingCouncil:
     """A council's pricing LP, kept alive between rounds (HiGHS restarts from its basis).
 
+    ``solver``: "auto" (pdlp on a GPU for councils of 200,000 nonzeros or more, else HiGHS),
+    "highs" or "pdlp" (on any device); HiGHS settles what pdlp cannot (rays, infeasibility).
+
     Requests: ("prices", y) with y (s_k,) the posted prices of its shared rows, answered by
     a Proposal; ("mix", weights) with weights (number of proposals,), answered by None after
     the council sets its plan to that mix of its proposals.
     """
 
-    def __init__(self, data: CouncilData):
+    def __init__(self, data: CouncilData, solver: str = "auto"):
         self.data = data
-        self.model = PersistentHighs(LPData(c=data.c, A=data.A_private,
-                                            row_lower=data.row_lower, row_upper=data.row_upper,
-                                            col_lower=data.col_lower, col_upper=data.col_upper))
+        lp = LPData(c=data.c, A=data.A_private, row_lower=data.row_lower,
+                    row_upper=data.row_upper, col_lower=data.col_lower, col_upper=data.col_upper)
+        self.model = PersistentHighs(lp)
         self.model.highs.setOptionValue("presolve", "off")  # so that rays come back
+        # a large council on a GPU (or when asked) plans with pdlp, warm-started each round
+        backend, _ = get_solver(solver, lp)
+        self.first_order = backend if backend.name == "pdlp" else None
+        self.last: SolverResult | None = None
         self.proposals: list[tuple[str, np.ndarray]] = []
         self.private_duals = np.zeros(len(data.private_rows))
         self.x = np.zeros(len(data.columns))
@@ -111,6 +124,13 @@ class PricingCouncil:
         return self.x, self.private_duals
 
     def _best(self, cost: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
+        if self.first_order is not None:
+            lp = replace(self.model.lp, c=cost)
+            result = self.first_order.solve(lp, SolverOptions(tolerance=FIRST_ORDER_TOLERANCE),
+                                            self.last)
+            if result.status is Status.OPTIMAL:  # else HiGHS decides (rays, infeasibility)
+                self.last = result
+                return "point", result.x, result.row_dual
         self.model.set_cost(cost)
         result = self.model.solve()
         if result.status not in (Status.OPTIMAL, Status.UNBOUNDED):

@@ -45,11 +45,14 @@ def plan_by_councils(
     hidden: float = 0.0,
     departmentalism: float = 0.0,
     address: str | None = None,
+    solver: str = "auto",
 ) -> Plan:
     """Plan ``scenario`` by councils (``organisation`` territorial, branch or central)
     coordinated by ``protocol`` until the relative KKT error of the assembled plan (delivery
     mismatch, duality gap, dual residual) is under ``tolerance``, or ``max_rounds`` pass.
 
+    ``solver``: what councils plan with under the prices and dantzig-wolfe protocols (auto:
+    pdlp on a GPU for large councils, else HiGHS; highs; pdlp).
     ``localism`` and ``hidden`` make councils favour their own territory, ``departmentalism``
     ministries their own branch (see ``behaviour``);
     the plan's details then give what that costs against the cooperative (central) optimum.
@@ -75,8 +78,10 @@ def plan_by_councils(
     if protocol in ("prices", "dantzig-wolfe", "quotas"):
         run = {"prices": coordinate_by_prices, "dantzig-wolfe": decompose,
                "quotas": allot}[protocol]
+        extra = {"solver": solver} if protocol != "quotas" else {}
         result = run(behaving.data, parts.owner, parts.names, tolerance=tolerance,
-                     max_rounds=max_rounds, progress=progress, engine=make_engine(engine, address))
+                     max_rounds=max_rounds, progress=progress, engine=make_engine(engine, address),
+                     **extra)
     else:  # admm
         result = coordinate(behaving.data, parts.owner, parts.names, tolerance=tolerance,
                             max_rounds=max_rounds, engine=make_engine(engine, address),
@@ -105,7 +110,8 @@ def plan_by_councils(
     central_bytes = int(8 * (3 * lp.data.nnz + 2 * lp.data.num_rows + 3 * lp.data.num_cols))
     plan = Plan(
         scenario=scenario.name, objective=str(goal), status=status, message=message,
-        solver="highs", solver_choice=f"{organisation} councils, {protocol} protocol, "
+        solver="pdlp" if solver == "pdlp" and protocol in ("prices", "dantzig-wolfe")
+        else "highs", solver_choice=f"{organisation} councils, {protocol} protocol, "
         f"{engine} engine",
         fulfilment=outcome.fulfilment,
         objective_value=(lp.sense * float(lp.data.c @ result.x)) if check.passed else None,

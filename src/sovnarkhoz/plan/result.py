@@ -14,7 +14,7 @@ from ..scenario.files import write_frame
 from .verify import Verification
 
 CONTRACT_TABLES = ("activities", "deliveries", "fulfilment", "factors", "prices")
-EXTRA_TABLES = ("links", "bottlenecks", "investment", "stocks")
+EXTRA_TABLES = ("links", "bottlenecks", "investment", "stocks", "priorities")
 
 
 @dataclass

@@ -8,7 +8,7 @@ capacity and link constraint is recomputed from ``scenario.tables`` and the plan
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,6 +80,7 @@ def verify(
     deliveries: pd.DataFrame,
     fulfilment: float,
     tolerance: float = RELATIVE_TOLERANCE,
+    priority_levels: Mapping[str, float] | None = None,
 ) -> Verification:
     """Recompute every scenario constraint for a plan.
 
@@ -87,8 +88,12 @@ def verify(
     activities : technique, level (one row per technique; a missing technique counts as 0).
     deliveries : origin, destination, product, sent (missing rows count as nothing sent).
     fulfilment : the λ the plan claims: every target must be met at λ x amount.
+    priority_levels : the level λ_q the plan claims for priorities of priorities.csv; each
+        bundle row must then be delivered at λ_q x amount on top of the targets (a priority
+        not named is not delivered).
     """
     result = Verification(tolerance=tolerance)
+    bundle_keys, bundle_take = _bundles(tables, priority_levels or {}, result)
     region_ids = tables["regions"]["region"]
     product_ids = tables["products"]["product"]
     factor_ids = tables["factors"]["factor"]
@@ -124,9 +129,11 @@ def verify(
         flows["destination_code"] * P + flows["product_code"],
         flows["origin_code"] * P + flows["sent_code"],
         positions(targets["region"], region_ids) * P + positions(targets["product"], product_ids),
+        bundle_keys,
     ])
     amounts = np.concatenate([level, -input_use[is_product], flows["arrives"], -flows["sent"],
-                              -fulfilment * targets["amount"].to_numpy(dtype=np.float64)])
+                              -fulfilment * targets["amount"].to_numpy(dtype=np.float64),
+                              -bundle_take])
     pairs, (net, size) = _group_sums(keys, R * P, amounts, np.abs(amounts))
     result._record("balance", np.maximum(-net, 0.0), size,
                    lambda i: f"{region_ids.iat[pairs[i] // P]}/{product_ids.iat[pairs[i] % P]}")
@@ -152,6 +159,33 @@ def verify(
         result._record("link capacity", np.maximum(over, 0.0), load,
                        lambda i: f"{links['origin'].iat[i]}->{links['destination'].iat[i]}")
     return result
+
+
+def _bundles(tables: dict[str, pd.DataFrame], levels: Mapping[str, float],
+             result: Verification) -> tuple[np.ndarray, np.ndarray]:
+    """Balance keys (region x P + product) and amounts taken by the claimed priority levels;
+    records negative levels and levels of priorities that are not listed."""
+    empty = np.zeros(0, dtype=np.int64), np.zeros(0)
+    if not levels:
+        return empty
+    names = list(levels)
+    claimed = np.array([float(levels[q]) for q in names])
+    bundles = tables.get("priorities")
+    listed = set() if bundles is None else set(bundles["priority"])
+    result._record("priority level >= 0", np.maximum(-claimed, 0.0), np.abs(claimed),
+                   names.__getitem__)
+    result._record("priority listed", np.array([0.0 if q in listed else np.inf for q in names]),
+                   np.zeros(len(names)), names.__getitem__)
+    if bundles is None or not len(bundles):
+        return empty
+    where = positions(bundles["priority"], pd.Index(names))
+    chosen = where >= 0
+    region_ids = tables["regions"]["region"]
+    product_ids = tables["products"]["product"]
+    keys = (positions(bundles["region"], region_ids) * len(product_ids)
+            + positions(bundles["product"], product_ids))
+    take = claimed[where[chosen]] * bundles["amount"].to_numpy(dtype=np.float64)[chosen]
+    return keys[chosen], take
 
 
 def _checked_deliveries(tables: dict[str, pd.DataFrame], deliveries: pd.DataFrame,

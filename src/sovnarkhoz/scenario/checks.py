@@ -31,6 +31,10 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("capital", "good", "products", "product"),
     ("growth", "region", "regions", "region"),
     ("growth", "factor", "factors", "factor"),
+    ("priorities", "region", "regions", "region"),
+    ("priorities", "product", "products", "product"),
+    ("factions", "priority", "priorities", "priority"),
+    ("members", "faction", "factions", "faction"),
 )
 
 

@@ -27,6 +27,10 @@ REFERS_TO: dict[tuple[str, str], tuple[str, str]] = {
     ("capital", "good"): ("products", "product"),
     ("growth", "region"): ("regions", "region"),
     ("growth", "factor"): ("factors", "factor"),
+    ("priorities", "region"): ("regions", "region"),
+    ("priorities", "product"): ("products", "product"),
+    ("factions", "priority"): ("priorities", "priority"),
+    ("members", "faction"): ("factions", "faction"),
 }
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import checks
 from .codes import IdCodes
+from .collective import Bundles, check_collective
 from .economy import Economy
 from .errors import Issue, IssueList, ScenarioError
 from .files import RawTable, find_table_file, read_raw_table, read_toml, toml_text, write_frame
@@ -61,6 +62,10 @@ class Scenario:
     def economy(self) -> Economy:
         """Integer-indexed arrays of the economy, ready for sparse algebra."""
         return Economy.from_tables(self.tables, self._codes)
+
+    def bundles(self, only: list[str] | None = None) -> Bundles:
+        """The priorities of priorities.csv as arrays (``only``: these, in this order)."""
+        return Bundles.from_tables(self.tables, self._codes, only)
 
     @property
     def codes(self) -> IdCodes:
@@ -233,6 +238,7 @@ def _build(raws: dict[str, RawTable], settings: dict[str, Any], source: Path | N
         checks.check_references(raws, frames, issues, codes)
         if not horizon_issues:
             check_years(raws, frames, horizon, toml_file, issues)
+        check_collective(raws, frames, issues)
         if not issues:
             checks.check_targets_reachable(raws, frames, issues, codes)
     if issues:

@@ -156,6 +156,34 @@ TABLES: dict[str, TableSpec] = {
             required=False,
             key=("region", "factor"),
         ),
+        TableSpec(
+            "priorities",
+            (
+                _c("priority", Kind.ID),
+                _c("region", Kind.ID),
+                _c("product", Kind.ID),
+                _c("amount", Kind.AMOUNT),
+            ),
+            required=False,
+            key=("priority", "region", "product"),
+        ),
+        TableSpec(
+            "factions",
+            (_c("faction", Kind.ID), _c("priority", Kind.ID), _c("weight", Kind.AMOUNT)),
+            required=False,
+            key=("faction", "priority"),
+        ),
+        TableSpec(
+            "members",
+            (
+                _c("body", Kind.ID),
+                _c("member", Kind.ID),
+                _c("faction", Kind.ID),
+                _c("vote", Kind.TEXT, False),
+            ),
+            required=False,
+            key=("body", "member"),
+        ),
     )
 }
 
@@ -163,6 +191,8 @@ YEARLY_TABLES: tuple[str, ...] = ("supplies", "targets")
 """Tables whose rows may name a year (rows without one hold every year)."""
 HORIZON_TABLES: tuple[str, ...] = ("capital", "growth")
 """Tables that only a multi-year scenario (one with a [horizon]) may have."""
+VOTES = ("full", "candidate")
+"""members.csv ``vote``: full members vote (the default when blank); candidates do not."""
 
 TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
 

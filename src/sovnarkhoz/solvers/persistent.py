@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .highs import HighsSolver, highspy
+from .highs import HighsSolver, _status_map, highspy
 from .options import SolverOptions
 from .problem import LPData
 from .result import SolverResult, Status
@@ -66,14 +66,47 @@ class PersistentHighs:
             self.highs.changeRowsBounds(len(rows), rows, np.asarray(lower, dtype=np.float64),
                                         np.asarray(upper, dtype=np.float64))
 
-    def solve(self) -> SolverResult:
+    def set_bounds(self, columns: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        """New bounds for some columns only (the others keep theirs)."""
+        columns = np.asarray(columns, dtype=np.int32)
+        self.highs.changeColsBounds(len(columns), columns,
+                                    np.asarray(lower, dtype=np.float64),
+                                    np.asarray(upper, dtype=np.float64))
+
+    def change_row(self, row: int, columns: np.ndarray, values: np.ndarray,
+                   lower: float, upper: float) -> None:
+        """New coefficients (for these columns, a few) and bounds of one row."""
+        for column, value in zip(np.asarray(columns).tolist(), np.asarray(values).tolist(),
+                                 strict=True):
+            self.highs.changeCoeff(int(row), int(column), float(value))
+        self.highs.changeRowBounds(int(row), float(lower), float(upper))
+
+    def solve(self, dual_bound: bool = True) -> SolverResult:
+        """Re-solve from the last basis. ``dual_bound`` False leaves the dual objective out
+        (NaN): a pass over every row and column that callers asking many quick questions
+        of one model (a frontier) do not need; x and the duals are still returned."""
         self.highs.run()
         status = self.highs.getModelStatus()
-        result = HighsSolver._result(self.lp, self.highs, status, 0.0)
+        result = (HighsSolver._result(self.lp, self.highs, status, 0.0) if dual_bound
+                  else self._lean_result(status))
         if result.has_solution:  # with the current costs, not those the model began with
             x = result.x
             quadratic = 0.0 if self._hessian is None else 0.5 * float(self._hessian @ (x * x))
             result.objective = float(self.cost @ x) + quadratic + float(self.lp.offset)
         if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
             result.status = Status.UNBOUNDED
+        return result
+
+    def _lean_result(self, model_status: object) -> SolverResult:
+        """The solution and duals without the dual objective (see :meth:`solve`)."""
+        status = _status_map().get(model_status, Status.ERROR)
+        info = self.highs.getInfo()
+        result = SolverResult(status=status, message=self.highs.modelStatusToString(model_status),
+                              solver="highs", iterations=int(max(info.simplex_iteration_count, 0)))
+        if status is Status.OPTIMAL:
+            solution = self.highs.getSolution()
+            result.x = np.asarray(solution.col_value, dtype=np.float64)
+            if solution.dual_valid:
+                result.row_dual = np.asarray(solution.row_dual, dtype=np.float64)
+                result.col_dual = np.asarray(solution.col_dual, dtype=np.float64)
         return result
