@@ -104,3 +104,68 @@ def test_link_case_amounts():
     assert link["limit"] == pytest.approx(5.0)
     assert link["needed"] == pytest.approx(20 / 0.9)
     assert link["missing"] == pytest.approx(20 / 0.9 - 5)
+
+
+def test_a_conflict_in_a_later_year_is_found_in_that_year():
+    """tiny over 1960-1965, 5 meat a year but 12 in 1962: 12 meat take 12 labour of the 10
+    there are (the farm's steel can be built up to 15 by then). The first conflicting year is
+    1962 (doubling finds 1963 infeasible, bisection 1962); the members are named in the whole
+    horizon's LP, and dropping either makes the whole scenario feasible."""
+    from test_horizon import tiny
+
+    targets = pd.DataFrame({"region": ["kz", "kz"], "product": ["meat", "meat"],
+                            "amount": [5.0, 12.0], "year": [np.nan, 1962.0]})
+    scenario = tiny(last=1965, targets=targets)
+    program = build_years(scenario, None)
+    answer = explain(scenario, program=program)
+    assert not answer.feasible
+    assert answer.method.startswith("first conflicting year 1962")
+    names = {m["name"] for m in answer.constraints}
+    assert names == {"factor[kz,labour,1962]", "balance[kz,meat,1962]"}
+    labour = next(m for m in answer.constraints if m["kind"] == "factor")
+    assert labour["missing"] == pytest.approx(2.0)
+    for member in answer.constraints:
+        relaxed_lp = relaxed(program.lp.data, member)
+        assert solve(relaxed_lp, "highs").status is Status.OPTIMAL, member["name"]
+
+
+def _two_conflicts() -> tuple[LPData, tuple[set, set]]:
+    """60 rows over 60 columns: two conflicts, {x0 >= 2, x0 <= 1} and {x1 + x2 >= 5,
+    x1 <= 1, x2 <= 1}, among 55 loose rows x_j <= 10. Whatever the start, the answer must be
+    one of the two conflicts, found in far fewer LPs than one per row."""
+    import scipy.sparse as sp
+
+    n = 60
+    rows = [[0], [0], [1, 2], [1], [2]] + [[j] for j in range(5, n)]
+    lower = [2.0, -np.inf, 5.0, -np.inf, -np.inf] + [-np.inf] * (n - 5)
+    upper = [np.inf, 1.0, np.inf, 1.0, 1.0] + [10.0] * (n - 5)
+    A = sp.csr_matrix((np.ones(sum(len(r) for r in rows)),
+                       (np.repeat(np.arange(len(rows)), [len(r) for r in rows]),
+                        np.concatenate(rows))), shape=(len(rows), n))
+    lp = LPData(c=np.zeros(n), A=A, row_lower=np.array(lower), row_upper=np.array(upper),
+                col_lower=np.zeros(n), col_upper=np.full(n, np.inf))
+    return lp, ({0, 1}, {2, 3, 4})
+
+
+def test_quickxplain_finds_an_irreducible_conflict_in_few_solves():
+    from sovnarkhoz.solvers.iis import _quickxplain, infeasible_subset
+    from sovnarkhoz.solvers.options import SolverOptions
+
+    lp, conflicts = _two_conflicts()
+    found, _, solves = _quickxplain(lp, np.arange(lp.num_rows), np.zeros(0, np.int64),
+                                    SolverOptions())
+    assert set(found.tolist()) in conflicts
+    assert solves <= 20
+    subset = infeasible_subset(lp)
+    assert set(subset.rows.tolist()) in conflicts and subset.cols.size == 0
+    assert subset.method == "least Farkas certificate + QuickXplain"
+
+
+def test_without_a_certificate_the_dual_ray_is_the_start(monkeypatch):
+    from sovnarkhoz.solvers import iis
+
+    lp, conflicts = _two_conflicts()
+    monkeypatch.setattr(iis, "_sparse_certificate", lambda *args, **kwargs: None)
+    subset = iis.infeasible_subset(lp)
+    assert subset.method in ("Farkas ray + QuickXplain", "HiGHS IIS + QuickXplain")
+    assert set(subset.rows.tolist()) in conflicts

@@ -50,7 +50,7 @@ def run_earliest(args: argparse.Namespace) -> int:
         print(f"  met in full in {answer.year}")
     else:
         print("  not within the horizon")
-    print(f"  {answer.solves} warm-started solves, {answer.seconds:.2f} s")
+    print(f"  {answer.solves} solves, {answer.seconds:.2f} s")
     content = answer.as_dict()
     content["best"] = {k: (None if math.isnan(v) else v) for k, v in content["best"].items()}
     _write(args.out, "earliest.json", content)

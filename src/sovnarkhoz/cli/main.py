@@ -244,9 +244,6 @@ def _plan(args: argparse.Namespace) -> int:
     loaded = time.perf_counter() - clock
     say(f"loaded and validated {directory} ({loaded:.2f} s): " + ", ".join(
         f"{n:,} {k}" for k, n in scenario.economy.shape.items()))
-    if args.organisation != "central" and scenario.horizon is not None:
-        raise UsageError("councils plan single-year scenarios only (for now); this one has a "
-                         "[horizon]: plan it with --organisation central")
     if args.organisation == "central":
         plan = make_plan(scenario, objective=objective, solver=args.solver, options=options,
                          progress=say)

@@ -14,7 +14,9 @@ nation's constraints are untouched, so the assembled plan stays feasible):
   target) at δ / (Σ of all targets) points less: needs outside its branch rank below its own.
 
 Under the branch organisation the localism penalty falls on what a ministry ships to regions
-whose balances other ministries plan.
+whose balances other ministries plan. Over a horizon the same holds in every year: hidden
+capacity scales every year's supplies, and "all of the targets" is the yearly bundle (the
+targets of all years over the number of years).
 """
 
 from __future__ import annotations
@@ -30,8 +32,13 @@ from .partition import Partition
 
 def with_behaviour(lp: LinearProgram, economy: Economy, parts: Partition,
                    localism: float = 0.0, hidden: float = 0.0,
-                   departmentalism: float = 0.0) -> LinearProgram:
-    """The LP the councils actually solve, given their behaviour (a new object)."""
+                   departmentalism: float = 0.0, bundle: float | None = None
+                   ) -> LinearProgram:
+    """The LP the councils actually solve, given their behaviour (a new object).
+
+    bundle : the size of the target bundle the penalties are relative to (default: the sum
+    of the economy's targets; over a horizon the caller passes the yearly bundle).
+    """
     if localism < 0:
         raise ValueError("localism must be zero or more")
     if not 0 <= hidden < 1:
@@ -42,20 +49,20 @@ def with_behaviour(lp: LinearProgram, economy: Economy, parts: Partition,
         return lp
     data = lp.data
     c = data.c.copy()
+    total = (float(economy.target_amount.sum()) if bundle is None else bundle) or 1.0
     if departmentalism:
-        c += departmentalism / (float(economy.target_amount.sum()) or 1.0) * _made_for_others(
-            lp, parts)
+        c += departmentalism / total * _made_for_others(lp, parts)
     row_upper = data.row_upper.copy()
     if localism:
         ship = lp.col_blocks["shipment"]
         destination_region = economy.link_destination[ship.labels["link"]]
         columns = np.arange(ship.start, ship.stop)
         # who plans the destination region's balance: the owner of its activities there
-        tech_owner = parts.owner[lp.col_blocks["activity"].slice]
+        activity = lp.col_blocks["activity"]
         region_owner = np.full(len(economy.regions), -2, dtype=np.int64)
-        region_owner[economy.tech_region] = tech_owner
+        region_owner[economy.tech_region[activity.labels["technique"]]] = (
+            parts.owner[activity.slice])
         crosses = region_owner[destination_region] != parts.owner[columns]
-        total = float(economy.target_amount.sum()) or 1.0
         c[columns[crosses]] += localism / total
     if hidden:
         factor = lp.row_blocks["factor"]

@@ -23,7 +23,7 @@ def compare_organisations(scenario: Scenario, objective: str | None = None,
              "objective_value": central.objective_value, "shortfall": 0.0, "rounds": 1,
              "seconds": time.perf_counter() - clock, "bytes_exchanged": None,
              "central_bytes": None}]
-    sense = -1.0 if central.objective == "max-fulfilment" else 1.0
+    sense = -1.0 if central.objective in ("max-fulfilment", "max-total-fulfilment") else 1.0
     for organisation in ("territorial", "branch"):
         clock = time.perf_counter()
         plan = plan_by_councils(scenario, organisation, objective=objective, engine=engine,

@@ -5,7 +5,10 @@ territorial: one council per ``council`` value of regions.csv (default one per r
 branch: one ministry per ``branch`` of products.csv (default one per product); a ministry runs
     its products' techniques in every region and ships its products.
 central: everyone in one council (the centre's own plan, for comparison).
-The single λ column (max-fulfilment) belongs to the centre.
+The λ columns (one for max-fulfilment, one a year for max-total-fulfilment) belong to the
+centre. Over a horizon the activities and shipments of every year go by their technique's
+region (product) as in one year, and a technique's investment and installed capital stock go
+to the council that runs the technique.
 """
 
 from __future__ import annotations
@@ -44,26 +47,32 @@ def _groups(table: pd.DataFrame, column: str, id_column: str) -> tuple[np.ndarra
 
 
 def partition(scenario: Scenario, lp: LinearProgram, organisation: str) -> Partition:
+    """Owner of every column of ``lp`` (the single-year LP or the multi-year one)."""
     if organisation not in ORGANISATIONS:
         raise ValueError(f"unknown organisation {organisation!r}; choose one of "
                          f"{', '.join(ORGANISATIONS)}")
     e = scenario.economy
-    activity = lp.col_blocks["activity"]
-    shipment = lp.col_blocks["shipment"]
     if organisation == "central":
-        group_of_region = np.zeros(len(e.regions), dtype=np.int64)
         names = ["centre"]
-        tech_group = group_of_region[e.tech_region]
-        ship_group = np.zeros(shipment.size, dtype=np.int64)
+        tech_group = np.zeros(len(e.techniques), dtype=np.int64)
+        link_group = np.zeros(len(e.link_origin), dtype=np.int64)
+        product_group = None
     elif organisation == "territorial":
         codes, names = _groups(scenario.regions, "council", "region")
         tech_group = codes[e.tech_region]
-        ship_group = codes[e.link_origin[shipment.labels["link"]]]
+        link_group = codes[e.link_origin]  # the sender ships
+        product_group = None
     else:
         codes, names = _groups(scenario.products, "branch", "product")
         tech_group = codes[e.tech_product]
-        ship_group = codes[shipment.labels["product"]]
+        link_group = None
+        product_group = codes  # a ministry ships its products
     owner = np.full(lp.data.num_cols, -1, dtype=np.int64)
-    owner[activity.slice] = tech_group
-    owner[shipment.slice] = ship_group
+    for name in ("activity", "investment", "installed"):  # columns of one technique each
+        block = lp.col_blocks.get(name)
+        if block is not None:
+            owner[block.slice] = tech_group[block.labels["technique"]]
+    shipment = lp.col_blocks["shipment"]
+    owner[shipment.slice] = (link_group[shipment.labels["link"]] if link_group is not None
+                             else product_group[shipment.labels["product"]])
     return Partition(names=names, owner=owner)

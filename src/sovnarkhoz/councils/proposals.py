@@ -133,6 +133,11 @@ class PricingCouncil:
                 return "point", result.x, result.row_dual
         self.model.set_cost(cost)
         result = self.model.solve()
+        if result.status not in (Status.OPTIMAL, Status.UNBOUNDED):
+            # HiGHS can stop with status "unknown" when restarted from an earlier basis (seen
+            # on multi-year councils whose problem turned unbounded): solve afresh once
+            self.model.highs.clearSolver()
+            result = self.model.solve()
         if result.status is Status.OPTIMAL:
             return "point", result.x, result.row_dual
         if result.status is Status.UNBOUNDED:

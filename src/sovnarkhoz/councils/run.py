@@ -1,8 +1,11 @@
 """A plan reached by councils: partition, coordinate, assemble, verify.
 
-The assembled plan goes through the same tables and the same independent verification as a
-central plan. Its details add the convergence history (mismatch, objective, bound per round)
-and the information traffic, beside what a central planner must gather (all the tables).
+The LP is the central planner's (``plan.assemble.formulate``: one year, or every year of a
+horizon with its investment and capital stocks), and the assembled plan goes through the
+same tables and the same independent verification as a central plan
+(``plan.assemble.assess``). Its details add the convergence history (mismatch, objective,
+bound per round) and the information traffic, beside what a central planner must gather
+(all the tables).
 """
 
 from __future__ import annotations
@@ -10,10 +13,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import numpy as np
-
-from ..formulation import Objective, build_lp
-from ..plan.planner import make_plan, tabulate_and_verify
+from ..formulation import Objective
+from ..formulation.years import YearsProgram
+from ..plan.assemble import assess, formulate, linear_program
+from ..plan.planner import make_plan
 from ..plan.result import Plan
 from ..scenario.model import Scenario
 from .behaviour import with_behaviour
@@ -59,14 +62,19 @@ def plan_by_councils(
 
     goal = Objective.parse(objective or scenario.default_objective)
     if goal.kind == "balance":
-        raise ValueError("councils plan LPs: choose max-fulfilment or min-factor:NAME")
+        raise ValueError("councils plan LPs: choose max-fulfilment, max-total-fulfilment "
+                         "(over a horizon) or min-factor:NAME")
     scenario.check_objective(str(goal))
     started = time.perf_counter()
-    lp = build_lp(scenario.economy, goal)
+    program = formulate(scenario, goal)
+    lp = linear_program(program)
     parts = partition(scenario, lp, organisation)
     if departmentalism and organisation != "branch":
         raise ValueError("departmentalism is how ministries behave: use the branch organisation")
-    behaving = with_behaviour(lp, scenario.economy, parts, localism, hidden, departmentalism)
+    bundle = (float(program.targets.amount.sum()) / program.horizon.count
+              if isinstance(program, YearsProgram) else None)
+    behaving = with_behaviour(lp, scenario.economy, parts, localism, hidden, departmentalism,
+                              bundle=bundle)
     if protocol in ("prices", "dantzig-wolfe", "quotas"):
         run = {"prices": coordinate_by_prices, "dantzig-wolfe": decompose,
                "quotas": allot}[protocol]
@@ -80,8 +88,8 @@ def plan_by_councils(
                             progress=progress)
     solved = time.perf_counter() - started
     reduced = lp.data.c - lp.data.A.T @ result.row_dual
-    tables, lam, check = tabulate_and_verify(scenario, lp, result.x, result.row_dual, reduced,
-                                             tolerance)
+    outcome = assess(scenario, program, result.x, result.row_dual, reduced, tolerance)
+    check = outcome.verification
     last = result.history[-1]
     if result.converged and check.passed:
         status, message = "optimal", (f"{parts.count} councils converged in {result.rounds} "
@@ -100,16 +108,14 @@ def plan_by_councils(
     history = [vars(r) for r in result.history]
     traffic = sum(r.bytes for r in result.history)
     central_bytes = int(8 * (3 * lp.data.nnz + 2 * lp.data.num_rows + 3 * lp.data.num_cols))
-    shares = tables["fulfilment"]["fulfilment"].to_numpy()
     plan = Plan(
         scenario=scenario.name, objective=str(goal), status=status, message=message,
         solver="pdlp" if solver == "pdlp" and protocol in ("prices", "dantzig-wolfe")
         else "highs", solver_choice=f"{organisation} councils, {protocol} protocol, "
         f"{engine} engine",
-        fulfilment=(lam if goal.kind == "max-fulfilment" else float(np.nanmin(shares))
-                    if np.isfinite(shares).any() else None) if check.passed else None,
+        fulfilment=outcome.fulfilment,
         objective_value=(lp.sense * float(lp.data.c @ result.x)) if check.passed else None,
-        tables=tables, verification=check,
+        tables=outcome.tables, verification=check,
         timings={"councils": solved, "total": time.perf_counter() - started},
         details={
             "organisation": organisation, "protocol": protocol, "engine": engine,
@@ -120,6 +126,12 @@ def plan_by_councils(
             "history": history,
         },
     )
+    if isinstance(program, YearsProgram):
+        horizon = program.horizon
+        plan.details["horizon"] = {"first": horizon.first, "last": horizon.last,
+                                   "lag": horizon.lag}
+        if outcome.yearly is not None:
+            plan.details["yearly_fulfilment"] = outcome.yearly
     if localism or hidden or departmentalism:
         cooperative = make_plan(scenario, objective=str(goal), solver="highs")
         plan.details["behaviour"] = {

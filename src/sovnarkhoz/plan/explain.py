@@ -1,8 +1,14 @@
 """Why the targets cannot be met in full: a minimal set of conflicting constraints, in words.
 
 The scenario's targets are all required in full (every year of a multi-year scenario), with
-no objective; when that LP is infeasible, ``solvers.iis`` finds an irreducible infeasible
-subset (HiGHS's IIS, minimised by a deletion filter). Each member is then said in a sentence
+no objective. Over a horizon the first year whose targets cannot be met (given the years
+before it) is found first, by doubling and bisection over LPs of the horizon cut at a year
+(a plan for first .. t holds for any earlier cut, so feasibility only fails from some year on):
+the conflict is looked for in that cut LP alone, which is much smaller than the whole
+horizon's when the trouble starts early. A conflict among the rows of first .. t is one of the
+whole LP as well (investment for the years after t only takes output, and may be zero).
+``solvers.iis`` then finds an irreducible infeasible subset (the Farkas ray's support,
+minimised by QuickXplain). Each member is then said in a sentence
 with its names, year and amounts. How much is missing comes from one more small LP over the
 subset alone: the limits in it (factor supplies, link and technique capacities, installed
 stock) may be exceeded at a cost of the excess relative to the limit, and the cheapest excess
@@ -18,9 +24,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ..formulation.years import YearsProgram, build_years
+from ..formulation.years import YearsProgram, build_years, years_options
 from ..scenario.model import Scenario
-from ..solvers import SolverOptions
+from ..solvers import SolverOptions, Status
 from ..solvers.highs import HighsSolver
 from ..solvers.iis import infeasible_subset
 from ..solvers.problem import LPData
@@ -59,11 +65,20 @@ def explain(scenario: Scenario, options: SolverOptions | None = None,
     started = time.perf_counter()
     program = program or build_years(scenario, None)
     lp = program.lp.data
-    subset = infeasible_subset(lp, options)
-    if subset.feasible:
+    cut, solves = _first_conflict(scenario, program, options)
+    if cut is None:
         return Explanation(True, ["every target can be met in full; nothing to explain"],
                            seconds=time.perf_counter() - started, method="feasibility LP",
-                           solves=subset.solves)
+                           solves=solves)
+    subset = infeasible_subset(cut.lp.data, options)
+    if subset.feasible:  # the cut LP was infeasible a moment ago: numerical trouble
+        raise RuntimeError("explain: the targets conflict, but HiGHS finds no conflict when "
+                           "asked again")
+    subset.rows = _renumber(cut.lp.row_blocks, program.lp.row_blocks, subset.rows)
+    subset.cols = _renumber(cut.lp.col_blocks, program.lp.col_blocks, subset.cols)
+    subset.solves += solves
+    if cut.horizon.count < program.horizon.count:
+        subset.method = f"first conflicting year {cut.horizon.last}; {subset.method}"
     members = [_describe_row(scenario, program, int(row)) for row in subset.rows]
     members += [_describe_column(scenario, program, int(col)) for col in subset.cols]
     _shortfalls(lp, subset.rows, subset.cols, members)
@@ -73,6 +88,53 @@ def explain(scenario: Scenario, options: SolverOptions | None = None,
     sentences = [_sentence(scenario, program, m) for m in members]
     return Explanation(False, sentences, members, time.perf_counter() - started,
                        subset.method, subset.solves)
+
+
+def _first_conflict(scenario: Scenario, program: YearsProgram,
+                    options: SolverOptions | None) -> tuple[YearsProgram | None, int]:
+    """The LP of the horizon cut at the first year whose targets cannot all be met in full
+    (None: every year's can), by doubling then bisection; and the LPs solved."""
+    count = program.horizon.count
+    cuts: dict[int, YearsProgram] = {count - 1: program}
+    solves = 0
+
+    def infeasible(t: int) -> bool:
+        nonlocal solves
+        if t not in cuts:
+            cuts[t] = build_years(scenario, None, horizon=program.horizon.truncated(
+                int(program.horizon.years[t])))
+        data = cuts[t].lp.data
+        settings, _ = years_options(options, data)
+        result = HighsSolver().solve(data, settings)
+        solves += 1
+        if result.status not in (Status.OPTIMAL, Status.INFEASIBLE):
+            raise RuntimeError(f"explain: the feasibility LP ended {result.status.value} "
+                               f"({result.message})")
+        return result.status is Status.INFEASIBLE
+
+    feasible, t = -1, 0  # the last cut known feasible; the next one to try
+    while not infeasible(t):
+        if t == count - 1:
+            return None, solves
+        feasible, t = t, min(2 * t + 1, count - 1)
+    while t - feasible > 1:
+        middle = (feasible + t) // 2
+        if infeasible(middle):
+            t = middle
+        else:
+            feasible = middle
+    return cuts[t], solves
+
+
+def _renumber(inner: dict, outer: dict, positions: np.ndarray) -> np.ndarray:
+    """Positions in a cut LP's blocks as positions in the whole horizon's LP (each block is
+    year-major, so a cut's block is the start of the whole one's)."""
+    original = np.asarray(positions, dtype=np.int64)
+    out = original.copy()
+    for name, block in inner.items():
+        inside = (original >= block.start) & (original < block.stop)
+        out[inside] = original[inside] - block.start + outer[name].start
+    return out
 
 
 # --- what each member is ---------------------------------------------------------------------

@@ -12,13 +12,16 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..formulation import LinearProgram, Objective, build_lp, solve_balance
+from ..formulation import Objective, solve_balance
+from ..formulation.years import YearsProgram, years_options
 from ..scenario.model import Scenario
 from ..solvers import SolverOptions, Status, get_solver
-from .bottlenecks import bottlenecks
+from .assemble import assess, formulate, linear_program, tabulate_and_verify
 from .result import Plan
-from .tables import activity_table, factor_table, plan_tables
-from .verify import RELATIVE_TOLERANCE, Verification, verify
+from .tables import activity_table, factor_table
+from .verify import verify
+
+__all__ = ["make_plan", "tabulate_and_verify"]
 
 Progress = Callable[[str], None]
 
@@ -48,23 +51,24 @@ def make_plan(
     options = options or SolverOptions()
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    economy = scenario.economy
+    _ = scenario.economy  # the indexed economy, built once (timed on its own)
     timings["index"] = time.perf_counter() - started
     if goal.kind == "balance":
         return _balance_plan(scenario, goal, started, timings, say, options.device)
-    if scenario.horizon is not None:
-        from .years import make_years_plan
-
-        plan = make_years_plan(scenario, goal, solver, options, say, started, timings)
-        return _explained(scenario, plan)
-
     clock = time.perf_counter()
-    lp = build_lp(economy, goal)
+    program = formulate(scenario, goal)
+    lp = linear_program(program)
     timings["assemble"] = time.perf_counter() - clock
-    say(f"assembled the LP: {lp.data.num_rows:,} rows x {lp.data.num_cols:,} columns, "
+    years = program.horizon if isinstance(program, YearsProgram) else None
+    say(("assembled the LP" if years is None else
+         f"assembled the {years.count}-year LP ({years.first}-{years.last}, lag {years.lag})")
+        + f": {lp.data.num_rows:,} rows x {lp.data.num_cols:,} columns, "
         f"{lp.data.nnz:,} nonzeros ({timings['assemble']:.2f} s)")
 
     backend, why = get_solver(solver, lp.data, options.device)
+    if years is not None and backend.name == "highs":
+        options, method = years_options(options, lp.data)
+        why = f"{why}; {method}" if method else why
     say(f"solving with {why}")
     start = warm_start.solution if warm_start is not None else None
     clock = time.perf_counter()
@@ -77,6 +81,8 @@ def make_plan(
                 message=result.message, solver=backend.name, solver_choice=why)
     plan.details = {
         "size": {"rows": lp.data.num_rows, "columns": lp.data.num_cols, "nonzeros": lp.data.nnz},
+        **({} if years is None else
+           {"horizon": {"first": years.first, "last": years.last, "lag": years.lag}}),
         "iterations": result.iterations,
         "primal_objective": _plan_objective(result.objective, lp.sense),
         "dual_objective": _plan_objective(result.dual_objective, lp.sense),
@@ -84,11 +90,11 @@ def make_plan(
     }
     if result.has_solution:
         # a first-order plan is checked at the tolerance it was asked to reach
-        tables, lam, plan.verification = tabulate_and_verify(
-            scenario, lp, result.x, result.row_dual if result.has_duals else None,
-            result.col_dual if result.has_duals else None,
-            float(result.details.get("tolerance", 0.0)), timings)
-        plan.tables = tables
+        outcome = assess(scenario, program, result.x,
+                         result.row_dual if result.has_duals else None,
+                         result.col_dual if result.has_duals else None,
+                         float(result.details.get("tolerance", 0.0)), timings)
+        plan.tables, plan.verification = outcome.tables, outcome.verification
         say(f"verified against the scenario tables: largest violation "
             f"{plan.verification.max_violation:.3g} ({timings['verify']:.2f} s)")
         if result.status is Status.UNBOUNDED:
@@ -96,9 +102,10 @@ def make_plan(
                             "factor supply, capacity or link limits the targets (the tables "
                             "hold one point along the unbounded direction)")
         elif plan.verification.passed:  # a fulfilment is claimed only for a checked plan
-            shares = tables["fulfilment"]["fulfilment"].to_numpy()
-            plan.fulfilment = lam if goal.kind == "max-fulfilment" else _lowest(shares)
+            plan.fulfilment = outcome.fulfilment
             plan.objective_value = plan.details["primal_objective"]
+            if outcome.yearly is not None:
+                plan.details["yearly_fulfilment"] = outcome.yearly
         if result.status is Status.OPTIMAL and not plan.verification.passed:
             plan.status = Status.ERROR.value
             plan.message = ("the solver reported an optimal plan, but it fails verification "
@@ -134,34 +141,8 @@ def _explained(scenario: Scenario, plan: Plan) -> Plan:
     return plan
 
 
-def tabulate_and_verify(scenario: Scenario, lp: LinearProgram, x: np.ndarray,
-                        row_dual: np.ndarray | None, col_dual: np.ndarray | None,
-                        tolerance: float = 0.0, timings: dict[str, float] | None = None,
-                        ) -> tuple[dict[str, pd.DataFrame], float, Verification]:
-    """The plan's tables (with bottlenecks) for column values ``x`` and their independent
-    verification, at ``tolerance`` or 1e-6 relative, whichever is looser.
-    Returns (tables, λ, verification); ``timings`` gets 'tables' and 'verify'."""
-    timings = {} if timings is None else timings
-    clock = time.perf_counter()
-    tables = plan_tables(scenario.economy, lp, x, row_dual, col_dual)
-    lam = float(tables.pop("lambda"))
-    tables["bottlenecks"] = bottlenecks(tables["factors"], tables["links"], tables["activities"])
-    timings["tables"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    check = verify(scenario.tables, tables["activities"], tables["deliveries"],
-                   fulfilment=lam if lp.objective.kind == "max-fulfilment" else 1.0,
-                   tolerance=max(RELATIVE_TOLERANCE, tolerance))
-    timings["verify"] = time.perf_counter() - clock
-    return tables, lam, check
-
-
 def _plan_objective(minimised: float, sense: int) -> float:
     return float(sense * minimised) if np.isfinite(minimised) else float("nan")
-
-
-def _lowest(shares: np.ndarray) -> float | None:
-    finite = shares[np.isfinite(shares)]
-    return float(finite.min()) if finite.size else None
 
 
 def _balance_plan(scenario: Scenario, goal: Objective, started: float,

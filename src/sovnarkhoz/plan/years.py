@@ -1,5 +1,6 @@
-"""Multi-year plans: the LP of ``formulation.years`` solved, tabulated with a ``year`` column,
-and verified year by year and across years (``verify.verify_years``).
+"""Multi-year plans: a solution of the LP of ``formulation.years`` tabulated with a ``year``
+column, and verified year by year and across years (``verify.verify_years``). Planning itself
+(central or by councils) goes through ``assemble.formulate`` and ``assemble.assess``.
 
 Tables (../shared/DESIGN.md): activities, deliveries, fulfilment, factors, prices, each with
 ``year``; investment (technique, region, good, year, amount) and stocks (technique, region,
@@ -14,12 +15,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from ..formulation.years import YearsProgram, build_years
+from ..formulation.years import YearsProgram
 from ..scenario.model import Scenario
-from ..scenario.objectives import Objective
-from ..solvers import SolverOptions, Status, get_solver
 from .bottlenecks import bottlenecks
-from .result import Plan
 from .verify import RELATIVE_TOLERANCE, Verification, verify_years
 
 
@@ -194,67 +192,3 @@ def tabulate_and_verify_years(scenario: Scenario, program: YearsProgram, x: np.n
                          claimed, tolerance=max(RELATIVE_TOLERANCE, tolerance))
     timings["verify"] = time.perf_counter() - clock
     return tables, levels, check
-
-
-def make_years_plan(scenario: Scenario, goal: Objective, solver: str, options: SolverOptions,
-                    say, started: float, timings: dict[str, float]) -> Plan:
-    """Plan every year of a multi-year scenario (called by ``make_plan``)."""
-    clock = time.perf_counter()
-    program = build_years(scenario, goal)
-    lp = program.lp
-    timings["assemble"] = time.perf_counter() - clock
-    horizon = program.horizon
-    say(f"assembled the {horizon.count}-year LP ({horizon.first}-{horizon.last}, lag "
-        f"{horizon.lag}): {lp.data.num_rows:,} rows x {lp.data.num_cols:,} columns, "
-        f"{lp.data.nnz:,} nonzeros ({timings['assemble']:.2f} s)")
-    backend, why = get_solver(solver, lp.data, options.device)
-    say(f"solving with {why}")
-    clock = time.perf_counter()
-    result = backend.solve(lp.data, options, None)
-    timings["solve"] = time.perf_counter() - clock
-    say(f"solver: {result.status.value} ({result.message}) after {result.iterations:,} "
-        f"iterations, {timings['solve']:.2f} s")
-    plan = Plan(scenario=scenario.name, objective=str(goal), status=result.status.value,
-                message=result.message, solver=backend.name, solver_choice=why)
-    primal = float(lp.sense * result.objective) if np.isfinite(result.objective) else None
-    dual = (float(lp.sense * result.dual_objective) if np.isfinite(result.dual_objective)
-            else None)
-    plan.details = {
-        "size": {"rows": lp.data.num_rows, "columns": lp.data.num_cols, "nonzeros": lp.data.nnz},
-        "horizon": {"first": horizon.first, "last": horizon.last, "lag": horizon.lag},
-        "iterations": result.iterations, "primal_objective": primal, "dual_objective": dual,
-        "solver_details": result.details,
-    }
-    if result.has_solution:
-        tables, levels, plan.verification = tabulate_and_verify_years(
-            scenario, program, result.x, result.row_dual if result.has_duals else None,
-            result.col_dual if result.has_duals else None,
-            float(result.details.get("tolerance", 0.0)), timings)
-        plan.tables = tables
-        say(f"verified against the scenario tables: largest violation "
-            f"{plan.verification.max_violation:.3g} ({timings['verify']:.2f} s)")
-        if result.status is Status.UNBOUNDED:
-            plan.message = (f"{result.message}: the objective can improve without limit "
-                            "(the tables hold one point along the unbounded direction)")
-        elif plan.verification.passed:
-            if goal.kind in ("max-fulfilment", "max-total-fulfilment"):
-                plan.fulfilment = float(levels.min())
-                plan.details["yearly_fulfilment"] = dict(
-                    zip(horizon.years.astype(str).tolist(), levels.tolist(), strict=True))
-            else:
-                shares = tables["fulfilment"]["fulfilment"].to_numpy()
-                finite = shares[np.isfinite(shares)]
-                plan.fulfilment = float(finite.min()) if finite.size else None
-            plan.objective_value = primal
-        if result.status is Status.OPTIMAL and not plan.verification.passed:
-            plan.status = Status.ERROR.value
-            plan.message = ("the solver reported an optimal plan, but it fails verification "
-                            f"against the scenario tables: {plan.verification.worst}")
-        elif result.status is not Status.OPTIMAL and result.status is not Status.UNBOUNDED:
-            kept = ("a feasible plan, not proven optimal" if plan.verification.passed else
-                    "the solver's last point, which is NOT a feasible plan")
-            plan.message = f"{result.message}; the tables hold {kept}"
-    plan.solution = result
-    plan.timings = timings
-    plan.seconds = time.perf_counter() - started
-    return plan

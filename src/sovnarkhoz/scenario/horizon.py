@@ -138,6 +138,7 @@ def yearly_amounts(frame: pd.DataFrame, keys: np.ndarray, universe: int,
         out[:] = base[None, :] * (1.0 + growth[None, :]) ** steps
     else:
         out[:] = base[None, :]
-    dated = ~every
+    # rows of years outside the horizon (a horizon cut short, e.g. by ``earliest``) do not count
+    dated = ~every & (year >= horizon.first) & (year <= horizon.last)
     out[year[dated].astype(np.int64) - horizon.first, keys[dated]] = amount[dated]
     return out

@@ -1,10 +1,15 @@
 """Irreducible infeasible subsets of an LP (matrices only, no names).
 
-``infeasible_subset`` asks HiGHS for an IIS of an infeasible LP (``Highs.getIis``), then
-minimises it by a deletion filter over a small sub-LP: column lower bounds are always kept
-(nothing runs backwards), while every row and every finite column upper bound in the subset is
-tried without; one whose removal leaves the subset infeasible is dropped for good. What
-remains is irreducible: removing any one member makes the subset feasible.
+``infeasible_subset`` starts from an infeasible subset of an infeasible LP: the support of a
+Farkas certificate of least (reweighted) weight, an LP of the same size whose vertices are
+irreducible infeasible subsets; failing that, the support of HiGHS's dual ray, or HiGHS's own
+IIS (``Highs.getIis``). The subset is then made irreducible by QuickXplain (Junker 2004), a
+divide-and-conquer deletion filter: it halves the candidates and asks whether the background
+plus one half is already infeasible, so a conflict of k members among n is found in
+O(k log(n/k)) small LPs instead of n. Column lower bounds are always kept (nothing runs
+backwards); every row and every finite column upper bound in the
+subset is a member. What remains is irreducible: removing any one member makes the subset
+feasible.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from .highs import HighsSolver, highspy
 from .options import SolverOptions
@@ -52,36 +58,102 @@ def infeasible_subset(lp: LPData, options: SolverOptions | None = None) -> Subse
     if status != highspy.HighsModelStatus.kInfeasible:
         return Subset(True, np.zeros(0, np.int64), [], np.zeros(0, np.int64),
                       time.perf_counter() - started, 1, "")
-    method = "HiGHS IIS"
-    rows, cols = np.zeros(0, np.int64), np.zeros(0, np.int64)
-    try:
-        # the default ("light") strategy only finds bound clashes; ask for one from the LP
-        highs.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyFromLp))
-        found, iis = highs.getIis()
-        if found == highspy.HighsStatus.kOk and iis.valid_:
-            rows = np.asarray(iis.row_index_, dtype=np.int64)
-            cols = np.asarray(iis.col_index_, dtype=np.int64)
-    except (AttributeError, RuntimeError):  # older highspy: no IIS
-        pass
-    if rows.size == 0:  # fall back on the support of the Farkas ray
-        method = "dual ray"
-        _, has_ray, ray = highs.getDualRay()
-        if has_ray:
-            ray = np.asarray(ray)
-            rows = np.flatnonzero(np.abs(ray) > 1e-9 * max(np.abs(ray).max(), 1.0))
-            cols = np.unique(lp.A[rows].indices)
-        else:  # nothing better: every row
-            rows = np.arange(lp.num_rows)
-            cols = np.arange(lp.num_cols)
+    rows, cols, method = _candidates(lp, highs, options)
     cols = cols[np.isfinite(lp.col_upper[cols])]
-    rows, cols, solves = _deletion_filter(lp, rows, cols, options)
+    rows, cols, solves = _quickxplain(lp, rows, cols, options)
     sides = []
     lower, upper = lp.row_lower[rows], lp.row_upper[rows]
     for low, high in zip(lower, upper, strict=True):
         sides.append("both" if np.isfinite(low) and np.isfinite(high) else
                      "lower" if np.isfinite(low) else "upper")
-    return Subset(False, rows, sides, cols, time.perf_counter() - started, solves + 1,
-                  method + " + deletion filter")
+    return Subset(False, rows, sides, cols, time.perf_counter() - started, solves + 2,
+                  method + " + QuickXplain")
+
+
+def _candidates(lp: LPData, highs: highspy.Highs, options: SolverOptions
+                ) -> tuple[np.ndarray, np.ndarray, str]:
+    """An infeasible subset to start from: (rows, columns whose upper bound may count,
+    how it was found). The least certificate costs two LPs of the LP's size and is nearly
+    irreducible; the dual ray's support is cheap but wide (1,831 rows for a conflict of 9 on
+    30 x 3 x 10 generated); HiGHS's IIS search took 9.8 s there (a 0.06 s LP) and left 522."""
+    found = _sparse_certificate(lp, options)
+    if found is not None:
+        return found[0], found[1], "least Farkas certificate"
+    _, has_ray, ray = highs.getDualRay()
+    if has_ray:
+        ray = np.asarray(ray, dtype=np.float64)
+        scale = max(float(np.abs(ray).max(initial=0.0)), 1e-300)
+        rows = np.flatnonzero(np.abs(ray) > 1e-9 * scale)
+        if rows.size:
+            leaning = np.abs(lp.A[rows].T @ ray[rows]) > 1e-9 * scale
+            cols = np.flatnonzero(leaning & np.isfinite(lp.col_upper))
+            if _infeasible(lp, rows, cols, options):
+                return rows, cols, "Farkas ray"
+    try:
+        # the default ("light") strategy only finds bound clashes; ask for one from the LP
+        highs.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyFromLp))
+        found, iis = highs.getIis()
+        if found == highspy.HighsStatus.kOk and iis.valid_ and len(iis.row_index_):
+            return (np.asarray(iis.row_index_, dtype=np.int64),
+                    np.asarray(iis.col_index_, dtype=np.int64), "HiGHS IIS")
+    except (AttributeError, RuntimeError):  # older highspy: no IIS
+        pass
+    return np.arange(lp.num_rows), np.arange(lp.num_cols), "every constraint"
+
+
+def _sparse_certificate(lp: LPData, options: SolverOptions, rounds: int = 2
+                        ) -> tuple[np.ndarray, np.ndarray] | None:
+    """The support of a Farkas certificate of least weight: nonnegative multipliers of the
+    rows' lower (y_l) and upper (y_u) bounds and of the columns' upper bounds (z_u) that add
+    up to an impossible inequality 0 >= 1,
+
+        A_l' y_l - A_u' y_u - z_u + z_0 = 0,   l'y_l - u'y_u - c_u'z_u + c_0'z_0 = 1,
+
+    (z_0 for the column lower bounds, always kept: weight 0), minimising the sum of the
+    multipliers. Vertices of this set are irreducible infeasible subsets (Gleeson and Ryan
+    1990), and the least sum favours small ones; ``rounds`` - 1 more solves reweight each
+    multiplier by 1 / (its last value + 1e-3 of the largest), which favours them much more
+    (100 x 4 generated, first year: 774 members after one solve, 12 after two; QuickXplain
+    then needs 22 solves instead of 137). Returns (rows, columns) or None."""
+    n = lp.num_cols
+    A = lp.A.tocsr()
+    low = np.flatnonzero(np.isfinite(lp.row_lower))
+    up = np.flatnonzero(np.isfinite(lp.row_upper))
+    cup = np.flatnonzero(np.isfinite(lp.col_upper))
+    clow = np.flatnonzero(np.isfinite(lp.col_lower))
+    columns = sp.hstack([A[low].T, -A[up].T,
+                         -sp.csr_matrix((np.ones(len(cup)), (cup, np.arange(len(cup)))),
+                                        shape=(n, len(cup))),
+                         sp.csr_matrix((np.ones(len(clow)), (clow, np.arange(len(clow)))),
+                                       shape=(n, len(clow)))], format="csr")
+    rhs = np.concatenate([lp.row_lower[low], -lp.row_upper[up], -lp.col_upper[cup],
+                          lp.col_lower[clow]])
+    k = columns.shape[1]
+    certificate = LPData(
+        c=np.concatenate([np.ones(len(low) + len(up) + len(cup)), np.zeros(len(clow))]),
+        A=sp.vstack([columns, sp.csr_matrix(rhs[None, :])], format="csr"),
+        row_lower=np.concatenate([np.zeros(n), [1.0]]),
+        row_upper=np.concatenate([np.zeros(n), [1.0]]),
+        col_lower=np.zeros(k), col_upper=np.full(k, np.inf))
+    result = HighsSolver().solve(certificate, options)
+    if result.status is not Status.OPTIMAL:
+        return None
+    weight = result.x
+    priced = len(low) + len(up) + len(cup)
+    for _ in range(rounds - 1):  # reweighted (Candès, Wakin and Boyd 2008): sparser still
+        scale = max(float(weight.max(initial=0.0)), 1e-300)
+        certificate.c[:priced] = 1.0 / (weight[:priced] / scale + 1e-3)
+        again = HighsSolver().solve(certificate, options)
+        if again.status is not Status.OPTIMAL:
+            break
+        weight = again.x
+    scale = max(float(weight.max(initial=0.0)), 1e-300)
+    used = weight > 1e-9 * scale
+    rows = np.union1d(low[used[:len(low)]], up[used[len(low):len(low) + len(up)]])
+    cols = cup[used[len(low) + len(up):len(low) + len(up) + len(cup)]]
+    if rows.size == 0 or not _infeasible(lp, rows, cols, options):
+        return None
+    return rows.astype(np.int64), cols.astype(np.int64)
 
 
 def sub_lp(lp: LPData, rows: np.ndarray, upper_cols: np.ndarray) -> LPData:
@@ -105,20 +177,40 @@ def _infeasible(lp: LPData, rows: np.ndarray, cols: np.ndarray,
     return result.status is Status.INFEASIBLE
 
 
-def _deletion_filter(lp: LPData, rows: np.ndarray, cols: np.ndarray,
-                     options: SolverOptions) -> tuple[np.ndarray, np.ndarray, int]:
-    """Drop every member whose removal keeps the subset infeasible (one small solve each)."""
+def _quickxplain(lp: LPData, rows: np.ndarray, cols: np.ndarray, options: SolverOptions,
+                 order: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    """A minimal infeasible subset of the members ``rows`` and ``cols`` (upper bounds), which
+    together are infeasible, by QuickXplain; and the number of LPs solved.
+
+    QX(B, Δ, C): if Δ was just added and B alone is infeasible, nothing of C is needed;
+    one candidate left is needed; else split C = C1 + C2, find what C2 must add to B + C1,
+    then what C1 must add to B + that. Recursion depth is log2(n).
+    """
+    n_rows = len(rows)
     solves = 0
-    keep_rows = np.ones(len(rows), dtype=bool)
-    keep_cols = np.ones(len(cols), dtype=bool)
-    for i in range(len(rows)):  # members of one conflict: a handful to a few hundred
-        keep_rows[i] = False
+
+    def infeasible(members: list[int]) -> bool:
+        nonlocal solves
         solves += 1
-        if not _infeasible(lp, rows[keep_rows], cols[keep_cols], options):
-            keep_rows[i] = True
-    for j in range(len(cols)):
-        keep_cols[j] = False
-        solves += 1
-        if not _infeasible(lp, rows[keep_rows], cols[keep_cols], options):
-            keep_cols[j] = True
-    return rows[keep_rows], cols[keep_cols], solves
+        chosen = np.asarray(members, dtype=np.int64)
+        return _infeasible(lp, rows[chosen[chosen < n_rows]], cols[chosen[chosen >= n_rows]
+                                                                   - n_rows], options)
+
+    def explain(background: list[int], added: bool, candidates: list[int]) -> list[int]:
+        if added and infeasible(background):
+            return []
+        if len(candidates) == 1:
+            return candidates
+        half = len(candidates) // 2
+        first, second = candidates[:half], candidates[half:]
+        needed_second = explain(background + first, True, second)
+        needed_first = explain(background + needed_second, bool(needed_second), first)
+        return needed_first + needed_second
+
+    # QuickXplain keeps the members it meets first; offering the LP's later members first
+    # (capital, stock, factor and link limits come after the balances, later years after
+    # earlier ones) gives conflicts that name limits rather than long chains of balances
+    if order is None:
+        order = np.arange(n_rows + len(cols))[::-1]
+    members = np.asarray(sorted(explain([], False, [int(i) for i in order])), dtype=np.int64)
+    return rows[members[members < n_rows]], cols[members[members >= n_rows] - n_rows], solves
