@@ -5,8 +5,9 @@
 Generates (in memory) an economy of PRODUCTS x REGIONS techniques with 8 inputs, 2 factors
 and 2 capital goods per technique over YEARS years (2000 onwards, lag 1, 2-15% wear, supplies
 growing 0-4% a year, first-year stocks 40-90% of what the targets need), then times the
-multi-year LP's assembly, ``earliest`` (every target; one warm-started HiGHS model) and
-``explain`` (HiGHS IIS of the targets-in-full LP, minimised by a deletion filter).
+multi-year LP's assembly, ``earliest`` (every target; one LP per candidate year, over the
+horizon cut at that year) and ``explain`` (the first conflicting year, a least-weight Farkas
+certificate of its targets-in-full LP, minimised by QuickXplain).
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ one λ_s per year on the chosen targets, capped at 1), maximising λ_t. Years af
 matter (they can always do nothing, and stock set aside for them is no use by t), so they are
 left out rather than carried with their targets let go: the LPs of the early years, where the
 answer usually lies, are small (100 products x 4 regions met in the 4th of 10 years: four LPs
-of 1 to 4 years, 4.5 s, where one 10-year model warm-started from year to year took 90 s).
+of 1 to 4 years, 4.8 s, where one 10-year model warm-started from year to year took 38 s,
+in the same session on the same shared cores; see docs/performance.md).
 LPs from IPM_NONZEROS nonzeros go to interior point (``formulation.years.years_options``).
 Warm starts were measured and dropped: the basis of year t-1's LP, extended by the new year's
 rows (basic) and columns (at zero), made dual simplex slower than a cold start (17,494
