@@ -46,7 +46,8 @@ IPM_NONZEROS = 25_000
 """Multi-year LPs with at least this many nonzeros go to HiGHS's interior point (with
 crossover) when no method is asked for: dual simplex crawls along their staircase (100
 products x 4 regions: 5.3 s against 3.1 s at 4 years, no end in 300 s against 60 s at 10;
-see docs/performance.md), while below this size it is as fast or faster."""
+see docs/performance.md), while below this size it is as fast or faster. Above it simplex
+still wins on some LPs (ussr1957's plan: 1.5 s against 3.0 s): ``--method simplex`` then."""
 
 
 def years_options(options: SolverOptions | None, data: LPData) -> tuple[SolverOptions, str]:
