@@ -40,8 +40,8 @@ from ..solvers.highs import HighsSolver
 from ..solvers.options import SolverOptions
 from ..solvers.problem import LPData
 from ..solvers.result import Status
-from .dantzig_wolfe import Centre, _count_last
-from .engines import Engine, LocalEngine
+from .dantzig_wolfe import Centre, _count_last, run_centre
+from .engines import Engine
 from .prices import Coordination, Round, _posted_prices
 from .proposals import Proposal, relative_gap
 
@@ -58,13 +58,8 @@ def coordinate_by_prices(lp: LPData, owner: np.ndarray, names: list[str],
     """Run the prices protocol to ``tolerance`` (relative mismatch and gap) or
     ``max_rounds``, the councils running on ``engine`` (default: in this process) and
     planning with ``solver`` (auto, highs or pdlp)."""
-    engine = engine or LocalEngine()
-    centre = Centre(lp, owner, names, solver)
-    engine.start(centre.members())
-    try:
-        return _rounds(centre, engine, tolerance, max_rounds, progress)
-    finally:
-        engine.close()
+    return run_centre(_rounds, lp, owner, names, tolerance, max_rounds, progress, engine,
+                      solver)
 
 
 def _dual_value(centre: Centre, y: np.ndarray, answers: list[Proposal]) -> float:

@@ -147,11 +147,23 @@ def decompose(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float 
     """Coordinate councils by Dantzig-Wolfe column generation to a relative gap of
     ``tolerance`` (or ``max_rounds``), the councils running on ``engine`` and planning with
     ``solver``."""
+    return run_centre(_rounds, lp, owner, names, tolerance, max_rounds, progress, engine,
+                      solver)
+
+
+Rounds = Callable[["Centre", Engine, float, int, Callable[[Round], None] | None], Coordination]
+
+
+def run_centre(rounds: Rounds, lp: LPData, owner: np.ndarray, names: list[str],
+               tolerance: float, max_rounds: int, progress: Callable[[Round], None] | None,
+               engine: Engine | None, solver: str) -> Coordination:
+    """Start the councils of a proposal-mixing protocol on ``engine`` (default: in this
+    process), run its ``rounds`` and close the engine whatever happens."""
     engine = engine or LocalEngine()
     centre = Centre(lp, owner, names, solver)
     engine.start(centre.members())
     try:
-        return _rounds(centre, engine, tolerance, max_rounds, progress)
+        return rounds(centre, engine, tolerance, max_rounds, progress)
     finally:
         engine.close()
 

@@ -19,6 +19,7 @@ from ..formulation.years import YearsProgram
 from ..scenario.collective import yearly_bundles
 from ..scenario.model import Scenario
 from ..solvers import SolverResult, Status
+from .assemble import lowest_share
 from .bottlenecks import bottlenecks
 from .result import Plan
 from .tables import plan_tables
@@ -46,6 +47,25 @@ def priority_table(bundles: pd.DataFrame, levels: dict[str, float]) -> pd.DataFr
                          "delivered": level * amount + 0.0})
 
 
+def _unfinished(scenario: Scenario, result: SolverResult, label: str) -> Plan:
+    """The plan's header from the solve; its tables come next (if there is a solution)."""
+    plan = Plan(scenario=scenario.name, objective=label, status=result.status.value,
+                message=result.message, solver="highs", solver_choice="HiGHS (persistent model)")
+    plan.seconds = result.seconds
+    return plan
+
+
+def _settle(plan: Plan, result: SolverResult) -> None:
+    """A fulfilment is claimed only for a verified plan; an optimum that fails verification
+    is reported as an error."""
+    if plan.verification.passed:
+        plan.fulfilment = lowest_share(plan.tables["fulfilment"]["fulfilment"].to_numpy())
+    if result.status is Status.OPTIMAL and not plan.verification.passed:
+        plan.status = Status.ERROR.value
+        plan.message = ("the solver reported an optimal plan, but it fails verification "
+                        f"against the scenario tables: {plan.verification.worst}")
+
+
 def plan_at_levels(scenario: Scenario, lp: LinearProgram, result: SolverResult,
                    label: str = "priorities") -> Plan:
     """A verified plan from a solve of the priorities LP (``result.x`` (n,)).
@@ -54,10 +74,8 @@ def plan_at_levels(scenario: Scenario, lp: LinearProgram, result: SolverResult,
     ``details['priorities']`` the levels; status ``error`` when verification fails.
     """
     started = time.perf_counter()
-    plan = Plan(scenario=scenario.name, objective=label, status=result.status.value,
-                message=result.message, solver="highs", solver_choice="HiGHS (persistent model)")
+    plan = _unfinished(scenario, result, label)
     if not result.has_solution:
-        plan.seconds = result.seconds
         return plan
     x = result.x
     tables = plan_tables(scenario.economy, lp, x, result.row_dual if result.has_duals else None,
@@ -70,14 +88,7 @@ def plan_at_levels(scenario: Scenario, lp: LinearProgram, result: SolverResult,
     plan.verification = verify(scenario.tables, tables["activities"], tables["deliveries"],
                                fulfilment=1.0, tolerance=RELATIVE_TOLERANCE,
                                priority_levels=levels)
-    shares = tables["fulfilment"]["fulfilment"].to_numpy()
-    finite = shares[np.isfinite(shares)]
-    if plan.verification.passed:
-        plan.fulfilment = float(finite.min()) if finite.size else None
-    if result.status is Status.OPTIMAL and not plan.verification.passed:
-        plan.status = Status.ERROR.value
-        plan.message = ("the solver reported an optimal plan, but it fails verification "
-                        f"against the scenario tables: {plan.verification.worst}")
+    _settle(plan, result)
     plan.details = {"priorities": levels}
     plan.solution = result
     plan.seconds = time.perf_counter() - started + result.seconds
@@ -108,10 +119,8 @@ def plan_at_levels_years(scenario: Scenario, program: YearsProgram, result: Solv
     LP (``result.x`` (n,)): every target in full each year, each priority at its level in
     every year its rows hold; checked by ``verify_years`` from the scenario tables."""
     started = time.perf_counter()
-    plan = Plan(scenario=scenario.name, objective=label, status=result.status.value,
-                message=result.message, solver="highs", solver_choice="HiGHS (persistent model)")
+    plan = _unfinished(scenario, result, label)
     if not result.has_solution:
-        plan.seconds = result.seconds
         return plan
     lp = program.lp
     levels = priority_levels(lp, result.x)
@@ -127,14 +136,7 @@ def plan_at_levels_years(scenario: Scenario, program: YearsProgram, result: Solv
                                      tables["deliveries"], tables["investment"],
                                      tables["stocks"], np.ones(Y), tolerance=RELATIVE_TOLERANCE,
                                      priority_levels=levels)
-    shares = tables["fulfilment"]["fulfilment"].to_numpy()
-    finite = shares[np.isfinite(shares)]
-    if plan.verification.passed:
-        plan.fulfilment = float(finite.min()) if finite.size else None
-    if result.status is Status.OPTIMAL and not plan.verification.passed:
-        plan.status = Status.ERROR.value
-        plan.message = ("the solver reported an optimal plan, but it fails verification "
-                        f"against the scenario tables: {plan.verification.worst}")
+    _settle(plan, result)
     h = program.horizon
     plan.details = {"priorities": levels,
                     "horizon": {"first": h.first, "last": h.last, "lag": h.lag}}
