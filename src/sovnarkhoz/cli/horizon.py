@@ -14,6 +14,35 @@ import sys
 from pathlib import Path
 
 
+def _solver_arguments(parser: argparse.ArgumentParser) -> None:
+    """--solver, --device, --tolerance, --threads and --time-limit, as for ``plan``."""
+    from ..solvers import DEVICES, SOLVER_NAMES
+    from .main import _fraction, _positive_float, _positive_int
+
+    parser.add_argument("--solver", choices=SOLVER_NAMES, default="auto",
+                        help="auto (HiGHS, or pdlp on a GPU for LPs of 200,000 nonzeros or "
+                        "more), highs (exact) or pdlp (first-order, PyTorch)")
+    parser.add_argument("--device", choices=DEVICES, default="auto",
+                        help="where pdlp runs (auto: CUDA when visible)")
+    parser.add_argument("--tolerance", type=_fraction, metavar="EPS",
+                        help="pdlp: relative KKT error to start from (default 1e-6, refined "
+                        "where a share lies too near 1 to tell); HiGHS: feasibility "
+                        "tolerance (default 1e-7)")
+    parser.add_argument("--threads", type=_positive_int, help="solver threads")
+    parser.add_argument("--time-limit", type=_positive_float, metavar="S",
+                        help="stop any one solve after S seconds (the question is then "
+                        "not answered)")
+
+
+def _options(args: argparse.Namespace):  # -> SolverOptions
+    from ..solvers import SolverOptions
+    from .main import _check_solver_available
+
+    _check_solver_available(args.solver, args.device)
+    return SolverOptions(time_limit=args.time_limit, threads=args.threads,
+                         tolerance=args.tolerance, device=args.device)
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Add the earliest and explain subcommands to the ``sovnarkhoz`` parser."""
     first = sub.add_parser("earliest", help="the earliest year chosen targets can be met in full")
@@ -22,9 +51,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                        help="the targets to meet (region:product or product, comma-separated; "
                        "default: all); the others are held in full every year")
     first.add_argument("--out", type=Path, metavar="OUT", help="also write OUT/earliest.json")
+    _solver_arguments(first)
     why = sub.add_parser("explain", help="why the targets cannot all be met in full")
     why.add_argument("scenario", metavar="DIR")
     why.add_argument("--out", type=Path, metavar="OUT", help="also write OUT/explanation.json")
+    _solver_arguments(why)
 
 
 def _write(out: Path | None, name: str, content: dict) -> None:
@@ -38,9 +69,10 @@ def run_earliest(args: argparse.Namespace) -> int:
     from ..scenario import load_scenario
     from .main import resolve_scenario
 
+    options = _options(args)
     scenario = load_scenario(resolve_scenario(args.scenario))
     targets = [t.strip() for t in args.targets.split(",") if t.strip()] if args.targets else None
-    answer = earliest(scenario, targets)
+    answer = earliest(scenario, targets, options, args.solver)
     what = ", ".join(targets) if targets else "every target"
     print(f"Earliest year for {what} in {scenario.name} ({answer.first}-{answer.last}):")
     for year, level in answer.best.items():
@@ -50,7 +82,11 @@ def run_earliest(args: argparse.Namespace) -> int:
         print(f"  met in full in {answer.year}")
     else:
         print("  not within the horizon")
-    print(f"  {answer.solves} solves, {answer.seconds:.2f} s")
+    how = answer.solver if answer.tolerance == 0 else (
+        f"{answer.solver}, relative KKT error {answer.tolerance:.0e}"
+        + ("" if math.isnan(answer.violation) else
+           f"; the plan of {answer.year} checked: largest violation {answer.violation:.2g}"))
+    print(f"  {answer.solves} solves ({how}), {answer.seconds:.2f} s")
     content = answer.as_dict()
     content["best"] = {k: (None if math.isnan(v) else v) for k, v in content["best"].items()}
     _write(args.out, "earliest.json", content)
@@ -62,8 +98,9 @@ def run_explain(args: argparse.Namespace) -> int:
     from ..scenario import load_scenario
     from .main import resolve_scenario
 
+    options = _options(args)
     scenario = load_scenario(resolve_scenario(args.scenario))
-    answer = explain(scenario)
+    answer = explain(scenario, options, solver=args.solver)
     if answer.feasible:
         print(f"{scenario.name}: every target can be met in full; nothing to explain")
     else:

@@ -13,6 +13,11 @@ with its names, year and amounts. How much is missing comes from one more small 
 subset alone: the limits in it (factor supplies, link and technique capacities, installed
 stock) may be exceeded at a cost of the excess relative to the limit, and the cheapest excess
 is what the targets would need beyond each limit.
+
+``solver`` (as for ``plan``): with ``pdlp`` (``auto``: on a GPU from 200,000 nonzeros) the
+cut LPs are asked whether one share λ of every target can reach 1 (``solvers.reach``), and
+the least Farkas certificate of the first conflicting one is found by pdlp too; HiGHS then
+only sees the certificate's support (``solvers.iis``).
 """
 
 from __future__ import annotations
@@ -26,10 +31,11 @@ import scipy.sparse as sp
 
 from ..formulation.years import YearsProgram, build_years, years_options
 from ..scenario.model import Scenario
-from ..solvers import SolverOptions, Status
+from ..solvers import SolverOptions, Status, get_solver
 from ..solvers.highs import HighsSolver
 from ..solvers.iis import infeasible_subset
 from ..solvers.problem import LPData
+from ..solvers.reach import reach
 
 LIMITS = ("factor", "link", "stock", "capacity")
 """Kinds of members that cap what can be had (the others say what is asked or how it flows)."""
@@ -60,17 +66,20 @@ class Explanation:
 
 
 def explain(scenario: Scenario, options: SolverOptions | None = None,
-            program: YearsProgram | None = None) -> Explanation:
-    """Explain why ``scenario``'s targets cannot all be met in full (any scenario)."""
+            program: YearsProgram | None = None, solver: str = "highs") -> Explanation:
+    """Explain why ``scenario``'s targets cannot all be met in full (any scenario), with
+    ``solver`` (highs, pdlp or auto, as for ``plan``) on the large LPs."""
     started = time.perf_counter()
+    options = options or SolverOptions()
     program = program or build_years(scenario, None)
     lp = program.lp.data
-    cut, solves = _first_conflict(scenario, program, options)
+    cut, solves = _first_conflict(scenario, program, options, solver)
     if cut is None:
         return Explanation(True, ["every target can be met in full; nothing to explain"],
                            seconds=time.perf_counter() - started, method="feasibility LP",
                            solves=solves)
-    subset = infeasible_subset(cut.lp.data, options)
+    backend, _ = get_solver(solver, cut.lp.data, options.device)
+    subset = infeasible_subset(cut.lp.data, options, backend, known_infeasible=True)
     if subset.feasible:  # the cut LP was infeasible a moment ago: numerical trouble
         raise RuntimeError("explain: the targets conflict, but HiGHS finds no conflict when "
                            "asked again")
@@ -90,10 +99,12 @@ def explain(scenario: Scenario, options: SolverOptions | None = None,
                        subset.method, subset.solves)
 
 
-def _first_conflict(scenario: Scenario, program: YearsProgram,
-                    options: SolverOptions | None) -> tuple[YearsProgram | None, int]:
+def _first_conflict(scenario: Scenario, program: YearsProgram, options: SolverOptions,
+                    solver: str = "highs") -> tuple[YearsProgram | None, int]:
     """The LP of the horizon cut at the first year whose targets cannot all be met in full
-    (None: every year's can), by doubling then bisection; and the LPs solved."""
+    (None: every year's can), by doubling then bisection; and the LPs solved. HiGHS solves
+    each cut's feasibility LP; a first-order solver instead maximises one share λ of every
+    target of the cut, capped at 1 (infeasible when λ cannot reach 1)."""
     count = program.horizon.count
     cuts: dict[int, YearsProgram] = {count - 1: program}
     solves = 0
@@ -104,6 +115,14 @@ def _first_conflict(scenario: Scenario, program: YearsProgram,
             cuts[t] = build_years(scenario, None, horizon=program.horizon.truncated(
                 int(program.horizon.years[t])))
         data = cuts[t].lp.data
+        backend, _ = get_solver(solver, data, options.device)
+        if backend.name != "highs":
+            shared = build_years(scenario, None, horizon=cuts[t].horizon, lambdas="one",
+                                 scaled=np.ones(len(cuts[t].targets.keys), dtype=bool))
+            answer = reach(shared.lp.data, shared.lp.col_blocks["fulfilment"].start, backend,
+                           options)
+            solves += answer.solves
+            return not answer.reached
         settings, _ = years_options(options, data)
         result = HighsSolver().solve(data, settings)
         solves += 1

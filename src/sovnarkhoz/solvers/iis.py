@@ -15,7 +15,7 @@ feasible.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from .highs import HighsSolver, highspy
 from .options import SolverOptions
 from .problem import LPData
+from .reach import FIRST_ORDER_TOLERANCE
 from .result import Status
 
 
@@ -43,10 +44,25 @@ class Subset:
 _SIDE = {2: "lower", 3: "upper", 4: "both", 1: "both"}
 
 
-def infeasible_subset(lp: LPData, options: SolverOptions | None = None) -> Subset:
-    """An irreducible infeasible subset of ``lp``, or ``feasible=True``."""
+def infeasible_subset(lp: LPData, options: SolverOptions | None = None,
+                      solver: object | None = None, known_infeasible: bool = False) -> Subset:
+    """An irreducible infeasible subset of ``lp``, or ``feasible=True``.
+
+    solver : the backend for the least Farkas certificate (default HiGHS). With a first-order
+        one (pdlp, for LPs past what HiGHS can factor) and ``known_infeasible`` (the caller
+        has shown the LP infeasible), HiGHS never sees the whole LP: the approximate
+        certificate's support is checked to be infeasible and made irreducible by HiGHS on
+        that subsystem alone; HiGHS takes the whole LP only when that fails.
+    """
     started = time.perf_counter()
     options = options or SolverOptions()
+    if solver is not None and getattr(solver, "name", "highs") != "highs" and known_infeasible:
+        found = _sparse_certificate(lp, options, solver)
+        options = replace(options, tolerance=None)  # HiGHS's own, not pdlp's
+        if found is not None:
+            rows, cols, solves = _quickxplain(lp, found[0], found[1], options)
+            return _subset(lp, rows, cols, time.perf_counter() - started, solves + 3,
+                           f"least Farkas certificate ({solver.name}) + QuickXplain")
     highs = HighsSolver._configured(options)
     highs.passModel(HighsSolver._model(lp))
     highs.run()
@@ -61,13 +77,16 @@ def infeasible_subset(lp: LPData, options: SolverOptions | None = None) -> Subse
     rows, cols, method = _candidates(lp, highs, options)
     cols = cols[np.isfinite(lp.col_upper[cols])]
     rows, cols, solves = _quickxplain(lp, rows, cols, options)
-    sides = []
-    lower, upper = lp.row_lower[rows], lp.row_upper[rows]
-    for low, high in zip(lower, upper, strict=True):
-        sides.append("both" if np.isfinite(low) and np.isfinite(high) else
-                     "lower" if np.isfinite(low) else "upper")
-    return Subset(False, rows, sides, cols, time.perf_counter() - started, solves + 2,
-                  method + " + QuickXplain")
+    return _subset(lp, rows, cols, time.perf_counter() - started, solves + 2,
+                   method + " + QuickXplain")
+
+
+def _subset(lp: LPData, rows: np.ndarray, cols: np.ndarray, seconds: float, solves: int,
+            method: str) -> Subset:
+    """The Subset of members ``rows`` and ``cols``, each row with the side that conflicts."""
+    lower, upper = np.isfinite(lp.row_lower[rows]), np.isfinite(lp.row_upper[rows])
+    sides = np.where(lower & upper, "both", np.where(lower, "lower", "upper")).tolist()
+    return Subset(False, rows, sides, cols, seconds, solves, method)
 
 
 def _candidates(lp: LPData, highs: highspy.Highs, options: SolverOptions
@@ -101,8 +120,8 @@ def _candidates(lp: LPData, highs: highspy.Highs, options: SolverOptions
     return np.arange(lp.num_rows), np.arange(lp.num_cols), "every constraint"
 
 
-def _sparse_certificate(lp: LPData, options: SolverOptions, rounds: int = 2
-                        ) -> tuple[np.ndarray, np.ndarray] | None:
+def _sparse_certificate(lp: LPData, options: SolverOptions, solver: object | None = None,
+                        rounds: int = 2) -> tuple[np.ndarray, np.ndarray] | None:
     """The support of a Farkas certificate of least weight: nonnegative multipliers of the
     rows' lower (y_l) and upper (y_u) bounds and of the columns' upper bounds (z_u) that add
     up to an impossible inequality 0 >= 1, each weighted by its row's number of entries,
@@ -115,8 +134,16 @@ def _sparse_certificate(lp: LPData, options: SolverOptions, rounds: int = 2
     weight by (the multiplier's last value + 1e-3 of the largest), which favours them much
     more (100 x 4 generated, first year: 582 members after one solve, 12 after two;
     QuickXplain then needs 22 solves instead of 133). Weighing by the row's entries rather
-    than by 1 takes the ussr1957 explanation from 52 constraints to 27. Returns (rows,
-    columns) or None."""
+    than by 1 takes the ussr1957 explanation from 52 constraints to 27. ``solver`` (default
+    HiGHS) solves these LPs; a first-order solver's multipliers are approximate, so their
+    support is cut at ever smaller shares of the largest (1e-6, 1e-9, 1e-12) until HiGHS finds
+    the subsystem infeasible. Returns (rows, columns) or None."""
+    solver = solver or HighsSolver()
+    exact = getattr(solver, "name", "highs") == "highs"
+    solve_options, options = options, options if exact else replace(options, tolerance=None)
+    if not exact:
+        solve_options = replace(solve_options, tolerance=solve_options.tolerance or
+                                FIRST_ORDER_TOLERANCE)
     n = lp.num_cols
     A = lp.A.tocsr()
     low = np.flatnonzero(np.isfinite(lp.row_lower))
@@ -141,7 +168,7 @@ def _sparse_certificate(lp: LPData, options: SolverOptions, rounds: int = 2
         row_lower=np.concatenate([np.zeros(n), [1.0]]),
         row_upper=np.concatenate([np.zeros(n), [1.0]]),
         col_lower=np.zeros(k), col_upper=np.full(k, np.inf))
-    result = HighsSolver().solve(certificate, options)
+    result = solver.solve(certificate, solve_options)  # type: ignore[attr-defined]
     if result.status is not Status.OPTIMAL:
         return None
     weight = result.x
@@ -149,17 +176,18 @@ def _sparse_certificate(lp: LPData, options: SolverOptions, rounds: int = 2
     for _ in range(rounds - 1):  # reweighted (Candès, Wakin and Boyd 2008): sparser still
         scale = max(float(weight.max(initial=0.0)), 1e-300)
         certificate.c[:priced] = cost / (weight[:priced] / scale + 1e-3)
-        again = HighsSolver().solve(certificate, options)
+        again = solver.solve(certificate, solve_options, result)  # type: ignore[attr-defined]
         if again.status is not Status.OPTIMAL:
             break
-        weight = again.x
+        weight, result = again.x, again
     scale = max(float(weight.max(initial=0.0)), 1e-300)
-    used = weight > 1e-9 * scale
-    rows = np.union1d(low[used[:len(low)]], up[used[len(low):len(low) + len(up)]])
-    cols = cup[used[len(low) + len(up):len(low) + len(up) + len(cup)]]
-    if rows.size == 0 or not _infeasible(lp, rows, cols, options):
-        return None
-    return rows.astype(np.int64), cols.astype(np.int64)
+    for share in ((1e-9,) if exact else (1e-6, 1e-9, 1e-12)):
+        used = weight > share * scale
+        rows = np.union1d(low[used[:len(low)]], up[used[len(low):len(low) + len(up)]])
+        cols = cup[used[len(low) + len(up):len(low) + len(up) + len(cup)]]
+        if rows.size and _infeasible(lp, rows, cols, options):
+            return rows.astype(np.int64), cols.astype(np.int64)
+    return None
 
 
 def sub_lp(lp: LPData, rows: np.ndarray, upper_cols: np.ndarray) -> LPData:
