@@ -11,6 +11,7 @@ import argparse
 import json
 import math
 import sys
+import time
 from pathlib import Path
 
 
@@ -67,17 +68,26 @@ def _write(out: Path | None, name: str, content: dict) -> None:
 def run_earliest(args: argparse.Namespace) -> int:
     from ..horizon import earliest
     from ..scenario import load_scenario
+    from ..solvers.reach import Reach
     from .main import resolve_scenario
 
     options = _options(args)
     scenario = load_scenario(resolve_scenario(args.scenario))
     targets = [t.strip() for t in args.targets.split(",") if t.strip()] if args.targets else None
-    answer = earliest(scenario, targets, options, args.solver)
     what = ", ".join(targets) if targets else "every target"
-    print(f"Earliest year for {what} in {scenario.name} ({answer.first}-{answer.last}):")
-    for year, level in answer.best.items():
-        shown = "the targets held in full conflict" if math.isnan(level) else f"{level:.1%}"
-        print(f"  {year}: at most {shown}")
+    horizon = scenario.horizon
+    if horizon is not None:
+        print(f"Earliest year for {what} in {scenario.name} ({horizon.first}-{horizon.last}):",
+              flush=True)
+    clock = [time.perf_counter()]
+
+    def said(year: int, level: Reach) -> None:
+        shown = ("the targets held in full conflict" if math.isnan(level.level) else
+                 f"{level.level:.1%}")
+        print(f"  {year}: at most {shown} ({time.perf_counter() - clock[0]:.2f} s)", flush=True)
+        clock[0] = time.perf_counter()
+
+    answer = earliest(scenario, targets, options, args.solver, progress=said)
     if answer.year is not None:
         print(f"  met in full in {answer.year}")
     else:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -100,9 +101,11 @@ def chosen_targets(scenario: Scenario, keys: np.ndarray, targets: list[str] | No
 
 
 def earliest(scenario: Scenario, targets: list[str] | None = None,
-             options: SolverOptions | None = None, solver: str = "highs") -> Earliest:
+             options: SolverOptions | None = None, solver: str = "highs",
+             progress: Callable[[int, Reach], None] | None = None) -> Earliest:
     """The earliest year in which the chosen ``targets`` (default: all) can be met in full,
-    with ``solver`` (highs, pdlp or auto, as for ``plan``)."""
+    with ``solver`` (highs, pdlp or auto, as for ``plan``); ``progress(year, reach)`` is
+    called as each year is decided."""
     started = time.perf_counter()
     if scenario.horizon is None:
         raise ScenarioError([Issue("scenario.toml", "earliest asks which year of a [horizon]; "
@@ -128,6 +131,8 @@ def earliest(scenario: Scenario, targets: list[str] | None = None,
         answer.solves += level.solves
         answer.tolerance = max(answer.tolerance, level.tolerance)
         answer.best[year] = level.level
+        if progress is not None:
+            progress(year, level)
         if level.reached:
             answer.year = year
             if level.tolerance > 0:
