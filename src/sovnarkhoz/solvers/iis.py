@@ -48,21 +48,26 @@ def infeasible_subset(lp: LPData, options: SolverOptions | None = None,
                       solver: object | None = None, known_infeasible: bool = False) -> Subset:
     """An irreducible infeasible subset of ``lp``, or ``feasible=True``.
 
-    solver : the backend for the least Farkas certificate (default HiGHS). With a first-order
-        one (pdlp, for LPs past what HiGHS can factor) and ``known_infeasible`` (the caller
-        has shown the LP infeasible), HiGHS never sees the whole LP: the approximate
-        certificate's support is checked to be infeasible and made irreducible by HiGHS on
-        that subsystem alone; HiGHS takes the whole LP only when that fails.
+    solver : the backend for the least Farkas certificate (default HiGHS).
+    known_infeasible : the caller has shown the LP infeasible, so the certificate is sought
+        at once; HiGHS solves the whole LP (for its dual ray or IIS) only if that fails. With
+        a first-order ``solver`` (pdlp, for LPs past what HiGHS can factor) HiGHS then never
+        sees the whole LP: the approximate certificate's support is checked to be infeasible
+        and made irreducible by HiGHS on that subsystem alone.
     """
     started = time.perf_counter()
     options = options or SolverOptions()
-    if solver is not None and getattr(solver, "name", "highs") != "highs" and known_infeasible:
+    if known_infeasible:
         found = _sparse_certificate(lp, options, solver)
-        options = replace(options, tolerance=None)  # HiGHS's own, not pdlp's
         if found is not None:
-            rows, cols, solves = _quickxplain(lp, found[0], found[1], options)
+            name = getattr(solver, "name", "highs")
+            exact = replace(options, tolerance=None) if name != "highs" else options
+            rows, cols, solves = _quickxplain(lp, found[0], found[1], exact)
             return _subset(lp, rows, cols, time.perf_counter() - started, solves + 3,
-                           f"least Farkas certificate ({solver.name}) + QuickXplain")
+                           "least Farkas certificate" + ("" if name == "highs" else
+                                                         f" ({name})") + " + QuickXplain")
+        options = replace(options, tolerance=None) if getattr(
+            solver, "name", "highs") != "highs" else options
     highs = HighsSolver._configured(options)
     highs.passModel(HighsSolver._model(lp))
     highs.run()
@@ -74,7 +79,7 @@ def infeasible_subset(lp: LPData, options: SolverOptions | None = None,
     if status != highspy.HighsModelStatus.kInfeasible:
         return Subset(True, np.zeros(0, np.int64), [], np.zeros(0, np.int64),
                       time.perf_counter() - started, 1, "")
-    rows, cols, method = _candidates(lp, highs, options)
+    rows, cols, method = _candidates(lp, highs, options, certificate=not known_infeasible)
     cols = cols[np.isfinite(lp.col_upper[cols])]
     rows, cols, solves = _quickxplain(lp, rows, cols, options)
     return _subset(lp, rows, cols, time.perf_counter() - started, solves + 2,
@@ -89,13 +94,13 @@ def _subset(lp: LPData, rows: np.ndarray, cols: np.ndarray, seconds: float, solv
     return Subset(False, rows, sides, cols, seconds, solves, method)
 
 
-def _candidates(lp: LPData, highs: highspy.Highs, options: SolverOptions
-                ) -> tuple[np.ndarray, np.ndarray, str]:
+def _candidates(lp: LPData, highs: highspy.Highs, options: SolverOptions,
+                certificate: bool = True) -> tuple[np.ndarray, np.ndarray, str]:
     """An infeasible subset to start from: (rows, columns whose upper bound may count,
     how it was found). The least certificate costs two LPs of the LP's size and is nearly
     irreducible; the dual ray's support is cheap but wide (1,831 rows for a conflict of 9 on
     30 x 3 x 10 generated); HiGHS's IIS search took 9.8 s there (a 0.06 s LP) and left 522."""
-    found = _sparse_certificate(lp, options)
+    found = _sparse_certificate(lp, options) if certificate else None  # else: tried already
     if found is not None:
         return found[0], found[1], "least Farkas certificate"
     _, has_ray, ray = highs.getDualRay()
