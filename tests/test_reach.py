@@ -121,3 +121,14 @@ def test_cli_solver_options(tmp_path, capsys):
     assert main(["explain", str(directory), "--solver", "pdlp", "--device", "cpu"]) == 1
     assert "5 of steel is installed for farm in 1960" in capsys.readouterr().out
     assert main(["earliest", str(directory), "--tolerance", "2"]) == 2
+
+
+def test_a_solver_out_of_time_ends_the_search_without_an_answer(tmp_path, capsys):
+    # ussr1957's later cut LPs take seconds: 0.05 s per solve cannot reach 1970
+    assert main(["earliest", "ussr1957", "--targets", "meat", "--solver", "highs",
+                 "--time-limit", "0.05", "--out", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "no answer: earliest:" in out and "time_limit" in out
+    saved = json.loads((tmp_path / "earliest.json").read_text())
+    assert saved["earliest"] is None and "time_limit" in saved["stopped"]
+    assert len(saved["best"]) < 14  # the years decided before the stop are kept

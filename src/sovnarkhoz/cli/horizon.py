@@ -90,6 +90,8 @@ def run_earliest(args: argparse.Namespace) -> int:
     answer = earliest(scenario, targets, options, args.solver, progress=said)
     if answer.year is not None:
         print(f"  met in full in {answer.year}")
+    elif answer.stopped:
+        print(f"  no answer: {answer.stopped}")
     else:
         print("  not within the horizon")
     how = answer.solver if answer.tolerance == 0 else (
@@ -110,7 +112,11 @@ def run_explain(args: argparse.Namespace) -> int:
 
     options = _options(args)
     scenario = load_scenario(resolve_scenario(args.scenario))
-    answer = explain(scenario, options, solver=args.solver)
+    try:
+        answer = explain(scenario, options, solver=args.solver)
+    except RuntimeError as error:  # a solver that ran out of time or failed
+        print(f"{scenario.name}: no explanation: {error}", flush=True)
+        return 1
     if answer.feasible:
         print(f"{scenario.name}: every target can be met in full; nothing to explain")
     else:

@@ -49,7 +49,9 @@ class Earliest:
     share of the chosen targets that year can reach} for every year tried. solver : what
     answered; tolerance : the largest relative KKT error a first-order answer rests on (0:
     exact); violation : the largest relative violation of the found year's plan, checked
-    against the scenario (first-order answers only; NaN otherwise)."""
+    against the scenario (first-order answers only; NaN otherwise). stopped : why the search
+    ended without an answer (a solver that ran out of time or failed; "" otherwise): the years
+    tried so far stay in ``best``."""
 
     year: int | None
     best: dict[int, float] = field(default_factory=dict)
@@ -62,6 +64,7 @@ class Earliest:
     solver: str = "highs"
     tolerance: float = 0.0
     violation: float = float("nan")
+    stopped: str = ""
 
     @property
     def exit_code(self) -> int:
@@ -72,7 +75,8 @@ class Earliest:
                 "targets": self.targets, "first": self.first, "last": self.last,
                 "seconds": round(self.seconds, 6), "solves": self.solves, "size": self.size,
                 "solver": self.solver, "tolerance": self.tolerance,
-                "violation": None if math.isnan(self.violation) else self.violation}
+                "violation": None if math.isnan(self.violation) else self.violation,
+                "stopped": self.stopped}
 
 
 def chosen_targets(scenario: Scenario, keys: np.ndarray, targets: list[str] | None
@@ -127,7 +131,11 @@ def earliest(scenario: Scenario, targets: list[str] | None = None,
                               lambdas="yearly")
         backend, _ = get_solver(solver, program.lp.data, options.device)
         names.add(backend.name)
-        level = _best_level(program, backend, options)
+        try:
+            level = _best_level(program, backend, options)
+        except RuntimeError as error:
+            answer.stopped = str(error)
+            break
         answer.solves += level.solves
         answer.tolerance = max(answer.tolerance, level.tolerance)
         answer.best[year] = level.level

@@ -213,6 +213,8 @@ def _infeasible(lp: LPData, rows: np.ndarray, cols: np.ndarray,
     if rows.size == 0:
         return bool((lp.col_lower[cols] > lp.col_upper[cols]).any())
     result = HighsSolver().solve(sub_lp(lp, rows, cols), options)
+    if result.status not in (Status.OPTIMAL, Status.INFEASIBLE):  # e.g. out of time
+        raise RuntimeError(f"a subsystem's LP ended {result.status.value} ({result.message})")
     return result.status is Status.INFEASIBLE
 
 
