@@ -105,7 +105,7 @@ def chosen_targets(scenario: Scenario, keys: np.ndarray, targets: list[str] | No
 
 
 def earliest(scenario: Scenario, targets: list[str] | None = None,
-             options: SolverOptions | None = None, solver: str = "highs",
+             options: SolverOptions | None = None, solver: str = "auto",
              progress: Callable[[int, Reach], None] | None = None) -> Earliest:
     """The earliest year in which the chosen ``targets`` (default: all) can be met in full,
     with ``solver`` (highs, pdlp or auto, as for ``plan``); ``progress(year, reach)`` is

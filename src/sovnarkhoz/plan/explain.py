@@ -66,7 +66,7 @@ class Explanation:
 
 
 def explain(scenario: Scenario, options: SolverOptions | None = None,
-            program: YearsProgram | None = None, solver: str = "highs") -> Explanation:
+            program: YearsProgram | None = None, solver: str = "auto") -> Explanation:
     """Explain why ``scenario``'s targets cannot all be met in full (any scenario), with
     ``solver`` (highs, pdlp or auto, as for ``plan``) on the large LPs."""
     started = time.perf_counter()
@@ -100,7 +100,7 @@ def explain(scenario: Scenario, options: SolverOptions | None = None,
 
 
 def _first_conflict(scenario: Scenario, program: YearsProgram, options: SolverOptions,
-                    solver: str = "highs") -> tuple[YearsProgram | None, int]:
+                    solver: str = "auto") -> tuple[YearsProgram | None, int]:
     """The LP of the horizon cut at the first year whose targets cannot all be met in full
     (None: every year's can), by doubling then bisection; and the LPs solved. HiGHS solves
     each cut's feasibility LP; a first-order solver instead maximises one share λ of every
