@@ -40,7 +40,7 @@ from ..solvers.highs import HighsSolver
 from ..solvers.options import SolverOptions
 from ..solvers.problem import LPData
 from ..solvers.result import Status
-from .dantzig_wolfe import Centre, _count_last, run_centre
+from .dantzig_wolfe import Centre, run_centre
 from .engines import Engine
 from .prices import Coordination, Round, _posted_prices
 from .proposals import Proposal, relative_gap
@@ -78,7 +78,6 @@ def _first_step(centre: Centre) -> float:
 def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
             progress: Callable[[Round], None] | None) -> Coordination:
     m = centre.m
-    mark = (0, 0)
     centre.rays(engine)
     y_hat = np.zeros(m)
     answers = centre.ask(engine, y_hat)
@@ -112,20 +111,15 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
             t = max(0.5 * t, t_range[0])
         mismatch = float(np.max(np.abs(r) / centre.size, initial=0.0))
         gap = relative_gap(mix_cost, g_hat)
-        messages, sent = centre.traffic_since(mark)
-        mark = (centre.messages, centre.bytes)
-        record = Round(round=round_number, mismatch=mismatch, objective=mix_cost,
-                       dual_objective=g_hat, gap=gap, dual_residual=0.0, rho=t,
-                       messages=messages, bytes=sent, seconds=time.perf_counter() - started)
-        history.append(record)
-        if progress is not None:
-            progress(record)
+        centre.log_round(history, progress, round=round_number, mismatch=mismatch,
+                         objective=mix_cost, dual_objective=g_hat, gap=gap, dual_residual=0.0,
+                         rho=t, seconds=time.perf_counter() - started)
         if mismatch <= tolerance and gap <= tolerance:
             converged = True
             break
     weights, centre_x = _exact_mix(centre, weights, centre_x, g_hat, tolerance)
     x, row_dual = centre.assemble(engine, weights, centre_x, y_hat)
-    _count_last(history, centre, mark)
+    centre.count_last(history)
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
                         rounds=rounds)
 

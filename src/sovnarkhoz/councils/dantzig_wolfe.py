@@ -57,10 +57,30 @@ class Centre:
         self.proposed = [0] * self.K  # how many proposals each council keeps
         self.messages = 0  # between the centre and the councils, so far
         self.bytes = 0
+        self._logged = (0, 0)  # (messages, bytes) already put into a logged round
 
-    def traffic_since(self, mark: tuple[int, int]) -> tuple[int, int]:
-        """(messages, bytes) exchanged since ``mark``, an earlier (messages, bytes)."""
-        return self.messages - mark[0], self.bytes - mark[1]
+    def _traffic(self) -> tuple[int, int]:
+        """(messages, bytes) exchanged since the last logged round (or the start)."""
+        messages, sent = self.messages - self._logged[0], self.bytes - self._logged[1]
+        self._logged = (self.messages, self.bytes)
+        return messages, sent
+
+    def log_round(self, history: list[Round], progress: Callable[[Round], None] | None,
+                  **measures: float) -> None:
+        """Append a Round of ``measures`` (round, mismatch, objective, dual_objective, gap,
+        dual_residual, rho, seconds) with the traffic since the last one, and report it."""
+        messages, sent = self._traffic()
+        record = Round(messages=messages, bytes=sent, **measures)  # type: ignore[arg-type]
+        history.append(record)
+        if progress is not None:
+            progress(record)
+
+    def count_last(self, history: list[Round]) -> None:
+        """Add the traffic after the last round (the mixes sent out) to that round."""
+        messages, sent = self._traffic()
+        if history:
+            history[-1].messages += messages
+            history[-1].bytes += sent
 
     def rays(self, engine: Engine) -> None:
         """Each council announces its obvious rays once; they go on the menu."""
@@ -171,7 +191,6 @@ def run_centre(rounds: Rounds, lp: LPData, owner: np.ndarray, names: list[str],
 def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
             progress: Callable[[Round], None] | None) -> Coordination:
     m = centre.m
-    mark = (0, 0)
     for k, answer in enumerate(centre.ask(engine, np.zeros(m))):  # first proposals
         centre.take(k, answer)
     history: list[Round] = []
@@ -192,31 +211,18 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
                 added += centre.take(k, answer)
         bound = master + float(np.sum(np.minimum(0.0, values - sigma)))
         gap = relative_gap(master, bound)
-        messages, sent = centre.traffic_since(mark)
-        mark = (centre.messages, centre.bytes)
-        record = Round(round=round_number, mismatch=artificial, objective=master,
-                       dual_objective=bound, gap=gap, dual_residual=0.0, rho=0.0,
-                       messages=messages, bytes=sent, seconds=time.perf_counter() - started)
-        history.append(record)
-        if progress is not None:
-            progress(record)
+        centre.log_round(history, progress, round=round_number, mismatch=artificial,
+                         objective=master, dual_objective=bound, gap=gap, dual_residual=0.0,
+                         rho=0.0, seconds=time.perf_counter() - started)
         if gap <= tolerance and artificial <= tolerance:
             converged = True
             break
         if added == 0:
             break
     x, row_dual = centre.assemble(engine, weights, centre_x, y)
-    _count_last(history, centre, mark)
+    centre.count_last(history)
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
                         rounds=rounds)
-
-
-def _count_last(history: list[Round], centre: Centre, mark: tuple[int, int]) -> None:
-    """Add the traffic after the last round (the mixes sent out) to that round."""
-    if history:
-        messages, sent = centre.traffic_since(mark)
-        history[-1].messages += messages
-        history[-1].bytes += sent
 
 
 def _master(centre: Centre):
