@@ -59,15 +59,12 @@ def infeasible_subset(lp: LPData, options: SolverOptions | None = None,
     options = options or SolverOptions()
     if known_infeasible:
         found = _sparse_certificate(lp, options, solver)
+        options = _for_highs(options, solver)
         if found is not None:
-            name = getattr(solver, "name", "highs")
-            exact = replace(options, tolerance=None) if name != "highs" else options
-            rows, cols, solves = _quickxplain(lp, found[0], found[1], exact)
+            rows, cols, solves = _quickxplain(lp, found[0], found[1], options)
+            how = "" if _exact(solver) else f" ({solver.name})"  # type: ignore[union-attr]
             return _subset(lp, rows, cols, time.perf_counter() - started, solves + 3,
-                           "least Farkas certificate" + ("" if name == "highs" else
-                                                         f" ({name})") + " + QuickXplain")
-        options = replace(options, tolerance=None) if getattr(
-            solver, "name", "highs") != "highs" else options
+                           f"least Farkas certificate{how} + QuickXplain")
     highs = HighsSolver._configured(options)
     highs.passModel(HighsSolver._model(lp))
     highs.run()
@@ -84,6 +81,17 @@ def infeasible_subset(lp: LPData, options: SolverOptions | None = None,
     rows, cols, solves = _quickxplain(lp, rows, cols, options)
     return _subset(lp, rows, cols, time.perf_counter() - started, solves + 2,
                    method + " + QuickXplain")
+
+
+def _exact(solver: object | None) -> bool:
+    """Whether ``solver`` (None: HiGHS) is HiGHS, whose answers are exact."""
+    return getattr(solver, "name", "highs") == "highs"
+
+
+def _for_highs(options: SolverOptions, solver: object | None) -> SolverOptions:
+    """``options`` for HiGHS's own solves: a first-order ``solver``'s tolerance is a relative
+    KKT error, not a feasibility tolerance, and is dropped."""
+    return options if _exact(solver) else replace(options, tolerance=None)
 
 
 def _subset(lp: LPData, rows: np.ndarray, cols: np.ndarray, seconds: float, solves: int,
@@ -143,12 +151,11 @@ def _sparse_certificate(lp: LPData, options: SolverOptions, solver: object | Non
     HiGHS) solves these LPs; a first-order solver's multipliers are approximate, so their
     support is cut at ever smaller shares of the largest (1e-6, 1e-9, 1e-12) until HiGHS finds
     the subsystem infeasible. Returns (rows, columns) or None."""
+    exact = _exact(solver)
     solver = solver or HighsSolver()
-    exact = getattr(solver, "name", "highs") == "highs"
-    solve_options, options = options, options if exact else replace(options, tolerance=None)
-    if not exact:
-        solve_options = replace(solve_options, tolerance=solve_options.tolerance or
-                                FIRST_ORDER_TOLERANCE)
+    solve_options = options if exact else replace(
+        options, tolerance=options.tolerance or FIRST_ORDER_TOLERANCE)
+    options = _for_highs(options, solver)
     n = lp.num_cols
     A = lp.A.tocsr()
     low = np.flatnonzero(np.isfinite(lp.row_lower))
