@@ -33,14 +33,11 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..solvers.duality import bound_term
-from ..solvers.highs import HighsSolver
-from ..solvers.options import SolverOptions
 from ..solvers.problem import LPData
 from ..solvers.result import Status
-from .dantzig_wolfe import Centre, run_centre
+from .dantzig_wolfe import PENALTY, Centre, run_centre
 from .engines import Engine
 from .prices import Coordination, Round, _posted_prices
 from .proposals import Proposal, relative_gap
@@ -125,57 +122,34 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
 
 
 def _proximal_master(centre: Centre, y_hat: np.ndarray, step: float, largest: float):
-    """The centre's LP over [w, x_0, s, r+, r-]: min cost - ŷ'r + step·|r|_1; returns w,
-    x_0, the mismatch r, the mix's cost, the model's value at the new prices and the new
-    prices (the duals of the shared rows: within ``step`` of ŷ, moved by the sign of r),
-    and the step, widened when no prices within it give a finite model."""
-    m, K, n_menu, n_centre = centre.m, centre.K, len(centre.menu), len(centre.columns)
-    identity = sp.identity(m, format="csc")
-    A = sp.bmat([[centre.menu.contributions(), centre.B, -identity, -identity, identity],
-                 [centre.menu.convexity(), None, None, None, None]], format="csr")
-    if A.shape[1] != n_menu + n_centre + 3 * m:
-        A = sp.csr_matrix(A, shape=(m + K, n_menu + n_centre + 3 * m))
-    lp = centre.lp
-    start = n_menu + n_centre
-    c_mix = np.concatenate([centre.menu.cost, lp.c[centre.columns]])
-    master = LPData(
-        c=np.concatenate([c_mix, np.zeros(m), step - y_hat, step + y_hat]), A=A,
-        row_lower=np.concatenate([np.zeros(m), np.ones(K)]),
-        row_upper=np.concatenate([np.zeros(m), np.ones(K)]),
-        col_lower=np.concatenate([np.zeros(n_menu), lp.col_lower[centre.columns],
-                                  centre.lower, np.zeros(2 * m)]),
-        col_upper=np.concatenate([np.full(n_menu, np.inf), lp.col_upper[centre.columns],
-                                  centre.upper, np.full(2 * m, np.inf)]))
-    result = HighsSolver().solve(master, SolverOptions())
-    while result.status is Status.UNBOUNDED and step < largest:
+    """The centre's LP (``master.Master``) with prices held within ``step`` of ŷ: returns w,
+    x_0, the mismatch r, the mix's cost, the model's value at the new prices, the new prices
+    (the duals of the shared rows, moved from ŷ by the sign of r) and the step, widened when
+    no prices within it give a finite model."""
+    centre.master.stabilise(y_hat, step)
+    solution = centre.master.solve()
+    while solution.status is Status.UNBOUNDED and step < largest:
         # no prices within the step make the centre's own plan (λ) worth its cost: widen
         step = min(10.0 * step, largest)
-        master.c[start + m:] = np.concatenate([step - y_hat, step + y_hat])
-        result = HighsSolver().solve(master, SolverOptions())
-    if result.status is not Status.OPTIMAL:
-        raise RuntimeError(f"the centre's price problem ended {result.status.value}: "
-                           f"{result.message}")
-    x = result.x
-    r = x[start + m: start + 2 * m] - x[start + 2 * m:]
-    mix_cost = float(c_mix @ x[:start]) + lp.offset
-    y = np.clip(result.row_dual[:m], y_hat - step, y_hat + step)
-    return (x[:n_menu], x[n_menu:start], r, mix_cost, float(result.objective) + lp.offset, y,
-            step)
+        centre.master.stabilise(y_hat, step)
+        solution = centre.master.solve()
+    if solution.status is not Status.OPTIMAL:
+        raise RuntimeError(f"the centre's price problem ended {solution.status.value}: "
+                           f"{solution.message}")
+    y = np.clip(solution.prices, y_hat - step, y_hat + step)
+    return (solution.weights, solution.centre_x, solution.mismatch, solution.mix_cost,
+            solution.objective, y, step)
 
 
 def _exact_mix(centre: Centre, weights: np.ndarray, centre_x: np.ndarray, bound: float,
                tolerance: float) -> tuple[np.ndarray, np.ndarray]:
-    """The master LP over the same proposals meets the shared rows exactly; take its mix
-    when it does and is within the tolerance of the bound, else keep the bundle's mix."""
-    master, n_menu = centre.master_data()
-    result = HighsSolver().solve(master, SolverOptions())
-    if result.status is not Status.OPTIMAL:
+    """The master LP over the same proposals, with artificial slack at Dantzig-Wolfe's
+    penalty, meets the shared rows exactly; take its mix when it does and is within the
+    tolerance of the bound, else keep the bundle's mix."""
+    centre.master.stabilise(np.zeros(centre.m), PENALTY * centre.scale)
+    solution = centre.master.solve()
+    if solution.status is not Status.OPTIMAL or np.any(solution.mismatch != 0.0):
         return weights, centre_x
-    x = result.x
-    start = n_menu + len(centre.columns)
-    if np.max(x[start:], initial=0.0) > 0.0:
+    if math.isfinite(bound) and relative_gap(solution.mix_cost, bound) > tolerance:
         return weights, centre_x
-    cost = float(master.c[:start] @ x[:start]) + master.offset
-    if math.isfinite(bound) and relative_gap(cost, bound) > tolerance:
-        return weights, centre_x
-    return x[:n_menu], x[n_menu:start]
+    return solution.weights, solution.centre_x

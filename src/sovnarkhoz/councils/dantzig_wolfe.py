@@ -21,13 +21,11 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-import scipy.sparse as sp
 
-from ..solvers.highs import HighsSolver
-from ..solvers.options import SolverOptions
 from ..solvers.problem import LPData
 from ..solvers.result import Status
 from .engines import Engine, LocalEngine
+from .master import Master
 from .prices import Coordination, Round, split
 from .proposals import Menu, PricingCouncil, Proposal, relative_gap
 
@@ -54,6 +52,9 @@ class Centre:
         self.size = 1.0 + np.maximum(np.abs(np.where(np.isfinite(self.lower), self.lower, 0.0)),
                                      np.abs(np.where(np.isfinite(self.upper), self.upper, 0.0)))
         self.menu = Menu(self.K, self.m)
+        self.master = Master(self.B, lp.c[self.columns], lp.col_lower[self.columns],
+                             lp.col_upper[self.columns], self.lower, self.upper, self.K,
+                             lp.offset)
         self.proposed = [0] * self.K  # how many proposals each council keeps
         self.messages = 0  # between the centre and the councils, so far
         self.bytes = 0
@@ -107,7 +108,9 @@ class Centre:
         """Put a proposal on the menu; False if it is there already."""
         if (k, answer.index) in self.menu:
             return False
-        self.menu.add(k, answer, self.local_rows[k])
+        self.menu.add(k, answer)
+        self.master.add(k, answer.kind == "point", answer.cost, self.local_rows[k],
+                        answer.contribution)
         return True
 
     def assemble(self, engine: Engine, weights: np.ndarray, centre_x: np.ndarray,
@@ -136,29 +139,6 @@ class Centre:
         lo, hi = self.lp.col_lower[self.columns], self.lp.col_upper[self.columns]
         edge = np.where(reduced > 0, lo, np.where(reduced < 0, hi, 0.0))
         return float(np.sum(np.where(reduced != 0, reduced * edge, 0.0)))
-
-    def master_data(self) -> tuple[LPData, int]:
-        """The restricted master LP over [proposal weights, centre columns, slack+, slack-]
-        with rows [shared rows, convexity]; and the number of proposals."""
-        m, K, n_menu, n_centre = self.m, self.K, len(self.menu), len(self.columns)
-        identity = sp.identity(m, format="csc")
-        A = sp.bmat([[self.menu.contributions(), self.B, identity, -identity],
-                     [self.menu.convexity(), None, None, None]], format="csr")
-        if A.shape[1] != n_menu + n_centre + 2 * m:  # bmat drops empty blocks' widths
-            A = sp.csr_matrix(A, shape=(m + K, n_menu + n_centre + 2 * m))
-        lp = self.lp
-        master = LPData(
-            c=np.concatenate([self.menu.cost, lp.c[self.columns],
-                              np.full(2 * m, PENALTY * self.scale)]),
-            A=A,
-            row_lower=np.concatenate([self.lower, np.ones(K)]),
-            row_upper=np.concatenate([self.upper, np.ones(K)]),
-            col_lower=np.concatenate([np.zeros(n_menu), lp.col_lower[self.columns],
-                                      np.zeros(2 * m)]),
-            col_upper=np.concatenate([np.full(n_menu, np.inf), lp.col_upper[self.columns],
-                                      np.full(2 * m, np.inf)]),
-            offset=lp.offset)
-        return master, n_menu
 
 
 def decompose(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e-4,
@@ -191,8 +171,10 @@ def run_centre(rounds: Rounds, lp: LPData, owner: np.ndarray, names: list[str],
 def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
             progress: Callable[[Round], None] | None) -> Coordination:
     m = centre.m
+    centre.rays(engine)
     for k, answer in enumerate(centre.ask(engine, np.zeros(m))):  # first proposals
         centre.take(k, answer)
+    centre.master.stabilise(np.zeros(m), PENALTY * centre.scale)
     history: list[Round] = []
     converged = False
     started = time.perf_counter()
@@ -228,14 +210,10 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
 def _master(centre: Centre):
     """Solve the restricted master; returns objective, proposal weights, centre columns,
     shared-row prices, convexity values and the largest relative artificial slack."""
-    master, n_menu = centre.master_data()
-    result = HighsSolver().solve(master, SolverOptions())
-    if result.status is not Status.OPTIMAL:
-        raise RuntimeError(f"the centre's master problem ended {result.status.value}")
-    m, start = centre.m, n_menu + len(centre.columns)
-    x = result.x
-    slack = x[start:]
-    artificial = float(np.max((slack[:m] + slack[m:]) / centre.size, initial=0.0))
-    objective = float(master.c[:start] @ x[:start]) + master.offset
-    return (objective, x[:n_menu], x[n_menu:start], result.row_dual[:m], result.row_dual[m:],
-            artificial)
+    solution = centre.master.solve()
+    if solution.status is not Status.OPTIMAL:
+        raise RuntimeError(f"the centre's master problem ended {solution.status.value}: "
+                           f"{solution.message}")
+    artificial = float(np.max(np.abs(solution.mismatch) / centre.size, initial=0.0))
+    return (solution.mix_cost, solution.weights, solution.centre_x, solution.prices,
+            solution.sigma, artificial)

@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..solvers import get_solver
 from ..solvers.options import SolverOptions
@@ -166,8 +165,8 @@ class PricingCouncil:
 @dataclass
 class Menu:
     """The centre's record of the proposals it may mix: per proposal its council, its index
-    in that council's list, its kind, its cost and its contribution to the shared rows
-    (global shared-row numbering)."""
+    in that council's list, its kind and its cost (their contributions are the master's
+    columns, ``master.Master``)."""
 
     councils: int
     shared: int
@@ -175,35 +174,21 @@ class Menu:
     index: list[int] = field(default_factory=list)
     is_point: list[bool] = field(default_factory=list)
     cost: list[float] = field(default_factory=list)
-    columns: list[sp.csc_matrix] = field(default_factory=list)
     known: set[tuple[int, int]] = field(default_factory=set)
 
     def __contains__(self, key: tuple[int, int]) -> bool:
         """Whether (council, index) is on the menu."""
         return key in self.known
 
-    def add(self, k: int, proposal: Proposal, rows: np.ndarray) -> None:
+    def add(self, k: int, proposal: Proposal) -> None:
         self.known.add((k, proposal.index))
         self.council.append(k)
         self.index.append(proposal.index)
         self.is_point.append(proposal.kind == "point")
         self.cost.append(proposal.cost)
-        self.columns.append(sp.csc_matrix((proposal.contribution, (rows, np.zeros(len(rows),
-                                           dtype=np.int64))), shape=(self.shared, 1)))
 
     def __len__(self) -> int:
         return len(self.cost)
-
-    def contributions(self) -> sp.csc_matrix:
-        """(shared rows, proposals)."""
-        return sp.hstack(self.columns, format="csc") if self.columns else sp.csc_matrix(
-            (self.shared, 0))
-
-    def convexity(self) -> sp.csr_matrix:
-        """(councils, proposals): 1 where a proposal is a plan of that council."""
-        points = np.flatnonzero(self.is_point)
-        return sp.csr_matrix((np.ones(len(points)), (np.asarray(self.council)[points], points)),
-                             shape=(self.councils, len(self)))
 
     def weights_by_council(self, weights: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
         """The mix each council is to make: weights over its own list of proposals."""

@@ -1,0 +1,124 @@
+"""The centre's restricted master LP, kept alive in HiGHS from round to round.
+
+Both proposal-mixing protocols (``dantzig-wolfe`` and ``prices``) ask the same LP each round,
+over the proposals the councils have made so far:
+
+    min  Σ cost_j w_j + c_0'x_0 + Σ_i (t - ŷ_i) r⁺_i + (t + ŷ_i) r⁻_i
+    s.t. Σ_j B_j w_j + B_0 x_0 - s - r⁺ + r⁻ = 0      (m shared rows)
+         Σ_{plans j of council k} w_j = 1               (K convexity rows)
+         w >= 0, x_0 within its bounds, s in [l, u], r⁺, r⁻ >= 0
+
+Its columns are [x_0 (n_0), s (m), r⁺ (m), r⁻ (m), proposals (in the order taken)]. With
+ŷ = 0 and t = PENALTY·scale, r = r⁺ - r⁻ is Dantzig-Wolfe's artificial slack; with the
+bundle's stability centre ŷ and step t, the duals of the shared rows are prices within t of
+ŷ (a box trust region). Between rounds only proposals are added and the costs of r⁺, r⁻
+change, so the last basis stays primal feasible and the primal simplex goes on from it: a
+master of thousands of proposals is re-solved in a few iterations. (HiGHS's dual simplex,
+with presolve, stalled for minutes on such degenerate masters of ussr1957; see
+docs/performance.md.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..solvers.highs import HighsSolver, _status_map
+from ..solvers.options import SolverOptions
+from ..solvers.problem import LPData
+from ..solvers.result import Status
+
+PRIMAL_SIMPLEX = 4
+"""HiGHS's ``simplex_strategy`` for the primal simplex."""
+
+
+@dataclass
+class MasterSolution:
+    """One solve of the master: status, proposal weights w (proposals,), the centre's columns
+    x_0 (n_0,), the mismatch r = r⁺ - r⁻ (m,), the mix's cost Σ cost·w + c_0'x_0 (without the
+    r terms), the objective (with them), the shared rows' prices y (m,) and the convexity
+    rows' values σ (K,)."""
+
+    status: Status
+    message: str
+    weights: np.ndarray
+    centre_x: np.ndarray
+    mismatch: np.ndarray
+    mix_cost: float
+    objective: float
+    prices: np.ndarray
+    sigma: np.ndarray
+
+
+class Master:
+    """The restricted master of ``m`` shared rows with bounds [lower, upper] (m,), the centre's
+    own columns (costs c_0 (n_0,), bounds, contributions B_0 (m, n_0)) and ``councils``
+    convexity rows; proposals are added with :meth:`add`."""
+
+    def __init__(self, B0: sp.spmatrix, c0: np.ndarray, col_lower: np.ndarray,
+                 col_upper: np.ndarray, lower: np.ndarray, upper: np.ndarray, councils: int,
+                 offset: float = 0.0):
+        m, n0 = B0.shape
+        self.m, self.K, self.n0 = m, councils, n0
+        self.offset = offset
+        identity = sp.identity(m, format="csc")
+        A = sp.hstack([sp.csc_matrix(B0), -identity, -identity, identity], format="csc")
+        A = sp.vstack([A, sp.csc_matrix((councils, A.shape[1]))], format="csc")
+        lp = LPData(c=np.concatenate([c0, np.zeros(3 * m)]), A=A,
+                    row_lower=np.concatenate([np.zeros(m), np.ones(councils)]),
+                    row_upper=np.concatenate([np.zeros(m), np.ones(councils)]),
+                    col_lower=np.concatenate([col_lower, lower, np.zeros(2 * m)]),
+                    col_upper=np.concatenate([col_upper, upper, np.full(2 * m, np.inf)]))
+        self.highs = HighsSolver._configured(SolverOptions())
+        self.highs.setOptionValue("presolve", "off")
+        self.highs.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
+        self.highs.passModel(HighsSolver._model(lp))
+        self.first = n0 + 3 * m  # the first proposal's column
+        self.c0 = np.asarray(c0, dtype=np.float64)
+        self.cost: list[float] = []  # of each proposal
+
+    def add(self, council: int, is_point: bool, cost: float, rows: np.ndarray,
+            contribution: np.ndarray) -> None:
+        """Add a proposal of ``council``: its cost and its ``contribution`` (s,) to the shared
+        rows ``rows`` (s,) (master numbering); a plan (``is_point``) joins its council's
+        convexity row, a ray does not."""
+        keep = contribution != 0.0
+        index = rows[keep].astype(np.int32)
+        value = contribution[keep].astype(np.float64)
+        if is_point:
+            index = np.append(index, np.int32(self.m + council))
+            value = np.append(value, 1.0)
+        self.highs.addCols(1, np.array([cost], dtype=np.float64), np.zeros(1),
+                           np.full(1, np.inf), len(index), np.zeros(1, dtype=np.int32),
+                           index, value)
+        self.cost.append(float(cost))
+
+    def stabilise(self, centre: np.ndarray, step: float) -> None:
+        """Costs of r⁺ and r⁻: t - ŷ and t + ŷ (prices within ``step`` of ``centre``)."""
+        columns = np.arange(self.n0 + self.m, self.first, dtype=np.int32)
+        costs = np.concatenate([step - centre, step + centre]).astype(np.float64)
+        self.highs.changeColsCost(len(columns), columns, costs)
+
+    def solve(self) -> MasterSolution:
+        self.highs.run()
+        model_status = self.highs.getModelStatus()
+        status = _status_map().get(model_status, Status.ERROR)
+        message = self.highs.modelStatusToString(model_status)
+        m, n0 = self.m, self.n0
+        if status is not Status.OPTIMAL:
+            empty = np.zeros(0)
+            return MasterSolution(status, message, empty, empty, empty, np.nan, np.nan, empty,
+                                  empty)
+        solution = self.highs.getSolution()
+        x = np.asarray(solution.col_value, dtype=np.float64)
+        duals = np.asarray(solution.row_dual, dtype=np.float64)
+        weights, centre_x = x[self.first:], x[:n0]
+        mix_cost = float(self.c0 @ centre_x) + float(np.asarray(self.cost) @ weights)
+        return MasterSolution(
+            status, message, weights=weights, centre_x=centre_x,
+            mismatch=x[n0 + m: n0 + 2 * m] - x[n0 + 2 * m: self.first],
+            mix_cost=mix_cost + self.offset,
+            objective=float(self.highs.getInfo().objective_function_value) + self.offset,
+            prices=duals[:m], sigma=duals[m:])
