@@ -9,17 +9,20 @@ dual function g(y) = Σ_k min_k (c_k - B_k'y)'x_k + (centre's λ part) + (bounds
 bounds the national optimum from below at any prices.
 
 Each round the centre solves, over mixes w of the answers so far (convex per council) and its
-own columns x_0 (λ):
+own columns x_0 (λ), the master LP (``master.Master``)
 
-    min  Σ cost·w + c_0'x_0 - ŷ'r + (t/2)||r||²    r = Σ B w + B_0 x_0 - s,  s ∈ [l, u]
+    min  Σ cost·w + c_0'x_0 - ŷ'r + t·|r|₁    r = Σ B w + B_0 x_0 - s,  s ∈ [l, u]
 
-and posts y = ŷ - t·r: the prices move by the mismatch r of the best mix, scaled by the step
-t, from the stability centre ŷ (the best prices so far). This is the proximal point method on
-the dual (the augmented Lagrangian) with the councils' answers as the model of g, so it does
-not oscillate as plain tâtonnement does. A round whose true dual value g(y) rises by at least
-a tenth of what the model promised moves the centre (ŷ = y, "serious"); otherwise the new
-answers only refine the model ("null"). t grows after good serious rounds and shrinks after
-bad null rounds.
+whose duals are the prices y that maximise the model of g within the box |y - ŷ| <= t
+around the stability centre ŷ (the best prices so far): each price moves against the
+mismatch r_i of the best mix, by at most t. This is the box-step form of the proximal bundle
+method (Marsten, Hogan and Blankenship 1975) on the dual, with the councils' answers as the
+model of g, so it does not oscillate as plain tâtonnement does. A round whose true dual value
+g(y) rises by at least a tenth of what the model promised moves the centre (ŷ = y,
+"serious"); otherwise the new answers only refine the model ("null") and t stays: shrinking
+it after null rounds starved the method (on ussr1957 over 3 years t fell to 1e-8 and the gap
+stalled at 0.7; with t kept it converges in about 120 rounds). t doubles after a serious
+round that earned at least half of its promise.
 
 It stops when the mix's delivery mismatch and its gap to the best bound g(ŷ) are under the
 tolerance; the mix is then made exact on the shared rows by the master LP over the same
@@ -45,7 +48,7 @@ from .proposals import Proposal, relative_gap
 SERIOUS = 0.1
 """A round moves the centre when the dual rises by this share of the model's promise."""
 STEP_RANGE = 1e8
-"""The step t stays within this factor of its start, either way."""
+"""The step t grows to at most this factor of its start."""
 
 
 def coordinate_by_prices(lp: LPData, owner: np.ndarray, names: list[str],
@@ -82,7 +85,7 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
         centre.take(k, answer)
     g_hat = _dual_value(centre, y_hat, answers)
     t = _first_step(centre)
-    t_range = (t / STEP_RANGE, t * STEP_RANGE)
+    largest = t * STEP_RANGE
     history: list[Round] = []
     converged = False
     started = time.perf_counter()
@@ -92,7 +95,7 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
     for round_number in range(1, max_rounds + 1):
         rounds = round_number
         weights, centre_x, r, mix_cost, model, y, t = _proximal_master(centre, y_hat, t,
-                                                                       t_range[1])
+                                                                       largest)
         y = _posted_prices(y, centre.lower, centre.upper)
         answers = centre.ask(engine, y)
         for k, answer in enumerate(answers):
@@ -102,10 +105,8 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
         serious = g > g_hat + SERIOUS * promised if math.isfinite(g_hat) else math.isfinite(g)
         if serious:
             if math.isfinite(g_hat) and g - g_hat >= 0.5 * promised:
-                t = min(2.0 * t, t_range[1])
+                t = min(2.0 * t, largest)
             y_hat, g_hat = y, g
-        elif math.isfinite(g) and g < g_hat:
-            t = max(0.5 * t, t_range[0])
         mismatch = float(np.max(np.abs(r) / centre.size, initial=0.0))
         gap = relative_gap(mix_cost, g_hat)
         centre.log_round(history, progress, round=round_number, mismatch=mismatch,

@@ -25,13 +25,15 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ..solvers.highs import HighsSolver, _status_map
+from ..solvers.highs import HighsSolver, _status_map, highspy
 from ..solvers.options import SolverOptions
 from ..solvers.problem import LPData
 from ..solvers.result import Status
 
 PRIMAL_SIMPLEX = 4
 """HiGHS's ``simplex_strategy`` for the primal simplex."""
+STALL_ITERATIONS = 5
+"""A warm re-solve taking more than this many simplex iterations per row has stalled."""
 
 
 @dataclass
@@ -74,6 +76,7 @@ class Master:
         self.highs = HighsSolver._configured(SolverOptions())
         self.highs.setOptionValue("presolve", "off")
         self.highs.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
+        self.highs.setOptionValue("solver", "simplex")
         self.highs.passModel(HighsSolver._model(lp))
         self.first = n0 + 3 * m  # the first proposal's column
         self.c0 = np.asarray(c0, dtype=np.float64)
@@ -102,8 +105,20 @@ class Master:
         self.highs.changeColsCost(len(columns), columns, costs)
 
     def solve(self) -> MasterSolution:
+        """Re-solve from the last basis; should the primal simplex stall (cycling on the
+        master's degenerate vertices, seen on ussr1957 over 14 years), solve afresh by
+        interior point with crossover, whose basis the next round starts from."""
+        rows = self.m + self.K
+        self.highs.setOptionValue("simplex_iteration_limit", STALL_ITERATIONS * rows)
         self.highs.run()
         model_status = self.highs.getModelStatus()
+        if model_status == highspy.HighsModelStatus.kIterationLimit:
+            self.highs.clearSolver()
+            self.highs.setOptionValue("solver", "ipm")
+            self.highs.setOptionValue("simplex_iteration_limit", 2**31 - 1)
+            self.highs.run()
+            self.highs.setOptionValue("solver", "simplex")
+            model_status = self.highs.getModelStatus()
         status = _status_map().get(model_status, Status.ERROR)
         message = self.highs.modelStatusToString(model_status)
         m, n0 = self.m, self.n0
