@@ -37,13 +37,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..solvers.duality import bound_term
 from ..solvers.problem import LPData
 from ..solvers.result import Status
 from .dantzig_wolfe import PENALTY, Centre, run_centre
 from .engines import Engine
 from .prices import Coordination, Round, _posted_prices
-from .proposals import Proposal, relative_gap
+from .proposals import relative_gap
 
 SERIOUS = 0.1
 """A round moves the centre when the dual rises by this share of the model's promise."""
@@ -62,14 +61,6 @@ def coordinate_by_prices(lp: LPData, owner: np.ndarray, names: list[str],
                       solver)
 
 
-def _dual_value(centre: Centre, y: np.ndarray, answers: list[Proposal]) -> float:
-    """g(y): the councils' values at y, the centre's own part and the bounds' part."""
-    if any(a.kind == "ray" for a in answers):
-        return -math.inf
-    return (sum(a.value for a in answers) + centre.centre_value(y)
-            + bound_term(y, centre.lower, centre.upper) + centre.lp.offset)
-
-
 def _first_step(centre: Centre) -> float:
     """A starting t: prices of the objective's scale for mismatches of the rows' scale."""
     return centre.scale / float(np.max(centre.size, initial=1.0))
@@ -83,7 +74,7 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
     answers = centre.ask(engine, y_hat)
     for k, answer in enumerate(answers):
         centre.take(k, answer)
-    g_hat = _dual_value(centre, y_hat, answers)
+    g_hat = centre.dual_value(y_hat, answers)
     t = _first_step(centre)
     largest = t * STEP_RANGE
     history: list[Round] = []
@@ -100,7 +91,7 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
         answers = centre.ask(engine, y)
         for k, answer in enumerate(answers):
             centre.take(k, answer)
-        g = _dual_value(centre, y, answers)
+        g = centre.dual_value(y, answers)
         promised = model - g_hat
         serious = g > g_hat + SERIOUS * promised if math.isfinite(g_hat) else math.isfinite(g)
         if serious:
