@@ -380,3 +380,19 @@ def test_councils_planning_with_pdlp_reach_the_central_optimum(bundled_scenario)
     assert plan.solver == "pdlp"
     assert plan.fulfilment == pytest.approx(450 / 7, rel=1e-6)
     assert plan.verification.max_relative_violation <= 1e-6
+
+
+def test_dantzig_wolfe_says_when_councils_cannot_meet_the_shared_rows(bundled_scenario):
+    """Targets a hundred times two_regions' in full (min-factor): infeasible centrally; the
+    councils stop when no answer improves the centre's mix and say why, not 'round limit'."""
+    scenario = bundled_scenario("two_regions")
+    targets = scenario.tables["targets"].assign(amount=lambda t: t["amount"] * 100)
+    bigger = sovnarkhoz.Scenario.from_frames(name="bigger", settings=scenario.settings,
+                                             **{**scenario.tables, "targets": targets})
+    assert sovnarkhoz.make_plan(bigger, "min-factor:labour").status == "infeasible"
+    plan = plan_by_councils(bigger, "territorial", objective="min-factor:labour",
+                            protocol="dantzig-wolfe", max_rounds=100)
+    assert plan.status == "error"
+    assert "the councils cannot meet them" in plan.message
+    assert plan.details["rounds"] < 100
+    assert plan.details["history"][-1]["mismatch"] > 0.9  # most of the targets stay unmet

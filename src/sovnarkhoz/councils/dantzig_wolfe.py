@@ -200,6 +200,7 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
     best = -np.inf  # the best bound so far, and the prices that gave it
     best_prices: np.ndarray | None = None
     smooth = True
+    stopped = None
     for round_number in range(1, max_rounds + 1):
         rounds = round_number
         master, weights, centre_x, y, sigma, artificial = _master(centre)
@@ -226,13 +227,18 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
         if gap <= tolerance and artificial <= tolerance:
             converged = True
             break
-        if added == 0 and posted is y:
-            break  # nothing improves the master at its own prices
+        if added == 0 and posted is y:  # nothing improves the master at its own prices
+            stopped = (f"no council's answer improves the centre's mix, yet it still needs "
+                       f"{artificial:.1e} (relative) of artificial slack on the shared rows: "
+                       "the councils cannot meet them" if artificial > tolerance else
+                       f"no council's answer improves the centre's mix; the gap {gap:.1e} is "
+                       "rounding")
+            break
         smooth = added > 0  # smoothed prices that add nothing: the master's own next
     x, row_dual = centre.assemble(engine, weights, centre_x, y)
     centre.count_last(history)
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
-                        rounds=rounds)
+                        rounds=rounds, stopped=stopped)
 
 
 def _values(answers: list[Proposal]) -> np.ndarray:
