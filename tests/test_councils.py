@@ -396,3 +396,33 @@ def test_dantzig_wolfe_says_when_councils_cannot_meet_the_shared_rows(bundled_sc
     assert "the councils cannot meet them" in plan.message
     assert plan.details["rounds"] < 100
     assert plan.details["history"][-1]["mismatch"] > 0.9  # most of the targets stay unmet
+
+
+@pytest.mark.parametrize("protocol", ["prices", "dantzig-wolfe"])
+@pytest.mark.parametrize("failing_round", [1, 3])
+def test_a_council_whose_solver_fails_stops_the_run_without_a_traceback(
+        tmp_path, capsys, monkeypatch, protocol, failing_round):
+    """A council's LP that ends in error (here: made to, in a given round) ends the run with
+    status error, the reason, and the plan of the last mix kept; the CLI exits 1."""
+    from sovnarkhoz.councils import proposals
+
+    answered = {"count": 0}
+    best = proposals.PricingCouncil._best
+
+    def failing(self, cost):
+        answered["count"] += 1
+        # every council answers once per round (two councils; the first ask is round 0)
+        if answered["count"] > 2 * failing_round:
+            raise RuntimeError(f"council {self.data.name}'s pricing problem ended error: test")
+        return best(self, cost)
+
+    monkeypatch.setattr(proposals.PricingCouncil, "_best", failing)
+    out = tmp_path / "out"
+    code = main(["plan", "two_regions", "--organisation", "territorial", "--protocol", protocol,
+                 "--out", str(out), "--quiet"])
+    summary = json.loads((out / "summary.json").read_text())
+    assert code == 1 and summary["status"] == "error"
+    assert "pricing problem ended error: test" in summary["message"]
+    assert f"stopped in round {failing_round}" in summary["message"]
+    assert len(summary["history"]) == failing_round - 1
+    assert (out / "activities.csv").exists()

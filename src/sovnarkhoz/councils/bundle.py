@@ -83,12 +83,17 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
     rounds = 0
     weights = np.zeros(0)
     centre_x = np.zeros(len(centre.columns))
+    stopped = None
     for round_number in range(1, max_rounds + 1):
         rounds = round_number
-        weights, centre_x, r, mix_cost, model, y, t = _proximal_master(centre, y_hat, t,
-                                                                       largest)
-        y = _posted_prices(y, centre.lower, centre.upper)
-        answers = centre.ask(engine, y)
+        try:
+            solved = _proximal_master(centre, y_hat, t, largest)
+            y = _posted_prices(solved[5], centre.lower, centre.upper)
+            answers = centre.ask(engine, y)
+        except RuntimeError as failure:  # a solver failed: keep the best mix so far
+            stopped = str(failure)
+            break
+        weights, centre_x, r, mix_cost, model, _, t = solved
         for k, answer in enumerate(answers):
             centre.take(k, answer)
         g = centre.dual_value(y, answers)
@@ -110,7 +115,7 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
     x, row_dual = centre.assemble(engine, weights, centre_x, y_hat)
     centre.count_last(history)
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
-                        rounds=rounds)
+                        rounds=rounds, stopped=stopped)
 
 
 def _proximal_master(centre: Centre, y_hat: np.ndarray, step: float, largest: float):

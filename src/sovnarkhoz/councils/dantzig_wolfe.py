@@ -201,12 +201,18 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
     best_prices: np.ndarray | None = None
     smooth = True
     stopped = None
+    weights, centre_x, y = np.zeros(0), np.zeros(len(centre.columns)), np.zeros(m)
     for round_number in range(1, max_rounds + 1):
         rounds = round_number
-        master, weights, centre_x, y, sigma, artificial = _master(centre)
-        posted = (SMOOTHING * best_prices + (1.0 - SMOOTHING) * y
-                  if smooth and best_prices is not None else y)
-        answers = centre.ask(engine, posted)
+        try:
+            solved = _master(centre)
+            posted = (SMOOTHING * best_prices + (1.0 - SMOOTHING) * solved[3]
+                      if smooth and best_prices is not None else solved[3])
+            answers = centre.ask(engine, posted)
+        except RuntimeError as failure:  # a solver failed: keep the last mix
+            stopped = str(failure)
+            break
+        master, weights, centre_x, y, sigma, artificial = solved
         bound = centre.dual_value(posted, answers) if posted is not y else (
             master + float(np.sum(np.minimum(0.0, _values(answers) - sigma))))
         if bound > best:

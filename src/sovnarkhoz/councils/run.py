@@ -90,13 +90,15 @@ def plan_by_councils(
     reduced = lp.data.c - lp.data.A.T @ result.row_dual
     outcome = assess(scenario, program, result.x, result.row_dual, reduced, tolerance)
     check = outcome.verification
-    last = result.history[-1]
+    last = result.history[-1] if result.history else None
     if result.converged and check.passed:
         status, message = "optimal", (f"{parts.count} councils converged in {result.rounds} "
                                       f"rounds: mismatch {last.mismatch:.1e}, gap {last.gap:.1e}"
                                       f", dual residual {last.dual_residual:.1e}")
     elif result.converged:
         status, message = "error", f"converged, but the plan fails verification: {check.worst}"
+    elif result.stopped and len(result.history) == 0:
+        status, message = "error", f"stopped in round 1: {result.stopped}; no plan"
     elif result.stopped:
         status, message = "error", (
             f"stopped in round {result.rounds}: {result.stopped}; the plan is the best so far "
@@ -122,7 +124,7 @@ def plan_by_councils(
             "councils": parts.names, "rounds": result.rounds,
             "traffic": {"messages": sum(r.messages for r in result.history),
                         "bytes": traffic, "central_bytes": central_bytes},
-            "dual_objective": lp.sense * last.dual_objective,
+            "dual_objective": None if last is None else lp.sense * last.dual_objective,
             "history": history,
         },
     )
