@@ -426,3 +426,21 @@ def test_a_council_whose_solver_fails_stops_the_run_without_a_traceback(
     assert f"stopped in round {failing_round}" in summary["message"]
     assert len(summary["history"]) == failing_round - 1
     assert (out / "activities.csv").exists()
+
+
+def test_an_admm_council_that_runs_nothing_answers_zero():
+    """ussr1957's republics without techniques hold no columns; under admm they answered
+    NaN (HiGHS finds an empty model has no solution), which made every round's objective
+    NaN. A council with nothing to plan contributes nothing and costs nothing."""
+    import scipy.sparse as sp
+
+    from sovnarkhoz.councils.council import Council, CouncilData
+
+    empty = np.zeros(0, dtype=np.int64)
+    data = CouncilData(name="TurSSR", columns=empty, private_rows=empty, shared_rows=empty,
+                       c=np.zeros(0), col_lower=np.zeros(0), col_upper=np.zeros(0),
+                       A_private=sp.csr_matrix((0, 0)), row_lower=np.zeros(0),
+                       row_upper=np.zeros(0), B=sp.csr_matrix((0, 0)))
+    answer = Council(data, rho=1.0).plan(np.zeros(0), np.zeros(0), 1.0)
+    assert answer.contribution.shape == (0,)
+    assert (answer.objective, answer.dual_value, answer.dual_residual) == (0.0, 0.0, 0.0)

@@ -80,6 +80,11 @@ class Council:
             col_upper=np.concatenate([data.col_upper, np.full(s, np.inf)]),
         )
         self.planning = PersistentHighs(lp, _curvature(n, s, rho))
+        # HiGHS's active-set QP can cycle on degenerate councils (ussr1957's RSFSR over three
+        # years: 90,000 iterations at one objective); its feasible iterate then serves, as
+        # ADMM tolerates inexact steps
+        self.planning.highs.setOptionValue("qp_iteration_limit",
+                                           QP_ITERATIONS * (n + s + len(data.private_rows)))
         self.rho = rho
         self.x = np.zeros(n)
         self.private_duals = np.zeros(len(data.private_rows))
@@ -103,6 +108,8 @@ class Council:
         """One round: plan against the proposal, then measure own optimality at ``prices``."""
         d = self.data
         n = len(d.columns)
+        if n == 0:  # a council that runs nothing (e.g. a republic without techniques)
+            return Answer(np.zeros(len(proposal)), 0.0, 0.0, 0.0, "optimal")
         if rho != self.rho:
             self.planning.set_hessian(_curvature(n, len(proposal), rho))
             self.rho = rho
@@ -122,6 +129,8 @@ class Council:
                       float(d.c @ self.x), planned.status.value)
 
 
+QP_ITERATIONS = 10
+"""A council's planning QP stops after this many iterations per variable and row."""
 PROXIMAL = 1e-3
 """Weight of the proximal term on a council's own columns, relative to ρ."""
 

@@ -137,15 +137,21 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
     converged = False
     started = time.perf_counter()
     total_rounds = 0
+    stopped = None
     for round_number in range(1, max_rounds + 1):
         total_rounds = round_number
         y = _posted_prices(-rho * w, lower, upper)
         requests = [(z[k] - w[rows], y[rows], rho) for k, rows in enumerate(local_rows)]
-        answers = engine.round(requests)
-        if any(not np.all(np.isfinite(a.contribution)) for a in answers):
-            bad = [d.name for d, a in zip(data, answers, strict=True)
-                   if not np.all(np.isfinite(a.contribution))]
-            raise RuntimeError(f"council(s) {', '.join(bad)} found no plan: {answers[0].status}")
+        try:
+            answers = engine.round(requests)
+        except RuntimeError as failure:  # the engine gave up on a worker: keep the last plan
+            stopped = str(failure)
+            break
+        bad = [f"{d.name} ({a.status})" for d, a in zip(data, answers, strict=True)
+               if not np.all(np.isfinite(a.contribution))]
+        if bad:  # keep the last round's plan and say why
+            stopped = f"council(s) {', '.join(bad)} found no plan"
+            break
         centre_x, centre_v = _centre(lp, centre_columns, centre_B, centre_rows,
                                      z_centre - w[centre_rows], rho)
         # reconcile shared rows
@@ -204,7 +210,7 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
     x[centre_columns] = centre_x
     row_dual[shared] = _posted_prices(-rho * w, lower, upper)
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
-                        rounds=total_rounds)
+                        rounds=total_rounds, stopped=stopped)
 
 
 def _posted_prices(y: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
