@@ -86,3 +86,19 @@ def test_stabilised_master_keeps_prices_in_the_box():
     again = master.solve()
     assert again.mix_cost == pytest.approx(-16 / 7, abs=1e-9)
     assert np.allclose(again.weights, [6 / 7, 1 / 7, 0.0, 0.0, 1.0], atol=1e-9)
+
+
+def test_a_stalled_re_solve_falls_back_to_interior_point(monkeypatch):
+    """With no simplex iterations allowed, every solve takes the fallback (interior point
+    with crossover) and still gives the hand-derived mix and prices."""
+    from sovnarkhoz.councils import master as master_module
+
+    monkeypatch.setattr(master_module, "STALL_ITERATIONS", 0)
+    master = _master()
+    master.stabilise(np.zeros(2), 1e6)
+    solution = master.solve()
+    assert solution.status is Status.OPTIMAL
+    assert solution.mix_cost == pytest.approx(-11 / 7, abs=1e-9)
+    assert np.allclose(solution.prices, [2 / 7, 3 / 7], atol=1e-9)
+    master.add(1, True, 0.0, np.arange(2), np.array([2.0, 2.0]))
+    assert master.solve().mix_cost == pytest.approx(-16 / 7, abs=1e-9)
