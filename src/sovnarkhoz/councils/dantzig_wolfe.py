@@ -60,7 +60,7 @@ class Centre:
         self.scale = 1.0 + float(np.abs(lp.c).max(initial=0.0))
         self.size = 1.0 + np.maximum(np.abs(np.where(np.isfinite(self.lower), self.lower, 0.0)),
                                      np.abs(np.where(np.isfinite(self.upper), self.upper, 0.0)))
-        self.menu = Menu(self.K, self.m)
+        self.menu = Menu()
         self.master = Master(self.B, lp.c[self.columns], lp.col_lower[self.columns],
                              lp.col_upper[self.columns], self.lower, self.upper, self.K,
                              lp.offset)

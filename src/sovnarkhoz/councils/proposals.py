@@ -164,16 +164,12 @@ class PricingCouncil:
 
 @dataclass
 class Menu:
-    """The centre's record of the proposals it may mix: per proposal its council, its index
-    in that council's list, its kind and its cost (their contributions are the master's
-    columns, ``master.Master``)."""
+    """The centre's record of the proposals it may mix: per proposal its council and its
+    index in that council's list (their costs and contributions are the master's columns,
+    ``master.Master``, in the same order)."""
 
-    councils: int
-    shared: int
     council: list[int] = field(default_factory=list)
     index: list[int] = field(default_factory=list)
-    is_point: list[bool] = field(default_factory=list)
-    cost: list[float] = field(default_factory=list)
     known: set[tuple[int, int]] = field(default_factory=set)
 
     def __contains__(self, key: tuple[int, int]) -> bool:
@@ -184,11 +180,9 @@ class Menu:
         self.known.add((k, proposal.index))
         self.council.append(k)
         self.index.append(proposal.index)
-        self.is_point.append(proposal.kind == "point")
-        self.cost.append(proposal.cost)
 
     def __len__(self) -> int:
-        return len(self.cost)
+        return len(self.index)
 
     def weights_by_council(self, weights: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
         """The mix each council is to make: weights over its own list of proposals."""
