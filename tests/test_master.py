@@ -102,3 +102,34 @@ def test_a_stalled_re_solve_falls_back_to_interior_point(monkeypatch):
     assert np.allclose(solution.prices, [2 / 7, 3 / 7], atol=1e-9)
     master.add(1, True, 0.0, np.arange(2), np.array([2.0, 2.0]))
     assert master.solve().mix_cost == pytest.approx(-16 / 7, abs=1e-9)
+
+
+def _stuck_master(step: float) -> Master:
+    """λ takes 1 of each of two rows (>= 0), but the only plan covers row 0 alone: λ = 0.
+    Optimal prices: y_0 = 0 (row 0 has room), y_1 anywhere in [1, step] (λ not worth
+    raising), a degenerate face whose vertices are y_1 = 1 and y_1 = step."""
+    master = Master(sp.csc_matrix(np.array([[-1.0], [-1.0]])), np.array([-1.0]), np.zeros(1),
+                    np.full(1, np.inf), np.zeros(2), np.full(2, np.inf), councils=1)
+    master.add(0, True, 0.0, np.arange(2), np.array([1.0, 0.0]))
+    master.stabilise(np.zeros(2), step)
+    return master
+
+
+def test_central_prices_lie_inside_a_degenerate_face():
+    """A vertex prices row 1 at one end of [1, 10]; central prices (interior point, no
+    crossover) lie well inside it, so a council asked at them values the uncovered row
+    without the vertex's arbitrary choice of end. The next vertex solve, with no basis to
+    start from, crosses over to one of the ends."""
+    master = _stuck_master(10.0)
+    vertex = master.solve()
+    assert vertex.status is Status.OPTIMAL and vertex.mix_cost == pytest.approx(0.0, abs=1e-9)
+    assert vertex.prices[0] == pytest.approx(0.0, abs=1e-9)
+    assert min(abs(vertex.prices[1] - 1.0), abs(vertex.prices[1] - 10.0)) <= 1e-9
+    central = master.solve(central=0.1)
+    assert central.status is Status.OPTIMAL and central.mix_cost == pytest.approx(0.0, abs=1e-6)
+    assert np.allclose(central.weights, [1.0], atol=1e-6)
+    assert central.prices[0] == pytest.approx(0.0, abs=0.1)
+    assert 2.0 < central.prices[1] < 9.0
+    again = master.solve()
+    assert again.status is Status.OPTIMAL
+    assert min(abs(again.prices[1] - 1.0), abs(again.prices[1] - 10.0)) <= 1e-9

@@ -34,6 +34,7 @@ PRIMAL_SIMPLEX = 4
 """HiGHS's ``simplex_strategy`` for the primal simplex."""
 STALL_ITERATIONS = 5
 """A warm re-solve taking more than this many simplex iterations per row has stalled."""
+NO_ITERATION_LIMIT = 2**31 - 1
 
 
 @dataclass
@@ -79,6 +80,7 @@ class Master:
         self.highs.setOptionValue("solver", "simplex")
         self.highs.passModel(HighsSolver._model(lp))
         self.first = n0 + 3 * m  # the first proposal's column
+        self.has_basis = True  # the slack basis at first; none after a central solve
         self.c0 = np.asarray(c0, dtype=np.float64)
         self.cost: list[float] = []  # of each proposal
 
@@ -104,21 +106,62 @@ class Master:
         costs = np.concatenate([step - centre, step + centre]).astype(np.float64)
         self.highs.changeColsCost(len(columns), columns, costs)
 
-    def solve(self) -> MasterSolution:
+    def solve(self, central: float | None = None) -> MasterSolution:
         """Re-solve from the last basis; should the primal simplex stall (cycling on the
-        master's degenerate vertices, seen on ussr1957 over 14 years), solve afresh by
-        interior point with crossover, whose basis the next round starts from."""
-        rows = self.m + self.K
-        self.highs.setOptionValue("simplex_iteration_limit", STALL_ITERATIONS * rows)
-        self.highs.run()
-        model_status = self.highs.getModelStatus()
-        if model_status == highspy.HighsModelStatus.kIterationLimit:
-            self.highs.clearSolver()
-            self.highs.setOptionValue("solver", "ipm")
-            self.highs.setOptionValue("simplex_iteration_limit", 2**31 - 1)
+        master's degenerate vertices, seen on ussr1957 over 14 years), or have no basis to
+        start from, solve afresh by interior point with crossover, whose basis the next round
+        starts from.
+
+        With ``central`` (a relative optimality tolerance, e.g. 0.1) solve by interior point
+        without crossover, to that tolerance: a slightly suboptimal mix with prices near the
+        centre of the optimal face instead of at one of its vertices (the primal-dual column
+        generation of Gondzio, González-Brevis and Munari 2013). Where the master is
+        degenerate, a vertex prices one uncovered row and leaves the rest at zero; central
+        prices value them all, so each council's answer covers many at once."""
+        if central is not None:
+            model_status = self._interior(central, crossover=False)
+            if self._central_solution():
+                # HiGHS calls a loosely converged interior point "unknown"; it is what we asked
+                return self._solution(highspy.HighsModelStatus.kOptimal)
+        if not self.has_basis:
+            model_status = self._interior(None, crossover=True)
+        else:
+            rows = self.m + self.K
+            self.highs.setOptionValue("simplex_iteration_limit", STALL_ITERATIONS * rows)
             self.highs.run()
-            self.highs.setOptionValue("solver", "simplex")
             model_status = self.highs.getModelStatus()
+            if model_status == highspy.HighsModelStatus.kIterationLimit:
+                model_status = self._interior(None, crossover=True)
+        return self._solution(model_status)
+
+    def _interior(self, tolerance: float | None, crossover: bool) -> object:
+        """Solve afresh by interior point (to ``tolerance``, or HiGHS's default), with or
+        without crossover to a basis; returns HiGHS's model status."""
+        highs = self.highs
+        highs.clearSolver()
+        highs.setOptionValue("solver", "ipm")
+        highs.setOptionValue("run_crossover", "on" if crossover else "off")
+        highs.setOptionValue("simplex_iteration_limit", NO_ITERATION_LIMIT)
+        default = highs.getOptionValue("ipm_optimality_tolerance")[1]
+        if tolerance is not None:
+            highs.setOptionValue("ipm_optimality_tolerance", float(tolerance))
+        highs.run()
+        highs.setOptionValue("ipm_optimality_tolerance", default)
+        highs.setOptionValue("solver", "simplex")
+        highs.setOptionValue("run_crossover", "on")
+        self.has_basis = crossover and highs.getBasis().valid
+        return highs.getModelStatus()
+
+    def _central_solution(self) -> bool:
+        """Whether the last (interior, no crossover) solve left primal and dual values that
+        meet the rows and bounds to HiGHS's primal feasibility tolerance."""
+        solution, info = self.highs.getSolution(), self.highs.getInfo()
+        tolerance = self.highs.getOptionValue("primal_feasibility_tolerance")[1]
+        return bool(solution.value_valid and solution.dual_valid
+                    and info.max_primal_infeasibility <= tolerance)
+
+    def _solution(self, model_status: object) -> MasterSolution:
+        """The MasterSolution of the last solve, which ended in ``model_status``."""
         status = _status_map().get(model_status, Status.ERROR)
         message = self.highs.modelStatusToString(model_status)
         m, n0 = self.m, self.n0
