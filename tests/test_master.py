@@ -133,3 +133,11 @@ def test_central_prices_lie_inside_a_degenerate_face():
     again = master.solve()
     assert again.status is Status.OPTIMAL
     assert min(abs(again.prices[1] - 1.0), abs(again.prices[1] - 10.0)) <= 1e-9
+
+
+def test_central_solve_of_an_unbounded_master_says_so():
+    """Interior point without crossover stops on the unbounded box master with huge values;
+    they are not taken for a central mix: the vertex solve's verdict stands."""
+    master = _master()
+    master.stabilise(np.array([0.1, 0.1]), 0.05)
+    assert master.solve(central=0.1).status is Status.UNBOUNDED

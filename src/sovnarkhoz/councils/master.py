@@ -35,6 +35,8 @@ PRIMAL_SIMPLEX = 4
 STALL_ITERATIONS = 5
 """A warm re-solve taking more than this many simplex iterations per row has stalled."""
 NO_ITERATION_LIMIT = 2**31 - 1
+FEASIBLE = 2
+"""HiGHS's ``kSolutionStatusFeasible``."""
 
 
 @dataclass
@@ -120,7 +122,7 @@ class Master:
         prices value them all, so each council's answer covers many at once."""
         if central is not None:
             model_status = self._interior(central, crossover=False)
-            if self._central_solution():
+            if self._central_solution(model_status):
                 # HiGHS calls a loosely converged interior point "unknown"; it is what we asked
                 return self._solution(highspy.HighsModelStatus.kOptimal)
         if not self.has_basis:
@@ -152,13 +154,15 @@ class Master:
         self.has_basis = crossover and highs.getBasis().valid
         return highs.getModelStatus()
 
-    def _central_solution(self) -> bool:
-        """Whether the last (interior, no crossover) solve left primal and dual values that
-        meet the rows and bounds to HiGHS's primal feasibility tolerance."""
+    def _central_solution(self, model_status: object) -> bool:
+        """Whether the last (interior, no crossover) solve, which ended in ``model_status``,
+        left a primal feasible mix and prices: optimal, or "unknown" as HiGHS calls an
+        interior point stopped at a loose tolerance; not unbounded or infeasible."""
         solution, info = self.highs.getSolution(), self.highs.getInfo()
-        tolerance = self.highs.getOptionValue("primal_feasibility_tolerance")[1]
-        return bool(solution.value_valid and solution.dual_valid
-                    and info.max_primal_infeasibility <= tolerance)
+        return bool(model_status in (highspy.HighsModelStatus.kOptimal,
+                                     highspy.HighsModelStatus.kUnknown)
+                    and solution.value_valid and solution.dual_valid
+                    and info.primal_solution_status == FEASIBLE)
 
     def _solution(self, model_status: object) -> MasterSolution:
         """The MasterSolution of the last solve, which ended in ``model_status``."""
