@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 import sovnarkhoz
 from sovnarkhoz.cli import main
@@ -444,3 +445,27 @@ def test_an_admm_council_that_runs_nothing_answers_zero():
     answer = Council(data, rho=1.0).plan(np.zeros(0), np.zeros(0), 1.0)
     assert answer.contribution.shape == (0,)
     assert (answer.objective, answer.dual_value, answer.dual_residual) == (0.0, 0.0, 0.0)
+
+
+def test_dantzig_wolfe_central_prices_cover_every_row_at_once(monkeypatch):
+    """max λ with x_i >= λ (i < 12, shared) and one council holding x in [0, 1]^12: λ = 1.
+    While λ = 0 the master is degenerate; a vertex prices one row, the council answers
+    x = e_j, and λ waits until all twelve rows are covered (12 rounds and 2 to close). Central
+    prices value every row, the council answers x = 1 and λ = 1 in the second round."""
+    from sovnarkhoz.councils import dantzig_wolfe
+    from sovnarkhoz.solvers.problem import LPData
+
+    n = 12
+    lp = LPData(c=np.concatenate([np.zeros(n), [-1.0]]),
+                A=sp.hstack([sp.identity(n), -np.ones((n, 1))]).tocsr(),
+                row_lower=np.zeros(n), row_upper=np.full(n, np.inf),
+                col_lower=np.zeros(n + 1), col_upper=np.concatenate([np.ones(n), [np.inf]]))
+    owner = np.concatenate([np.zeros(n, dtype=np.int64), [-1]])
+    central = dantzig_wolfe.decompose(lp, owner, ["only"], tolerance=1e-9)
+    assert central.converged and central.rounds == 2
+    assert central.x[-1] == pytest.approx(1.0, abs=1e-9)
+    assert np.allclose(central.x[:n], 1.0, atol=1e-9)
+    monkeypatch.setattr(dantzig_wolfe, "CENTRAL_TOLERANCE", None)  # vertex prices only
+    vertex = dantzig_wolfe.decompose(lp, owner, ["only"], tolerance=1e-9)
+    assert vertex.converged and vertex.rounds >= n
+    assert vertex.x[-1] == pytest.approx(1.0, abs=1e-9)

@@ -14,8 +14,11 @@ The master's objective falls to the optimum; each round also gives a true bound 
 master's prices master + Σ_k min(0, value_k - σ_k); at others the Lagrangian g(y)), so the
 gap to the best bound closes with a certificate, in finitely many rounds. Shared rows get
 artificial slack at a large cost until the proposals cover them. Councils announce their
-obvious rays (free shipments) before the first round, and are asked at prices smoothed
-towards those of the best bound (SMOOTHING), which damps the master's jumps between vertices.
+obvious rays (free shipments) before the first round. Until the master's objective first
+moves they are asked at central prices (the master solved by interior point, stopped early,
+without crossover: Gondzio, González-Brevis and Munari 2013), which value every row the
+proposals do not yet cover instead of one; after that at prices smoothed towards those of the
+best bound (SMOOTHING), which damps the master's jumps between vertices.
 """
 
 from __future__ import annotations
