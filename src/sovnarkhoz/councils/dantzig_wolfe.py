@@ -14,8 +14,8 @@ The master's objective falls to the optimum; each round also gives a true bound 
 master's prices master + Σ_k min(0, value_k - σ_k); at others the Lagrangian g(y)), so the
 gap to the best bound closes with a certificate, in finitely many rounds. Shared rows get
 artificial slack at a large cost until the proposals cover them. Councils announce their
-obvious rays (free shipments) before the first round. Until the master's objective first
-moves they are asked at central prices (the master solved by interior point, stopped early,
+obvious rays (free shipments) before the first round. Until the cost of the master's mix
+first moves they are asked at central prices (the master solved by interior point, stopped early,
 without crossover: Gondzio, González-Brevis and Munari 2013), which value every row the
 proposals do not yet cover instead of one; after that at prices smoothed towards those of the
 best bound (SMOOTHING), which damps the master's jumps between vertices.
@@ -42,12 +42,13 @@ master's prices (Wentges 1997), which damps the master's jumps between vertices:
 over 1957-61 by republic councils in 158 rounds instead of 424. A round at smoothed prices
 that improves nothing is followed by one at the master's own."""
 CENTRAL_TOLERANCE = 0.1
-"""While the master's objective has not moved from its first value, councils are asked at
-central prices: the master solved by interior point to this relative tolerance, without
-crossover (``Master.solve``). On ussr1957 λ stays 0 until the proposals together cover every
-region's target in every year; at vertex prices each round covers a row or two (λ still 0
-after 470 rounds over 1957-70), at central prices the targets are covered in 70 rounds.
-A central round that adds nothing is repeated at a tolerance ten times finer."""
+"""While the cost of the master's mix (artificial slack aside) has not moved from its first
+value, councils are asked at central prices: the master solved by interior point to this
+relative tolerance, without crossover (``Master.solve``). On ussr1957 λ stays 0 until the
+proposals together cover every region's target in every year; at vertex prices each round
+covers a row or two (λ still 0 after 470 rounds over 1957-70), at central prices the targets
+are covered in 70 rounds. A central round that adds nothing is repeated at a tolerance ten
+times finer."""
 FINEST_CENTRAL = 1e-9
 """Below this tolerance central prices are vertex prices in all but name."""
 PENALTY = 1e6
@@ -222,15 +223,12 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
             solved = _master(centre, central)
             if central is not None:
                 first_cost = solved[0] if first_cost is None else first_cost
-                if solved[0] < first_cost - 1e-9 * centre.scale:  # the objective moves
+                if solved[0] < first_cost - 1e-9 * centre.scale:  # the mix's cost moves
                     central, best_prices = None, None
                     solved = _master(centre, None)
-            if central is not None:
-                posted = solved[3]
-            elif smooth and best_prices is not None:
+            posted = solved[3]
+            if central is None and smooth and best_prices is not None:
                 posted = SMOOTHING * best_prices + (1.0 - SMOOTHING) * solved[3]
-            else:
-                posted = solved[3]
             answers = centre.ask(engine, posted)
         except RuntimeError as failure:  # a solver failed: keep the last mix
             stopped = str(failure)
