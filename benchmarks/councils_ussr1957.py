@@ -5,9 +5,8 @@
 
 The scenario is cut to 1957 .. 1957 + years - 1 (targets and supplies of later years left
 out); the fifteen republic councils (or the branch ministries) plan it by each protocol to
---tolerance
-and the result is compared with HiGHS's central plan; every plan is verified against the
-scenario's tables (largest violation printed).
+--tolerance, and the result is compared with HiGHS's central plan; every plan is verified
+against the scenario's tables (largest violation printed).
 """
 
 from __future__ import annotations
