@@ -129,3 +129,17 @@ def test_republic_councils_plan_1957_to_1959(tmp_path, protocol):
     assert plan.details["rounds"] <= 250
     if protocol == "dantzig-wolfe":  # 57 rounds with central prices first, 107 without
         assert plan.details["rounds"] <= 80
+
+
+def test_ministries_plan_1957_to_rounding(tmp_path):
+    """The branch ministries by dantzig-wolfe on 1957 reach the central λ, and their mixed
+    plans meet the shared balances to rounding. At HiGHS's default feasibility tolerance in
+    the centre's LP, a proposal's weight ended at -4.6e-8 after the crossover that closes the
+    central phase, and a balance (kharkiv/defence) was off by 4.6e-8."""
+    from sovnarkhoz.councils import plan_by_councils
+
+    scenario = _truncated(tmp_path, 1957)
+    plan = plan_by_councils(scenario, "branch", protocol="dantzig-wolfe", tolerance=1e-6)
+    assert plan.status == "optimal", plan.message
+    assert plan.objective_value == pytest.approx(0.33297403, abs=1e-7)
+    assert plan.verification.max_violation <= 1e-10
