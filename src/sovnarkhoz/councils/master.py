@@ -107,14 +107,6 @@ class Master:
                            index, value)
         self.cost.append(float(cost))
 
-    def remove(self, keep: np.ndarray) -> None:
-        """Drop the proposals where ``keep`` (proposals,) is False; they must be nonbasic (at
-        weight 0), so the basis and the solution stay as they were."""
-        drop = (np.flatnonzero(~keep) + self.first).astype(np.int32)
-        if len(drop):
-            self.highs.deleteCols(len(drop), drop)
-            self.cost = [cost for cost, kept in zip(self.cost, keep, strict=True) if kept]
-
     def stabilise(self, centre: np.ndarray, step: float) -> None:
         """Costs of r⁺ and r⁻: t - ŷ and t + ŷ (prices within ``step`` of ``centre``)."""
         columns = np.arange(self.n0 + self.m, self.first, dtype=np.int32)
