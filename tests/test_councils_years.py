@@ -218,3 +218,15 @@ def test_compare_organisations_over_years():
     assert (table["status"] == "optimal").all()
     assert table["objective_value"].to_numpy() == pytest.approx(15 / 9, rel=1e-9)
     assert (table["shortfall"].abs() <= 1e-9).all()
+
+
+def test_prices_out_of_rounds_over_years_points_to_dantzig_wolfe():
+    """The prices protocol stopped by its round limit on a multi-year scenario says which
+    protocol needs fewer rounds there; the plan so far is kept and verified."""
+    plan = plan_by_councils(tiny(), "territorial", objective="max-total-fulfilment",
+                            protocol="prices", tolerance=1e-12, max_rounds=1)
+    assert plan.status == "time_limit"
+    assert plan.message.startswith("round limit 1 reached")
+    assert "--protocol dantzig-wolfe" in plan.message
+    assert plan.details["rounds"] == 1
+    assert np.isfinite(plan.verification.max_violation)  # the plan so far, checked

@@ -107,6 +107,9 @@ def plan_by_councils(
         status, message = "time_limit", (
             f"round limit {max_rounds} reached: mismatch {last.mismatch:.1e}, gap {last.gap:.1e}, "
             f"dual residual {last.dual_residual:.1e}")
+        if protocol == "prices" and isinstance(program, YearsProgram) and program.horizon.count > 1:
+            message += ("; over several years --protocol dantzig-wolfe needs far fewer rounds "
+                        "(ussr1957 1957-61: 80 against 461)")
     history = [vars(r) for r in result.history]
     traffic = sum(r.bytes for r in result.history)
     central_bytes = int(8 * (3 * lp.data.nnz + 2 * lp.data.num_rows + 3 * lp.data.num_cols))
