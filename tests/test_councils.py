@@ -323,6 +323,26 @@ def test_prices_engines_agree_when_a_worker_and_an_actor_die():
         np.testing.assert_allclose(remote.row_dual, local.row_dual, rtol=1e-9, atol=1e-9)
 
 
+def test_dantzig_wolfe_in_worker_processes_gives_the_local_plan_when_a_worker_dies():
+    """The centre's central-price rounds are deterministic, so dantzig-wolfe in worker
+    processes, one of them killed in round 3 and restarted from its checkpoint, gives the
+    local plan and prices round for round."""
+    from sovnarkhoz.councils.dantzig_wolfe import decompose
+    from sovnarkhoz.councils.engines import LocalEngine, ProcessEngine
+
+    scenario = _generated(6, 2)
+    lp = build_lp(scenario.economy, Objective.parse("max-fulfilment"))
+    parts = partition(scenario, lp, "territorial")
+    local = decompose(lp.data, parts.owner, parts.names, tolerance=1e-7, engine=LocalEngine())
+    engine = ProcessEngine(workers=2, kill_worker_at_round=3)
+    remote = decompose(lp.data, parts.owner, parts.names, tolerance=1e-7, engine=engine)
+    assert local.converged and local.rounds >= 4
+    assert engine.restarts == 1
+    assert remote.converged and remote.rounds == local.rounds
+    np.testing.assert_allclose(remote.x, local.x, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(remote.row_dual, local.row_dual, rtol=1e-9, atol=1e-9)
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_departmentalism_never_improves_and_grows_with_its_strength(seed):
     """Ministries that value others' needs less give a plan no better than cooperation, and
