@@ -15,10 +15,10 @@ master's prices master + Σ_k min(0, value_k - σ_k); at others the Lagrangian g
 gap to the best bound closes with a certificate, in finitely many rounds. Shared rows get
 artificial slack at a large cost until the proposals cover them. Councils announce their
 obvious rays (free shipments) before the first round. Until the cost of the master's mix
-first moves they are asked at central prices (the master solved by interior point, stopped early,
-without crossover: Gondzio, González-Brevis and Munari 2013), which value every row the
-proposals do not yet cover instead of one; after that at prices smoothed towards those of the
-best bound (SMOOTHING), which damps the master's jumps between vertices.
+first moves they are asked at central prices (the master solved by interior point, stopped
+early, without crossover: Gondzio, González-Brevis and Munari 2013), which value every row
+the proposals do not yet cover instead of one; after that at prices smoothed towards those
+of the best bound (SMOOTHING), which damps the master's jumps between vertices.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from ..solvers.duality import bound_term
 from ..solvers.problem import LPData
 from ..solvers.result import Status
 from .engines import Engine, LocalEngine
-from .master import Master
+from .master import Master, MasterSolution
 from .prices import Coordination, Round, split
 from .proposals import Menu, PricingCouncil, Proposal, relative_gap
 
@@ -220,20 +220,21 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
     for round_number in range(1, max_rounds + 1):
         rounds = round_number
         try:
-            solved = _master(centre, central)
+            solved, artificial = _master(centre, central)
             if central is not None:
-                first_cost = solved[0] if first_cost is None else first_cost
-                if solved[0] < first_cost - 1e-9 * centre.scale:  # the mix's cost moves
+                first_cost = solved.mix_cost if first_cost is None else first_cost
+                if solved.mix_cost < first_cost - 1e-9 * centre.scale:  # the mix's cost moves
                     central, best_prices = None, None
-                    solved = _master(centre, None)
-            posted = solved[3]
+                    solved, artificial = _master(centre, None)
+            posted = solved.prices
             if central is None and smooth and best_prices is not None:
-                posted = SMOOTHING * best_prices + (1.0 - SMOOTHING) * solved[3]
+                posted = SMOOTHING * best_prices + (1.0 - SMOOTHING) * solved.prices
             answers = centre.ask(engine, posted)
         except RuntimeError as failure:  # a solver failed: keep the last mix
             stopped = str(failure)
             break
-        master, weights, centre_x, y, sigma, artificial = solved
+        master, weights, centre_x = solved.mix_cost, solved.weights, solved.centre_x
+        y, sigma = solved.prices, solved.sigma
         bound = centre.dual_value(posted, answers) if central is not None or posted is not y \
             else master + float(np.sum(np.minimum(0.0, _values(answers) - sigma)))
         if bound > best:
@@ -283,14 +284,11 @@ def _values(answers: list[Proposal]) -> np.ndarray:
     return np.array([-np.inf if a.kind == "ray" else a.value for a in answers])
 
 
-def _master(centre: Centre, central: float | None):
+def _master(centre: Centre, central: float | None) -> tuple[MasterSolution, float]:
     """Solve the restricted master (at a vertex, or ``central`` to that tolerance); returns
-    objective, proposal weights, centre columns, shared-row prices, convexity values and the
-    largest relative artificial slack."""
+    its solution and the largest relative artificial slack."""
     solution = centre.master.solve(central)
     if solution.status is not Status.OPTIMAL:
         raise RuntimeError(f"the centre's master problem ended {solution.status.value}: "
                            f"{solution.message}")
-    artificial = float(np.max(np.abs(solution.mismatch) / centre.size, initial=0.0))
-    return (solution.mix_cost, solution.weights, solution.centre_x, solution.prices,
-            solution.sigma, artificial)
+    return solution, float(np.max(np.abs(solution.mismatch) / centre.size, initial=0.0))

@@ -36,11 +36,11 @@ STALL_ITERATIONS = 5
 """A warm re-solve taking more than this many simplex iterations per row has stalled."""
 NO_ITERATION_LIMIT = 2**31 - 1
 FEASIBLE = 2
+"""HiGHS's ``kSolutionStatusFeasible``."""
 FEASIBILITY = 1e-9
 """The master's primal feasibility tolerance. At HiGHS's default (1e-7) a proposal's weight
 could end at -5e-8 after a crossover, which the councils' mixed plans carried into a shared
 balance of ussr1957 by ministries (off by 4.6e-8, against 1e-14 otherwise)."""
-"""HiGHS's ``kSolutionStatusFeasible``."""
 
 
 @dataclass
