@@ -35,9 +35,12 @@ def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:
         else:
             print(f"  total gross output {_fmt(plan.objective_value)}; prices are embodied "
                   "factor contents")
-        dual = plan.details.get("dual_objective")
-        if plan.status == "optimal" and dual is not None and dual == dual:
-            print(f"  objective {_fmt(plan.objective_value)}, dual bound {_fmt(dual)}")
+        o = plan.verification.optimality
+        if o is not None:
+            bound = plan.details.get("dual_objective")
+            print(f"  optimality from the plan's own prices: gap {o.gap:.3g}, dual violation "
+                  f"{o.dual_violation:.3g}" + ("" if bound is None else
+                                                f"; bound {_fmt(bound)}"))
     if plan.found:
         v = plan.verification
         if v is not None:

@@ -19,6 +19,7 @@ from ..formulation.years import YearsProgram, build_years
 from ..scenario.model import Scenario
 from ..scenario.objectives import Objective
 from .bottlenecks import bottlenecks
+from .optimality import check_optimality
 from .tables import plan_tables
 from .verify import RELATIVE_TOLERANCE, Verification, verify
 from .years import tabulate_and_verify_years
@@ -70,6 +71,13 @@ def assess(scenario: Scenario, program: Program, x: np.ndarray, row_dual: np.nda
                                                  tolerance, timings)
         levels = np.array([lam])
         has_levels = goal.kind == "max-fulfilment"
+    if row_dual is not None and row_dual.size:
+        clock = time.perf_counter()
+        check.optimality = check_optimality(
+            scenario.tables, tables, goal, levels,
+            program.horizon if isinstance(program, YearsProgram) else None)
+        if timings is not None:
+            timings["optimality"] = time.perf_counter() - clock
     outcome = Assessment(tables=tables, verification=check, fulfilment=None)
     if not check.passed:
         return outcome

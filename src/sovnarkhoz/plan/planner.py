@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -15,11 +16,11 @@ import pandas as pd
 from ..formulation import Objective, solve_balance
 from ..formulation.years import YearsProgram, years_options
 from ..scenario.model import Scenario
-from ..solvers import SolverOptions, Status, get_solver
-from .assemble import assess, formulate, linear_program, tabulate_and_verify
+from ..solvers import SolverOptions, SolverResult, Status, get_solver
+from .assemble import Assessment, Program, assess, formulate, linear_program, tabulate_and_verify
 from .result import Plan
 from .tables import activity_table, factor_table
-from .verify import verify
+from .verify import Verification, verify
 
 __all__ = ["make_plan", "tabulate_and_verify"]
 
@@ -76,6 +77,20 @@ def make_plan(
     timings["solve"] = time.perf_counter() - clock
     say(f"solver: {result.status.value} ({result.message}) after {result.iterations:,} "
         f"iterations, {timings['solve']:.2f} s")
+    # a first-order plan is checked at the tolerance it was asked to reach
+    asked = float(result.details.get("tolerance", 0.0))
+    outcome = _assessed(scenario, program, result, asked, timings)
+    if _unproven(result, outcome):
+        say(f"the prices do not prove the plan optimal ({_proof(outcome.verification)}); "
+            "solving again with tolerances a hundred times tighter")
+        clock = time.perf_counter()
+        asked_of_solver = options.tolerance or backend.default_tolerance
+        tighter = replace(options, tolerance=max(asked_of_solver * 1e-2, TIGHTEST))
+        retry = backend.solve(lp.data, tighter, result)
+        timings["solve"] += time.perf_counter() - clock
+        retried = _assessed(scenario, program, retry, asked, timings)
+        if retry.status is Status.OPTIMAL and retried.verification.passed:
+            result, outcome = retry, retried
 
     plan = Plan(scenario=scenario.name, objective=str(goal), status=result.status.value,
                 message=result.message, solver=backend.name, solver_choice=why)
@@ -85,18 +100,15 @@ def make_plan(
            {"horizon": {"first": years.first, "last": years.last, "lag": years.lag}}),
         "iterations": result.iterations,
         "primal_objective": _plan_objective(result.objective, lp.sense),
-        "dual_objective": _plan_objective(result.dual_objective, lp.sense),
+        "dual_objective": None,
         "solver_details": result.details,
     }
-    if result.has_solution:
-        # a first-order plan is checked at the tolerance it was asked to reach
-        outcome = assess(scenario, program, result.x,
-                         result.row_dual if result.has_duals else None,
-                         result.col_dual if result.has_duals else None,
-                         float(result.details.get("tolerance", 0.0)), timings)
+    if outcome is not None:
         plan.tables, plan.verification = outcome.tables, outcome.verification
         say(f"verified against the scenario tables: largest violation "
-            f"{plan.verification.max_violation:.3g} ({timings['verify']:.2f} s)")
+            f"{plan.verification.max_violation:.3g}; {_proof(plan.verification)} "
+            f"({timings['verify'] + timings.get('optimality', 0.0):.2f} s)")
+        plan.details["dual_objective"] = _true_bound(plan.verification)
         if result.status is Status.UNBOUNDED:
             plan.message = (f"{result.message}: the objective can improve without limit; no "
                             "factor supply, capacity or link limits the targets (the tables "
@@ -110,6 +122,9 @@ def make_plan(
             plan.status = Status.ERROR.value
             plan.message = ("the solver reported an optimal plan, but it fails verification "
                             f"against the scenario tables: {plan.verification.worst}")
+        elif result.status is Status.OPTIMAL and not plan.verification.proven_optimal:
+            plan.status = Status.FEASIBLE.value
+            plan.message = unproven_message(plan.verification)
         elif result.status is not Status.OPTIMAL and result.status is not Status.UNBOUNDED:
             kept = ("a feasible plan, not proven optimal" if plan.verification.passed else
                     "the solver's last point, which is NOT a feasible plan (largest violation "
@@ -119,6 +134,57 @@ def make_plan(
     plan.timings = timings
     plan.seconds = time.perf_counter() - started
     return _explained(scenario, plan)
+
+
+TIGHTEST = 1e-10
+"""The tightest tolerance a re-solve asks for (HiGHS accepts no tighter one)."""
+
+
+def _assessed(scenario: Scenario, program: Program, result: SolverResult, tolerance: float,
+              timings: dict[str, float]) -> Assessment | None:
+    """The solution's tables and verification (None when the solver kept no point)."""
+    if not result.has_solution:
+        return None
+    return assess(scenario, program, result.x, result.row_dual if result.has_duals else None,
+                  result.col_dual if result.has_duals else None, tolerance, timings)
+
+
+def _unproven(result: SolverResult, outcome: Assessment | None) -> bool:
+    """The solver says optimal and the plan is feasible, but its prices do not prove it."""
+    return (result.status is Status.OPTIMAL and outcome is not None
+            and outcome.verification.passed and not outcome.verification.proven_optimal)
+
+
+def _proof(check: Verification) -> str:
+    """A few words on what the plan's prices prove."""
+    o = check.optimality
+    if o is None:
+        return "no prices to prove optimality"
+    return f"dual violation {o.dual_violation:.3g}, gap {o.gap:.3g}"
+
+
+def _true_bound(check: Verification) -> float | None:
+    """The Lagrangian bound of the plan's prices, when they are dual feasible (within the
+    tolerance): only then is it a bound on every plan."""
+    o = check.optimality
+    if o is None or not o.dual_violation <= check.tolerance or not np.isfinite(o.dual_bound):
+        return None
+    return float(o.dual_bound)
+
+
+def unproven_message(check: Verification) -> str:
+    """Why a feasible plan the solver called optimal is reported as ``feasible``."""
+    o = check.optimality
+    if o is None:
+        return ("the solver reported an optimal plan, but it has no prices to prove it; "
+                "the tables hold a feasible plan")
+    bound = _true_bound(check)
+    stated = (f"no plan does better than {bound:.10g} (the bound of its prices)"
+              if bound is not None else
+              f"its prices give no bound (they fail dual feasibility at {o.worst})")
+    return (f"the solver reported an optimal plan, but its prices do not prove it (dual "
+            f"violation {o.dual_violation:.3g}, gap {o.gap:.3g}, tolerance {check.tolerance:g})"
+            f"; the tables hold a feasible plan with objective {o.objective:.10g}; {stated}")
 
 
 def _explained(scenario: Scenario, plan: Plan) -> Plan:

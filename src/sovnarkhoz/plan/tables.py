@@ -109,11 +109,20 @@ def factor_use(e: Economy, levels: np.ndarray) -> np.ndarray:
     return use.reshape(R, F)
 
 
+def factor_needed(e: Economy) -> np.ndarray:
+    """(R, F) True where some technique of the region needs the factor (its row exists in
+    the LP even when the supply is 0, and its price is part of the plan's prices)."""
+    R, F = len(e.regions), len(e.factors)
+    cell = e.tech_region[e.need_tech].astype(np.int64) * F + e.need_factor
+    return (np.bincount(cell, minlength=R * F) > 0).reshape(R, F)
+
+
 def factor_table(e: Economy, levels: np.ndarray, price: np.ndarray) -> pd.DataFrame:
-    """Every region-factor pair with a supply or a use: supply, used, slack, price.
-    levels: (T,) activity levels; price: (R, F) improvement per extra unit of supply."""
+    """Every region-factor pair with a supply or a technique that needs it: supply, used,
+    slack, price. levels: (T,) activity levels; price: (R, F) improvement per extra unit of
+    supply."""
     used = factor_use(e, levels)
-    r, f = np.nonzero((e.supply > 0) | (used > 0))
+    r, f = np.nonzero((e.supply > 0) | (used > 0) | factor_needed(e))
     return pd.DataFrame({
         "region": e.regions.to_numpy()[r],
         "factor": e.factors.to_numpy()[f],

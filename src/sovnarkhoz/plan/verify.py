@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..arrowtext import positions
 from ..scenario.horizon import Horizon, yearly_amounts
+from .optimality import Optimality
 
 RELATIVE_TOLERANCE = 1e-6
 """A plan passes when no constraint is violated by more than this, relative to its scale
@@ -35,15 +36,31 @@ class Verification:
     worst: str = ""
     by_kind: dict[str, float] = field(default_factory=dict)
     tolerance: float = RELATIVE_TOLERANCE
+    optimality: Optimality | None = None
 
     @property
     def passed(self) -> bool:
+        """The plan is feasible: no constraint violated by more than the tolerance."""
         return bool(self.max_relative_violation <= self.tolerance)
 
+    @property
+    def proven_optimal(self) -> bool:
+        """Feasible, and its prices prove it optimal: dual feasible and a duality gap within
+        the tolerance (see :mod:`~sovnarkhoz.plan.optimality`)."""
+        o = self.optimality
+        return bool(self.passed and o is not None and o.dual_violation <= self.tolerance
+                    and o.gap <= self.tolerance)
+
     def as_dict(self) -> dict[str, object]:
+        o = self.optimality
         return {"passed": self.passed, "max_violation": self.max_violation,
                 "max_relative_violation": self.max_relative_violation, "worst": self.worst,
-                "by_kind": self.by_kind, "tolerance": self.tolerance}
+                "by_kind": self.by_kind, "tolerance": self.tolerance,
+                "optimal": self.proven_optimal,
+                "dual_violation": None if o is None else o.dual_violation,
+                "gap": None if o is None else o.gap,
+                "dual_bound": None if o is None else o.dual_bound,
+                "dual_worst": None if o is None else o.worst}
 
     def _record(self, kind: str, violation: np.ndarray, scale: np.ndarray,
                 name_of: Callable[[int], str]) -> None:

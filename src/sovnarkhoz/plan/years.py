@@ -18,6 +18,7 @@ import pandas as pd
 from ..formulation.years import YearsProgram
 from ..scenario.model import Scenario
 from .bottlenecks import bottlenecks
+from .tables import factor_needed
 from .verify import RELATIVE_TOLERANCE, Verification, verify_years
 
 
@@ -111,7 +112,7 @@ def years_tables(scenario: Scenario, program: YearsProgram, x: np.ndarray,
     use = np.bincount(use_key, weights=(e.need_amount[None, :] * level[:, e.need_tech]).ravel(),
                       minlength=Y * R * F).reshape(Y, R, F)
     supply = program.supply
-    t, r, f = np.nonzero((supply > 0) | (use > 0))
+    t, r, f = np.nonzero((supply > 0) | (use > 0) | factor_needed(e)[None, :, :])
     factor_table = pd.DataFrame({
         "region": regions[r], "factor": factors[f], "year": years[t], "supply": supply[t, r, f],
         "used": _clean(use[t, r, f]), "slack": _clean(supply[t, r, f] - use[t, r, f]),

@@ -16,6 +16,7 @@ from .result import SolverResult, Status
 
 class Solver(Protocol):
     name: str
+    default_tolerance: float  # what ``SolverOptions.tolerance = None`` stands for
 
     def solve(self, lp: LPData, options: SolverOptions | None = None,
               start: SolverResult | None = None) -> SolverResult: ...

@@ -54,10 +54,32 @@ def _new_highs(quiet: bool) -> highspy.Highs:
     return highs
 
 
+def objective_scale(lp: LPData) -> int:
+    """Exponent k of the power of two 2**k by which HiGHS is to scale the costs so that the
+    duals it works with are of order one.
+
+    HiGHS's dual feasibility tolerance is absolute (1e-7). A planning LP's duals are prices in
+    points of the objective per unit: for max-fulfilment, whose only cost is λ's 1 against
+    targets summing to 10^4, they are of order 1e-4, and a reduced cost "feasible" to 1e-7 is
+    then wrong by 1e-3 of the price level (dual simplex stopped 6e-6 short of the optimum on a
+    generated 300 x 10 x 2 economy, 7e-5 short on a 1000 x 10 x 2 one; docs/performance.md).
+    At a dual y, each cost-bearing column j has c_j = (A^T y)_j + reduced cost, so y is of
+    order |c_j| / ||A_j||_1; the median of that ratio over those columns estimates the duals'
+    scale, and 2**k its inverse. 0 when no column has a cost.
+    """
+    priced = np.flatnonzero(lp.c)
+    if not priced.size:
+        return 0
+    norms = np.asarray(abs(lp.A_csc[:, priced]).sum(axis=0)).ravel()
+    ratio = np.abs(lp.c[priced]) / np.where(norms > 0, norms, np.abs(lp.c[priced]))
+    return int(np.clip(-np.round(np.log2(np.median(ratio))), -30, 30))
+
+
 class HighsSolver:
     """Exact LP solver: dual simplex or interior point (with crossover) from HiGHS."""
 
     name = "highs"
+    default_tolerance = DEFAULT_TOLERANCE
 
     def solve(self, lp: LPData, options: SolverOptions | None = None,
               start: SolverResult | None = None) -> SolverResult:
@@ -65,6 +87,7 @@ class HighsSolver:
         options = options or SolverOptions()
         started = time.perf_counter()
         highs = self._configured(options)
+        highs.setOptionValue("user_objective_scale", objective_scale(lp))
         highs.passModel(self._model(lp))
         run_started = time.perf_counter()
         highs.run()

@@ -12,6 +12,7 @@ class Status(StrEnum):
     """Outcome of a solve, as written in summary.json (see ../shared/DESIGN.md)."""
 
     OPTIMAL = "optimal"
+    FEASIBLE = "feasible"  # a verified plan whose prices do not prove it optimal
     INFEASIBLE = "infeasible"
     UNBOUNDED = "unbounded"
     TIME_LIMIT = "time_limit"

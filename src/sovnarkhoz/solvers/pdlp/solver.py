@@ -59,6 +59,7 @@ class PdlpSolver:
     """
 
     name = "pdlp"
+    default_tolerance = DEFAULT_TOLERANCE
 
     def __init__(self, settings: PdlpSettings | None = None, dtype: str = "float64"):
         self.settings = settings or PdlpSettings()
