@@ -28,7 +28,7 @@ otherwise (no inventories).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -37,28 +37,9 @@ import scipy.sparse as sp
 from ..scenario.horizon import Horizon, yearly_amounts
 from ..scenario.model import Scenario
 from ..scenario.objectives import Objective
-from ..solvers.options import SolverOptions
 from ..solvers.problem import LPData
 from .build import Core, _link_ids, build_core
 from .program import Block, LinearProgram
-
-IPM_NONZEROS = 25_000
-"""Multi-year LPs with at least this many nonzeros go to HiGHS's interior point (with
-crossover) when no method is asked for: dual simplex crawls along their staircase (100
-products x 4 regions: 5.3 s against 3.1 s at 4 years, no end in 300 s against 60 s at 10;
-see docs/performance.md), while below this size it is as fast or faster. Above it simplex
-still wins on some LPs (ussr1957's plan: 1.5 s against 3.0 s): ``--method simplex`` then."""
-
-
-def years_options(options: SolverOptions | None, data: LPData) -> tuple[SolverOptions, str]:
-    """``options`` with the method chosen for a multi-year LP ``data`` (interior point from
-    IPM_NONZEROS nonzeros when the method is ``auto``), and a few words on the choice."""
-    options = options or SolverOptions()
-    if options.method == "auto" and data.nnz >= IPM_NONZEROS:
-        return replace(options, method="ipm"), (
-            f"interior point: a multi-year LP of {IPM_NONZEROS:,} nonzeros or more")
-    return options, ""
-
 
 ONE_YEAR = Horizon(0, 0, 1)
 """The horizon a single-year scenario is planned over when years are asked of it (explain)."""

@@ -13,7 +13,7 @@ left out rather than carried with their targets let go: the LPs of the early yea
 answer usually lies, are small (100 products x 4 regions met in the 4th of 10 years: four LPs
 of 1 to 4 years, 4.8 s, where one 10-year model warm-started from year to year took 38 s,
 in the same session on the same shared cores; see docs/performance.md).
-LPs from IPM_NONZEROS nonzeros go to interior point (``formulation.years.years_options``).
+LPs from IPM_NONZEROS nonzeros go to interior point (``solvers.highs.choose_method``).
 Warm starts were measured and dropped: the basis of year t-1's LP, extended by the new year's
 rows (basic) and columns (at zero), made dual simplex slower than a cold start (17,494
 iterations against 6,667 at 100 x 4, 4 years). The best λ_t of each year tried is reported.
@@ -34,10 +34,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..formulation.years import YearsProgram, build_years, years_options
+from ..formulation.years import YearsProgram, build_years
 from ..scenario.errors import Issue, ScenarioError
 from ..scenario.model import Scenario
 from ..solvers import SolverOptions, get_solver
+from ..solvers.highs import choose_method
 from ..solvers.reach import MET, Reach, reach
 
 __all__ = ["MET", "Earliest", "chosen_targets", "earliest"]
@@ -161,7 +162,7 @@ def _best_level(program: YearsProgram, backend: object, options: SolverOptions) 
     col_upper[lam.slice] = 1.0
     problem = replace(data, col_upper=col_upper)
     if getattr(backend, "name", "") == "highs":
-        options, _ = years_options(options, problem)
+        options, _ = choose_method(options, problem)
     try:
         return reach(problem, lam.stop - 1, backend, options)
     except RuntimeError as error:

@@ -29,10 +29,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ..formulation.years import YearsProgram, build_years, years_options
+from ..formulation.years import YearsProgram, build_years
 from ..scenario.model import Scenario
 from ..solvers import SolverOptions, Status, get_solver
-from ..solvers.highs import HighsSolver
+from ..solvers.highs import HighsSolver, choose_method
 from ..solvers.iis import infeasible_subset
 from ..solvers.problem import LPData
 from ..solvers.reach import reach
@@ -123,7 +123,7 @@ def _first_conflict(scenario: Scenario, program: YearsProgram, options: SolverOp
                            options)
             solves += answer.solves
             return not answer.reached
-        settings, _ = years_options(options, data)
+        settings, _ = choose_method(options, data)
         result = HighsSolver().solve(data, settings)
         solves += 1
         if result.status not in (Status.OPTIMAL, Status.INFEASIBLE):

@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 
 from ..formulation import Objective, solve_balance
-from ..formulation.years import YearsProgram, years_options
+from ..formulation.years import YearsProgram
 from ..scenario.model import Scenario
 from ..solvers import SolverOptions, SolverResult, Status, get_solver
+from ..solvers.highs import choose_method
 from .assemble import Assessment, Program, assess, formulate, linear_program, tabulate_and_verify
 from .result import Plan
 from .tables import activity_table, factor_table
@@ -67,8 +68,8 @@ def make_plan(
         f"{lp.data.nnz:,} nonzeros ({timings['assemble']:.2f} s)")
 
     backend, why = get_solver(solver, lp.data, options.device)
-    if years is not None and backend.name == "highs":
-        options, method = years_options(options, lp.data)
+    if backend.name == "highs":
+        options, method = choose_method(options, lp.data)
         why = f"{why}; {method}" if method else why
     say(f"solving with {why}")
     start = warm_start.solution if warm_start is not None else None
