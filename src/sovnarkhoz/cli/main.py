@@ -290,6 +290,8 @@ def _validate(args: argparse.Namespace) -> int:
     shape = scenario.economy.shape
     print(f"{directory}: valid for {objective} (" +
           ", ".join(f"{n:,} {k}" for k, n in shape.items()) + ")")
+    for warning in scenario.objective_warnings(objective):
+        print(f"  warning: {warning}")
     return EXIT_OK
 
 

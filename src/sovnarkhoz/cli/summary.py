@@ -14,6 +14,8 @@ def _fmt(value: float | None) -> str:
 def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:
     print(f"Plan for {plan.scenario} ({plan.objective}): {plan.status.upper()}")
     print(f"  {plan.message}")
+    for warning in plan.details.get("warnings", []):
+        print(f"  warning: {warning}")
     checked = (plan.found and plan.fulfilment is not None and plan.verification is not None
                and plan.verification.passed)
     if checked:

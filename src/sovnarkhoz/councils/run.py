@@ -146,5 +146,8 @@ def plan_by_councils(
             "cost": (None if plan.objective_value is None or cooperative.objective_value is None
                      else -lp.sense * (cooperative.objective_value - plan.objective_value)),
         }
+    warnings = [str(issue) for issue in scenario.objective_warnings(str(goal))]
+    if warnings:  # tables this objective does not read, never dropped silently
+        plan.details["warnings"] = warnings
     plan.seconds = time.perf_counter() - started
     return plan

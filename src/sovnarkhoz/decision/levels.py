@@ -51,6 +51,7 @@ class LevelSolver:
     def __init__(self, scenario: Scenario, priorities: list[str] | None = None,
                  options: SolverOptions | None = None):
         started = time.perf_counter()
+        scenario.check_weights("frontier")
         self.scenario = scenario
         try:
             bundles = scenario.bundles(priorities)

@@ -115,6 +115,7 @@ def earliest(scenario: Scenario, targets: list[str] | None = None,
     if scenario.horizon is None:
         raise ScenarioError([Issue("scenario.toml", "earliest asks which year of a [horizon]; "
                                    "this is a single-year scenario")], source=scenario.name)
+    scenario.check_weights("earliest")
     options = options or SolverOptions()
     probe = build_years(scenario, None)
     chosen = chosen_targets(scenario, probe.targets.keys, targets)

@@ -70,6 +70,7 @@ def explain(scenario: Scenario, options: SolverOptions | None = None,
     """Explain why ``scenario``'s targets cannot all be met in full (any scenario), with
     ``solver`` (highs, pdlp or auto, as for ``plan``) on the large LPs."""
     started = time.perf_counter()
+    scenario.check_weights("explain")
     options = options or SolverOptions()
     program = program or build_years(scenario, None)
     lp = program.lp.data

@@ -50,13 +50,17 @@ def make_plan(
     text = objective or scenario.default_objective
     goal = Objective.parse(text)
     scenario.check_objective(str(goal))
+    warnings = [str(issue) for issue in scenario.objective_warnings(str(goal))]
+    for warning in warnings:
+        say(f"warning: {warning}")
     options = options or SolverOptions()
     started = time.perf_counter()
     timings: dict[str, float] = {}
     _ = scenario.economy  # the indexed economy, built once (timed on its own)
     timings["index"] = time.perf_counter() - started
     if goal.kind == "balance":
-        return _balance_plan(scenario, goal, started, timings, say, options.device)
+        return _warned(_balance_plan(scenario, goal, started, timings, say, options.device),
+                       warnings)
     clock = time.perf_counter()
     program = formulate(scenario, goal)
     lp = linear_program(program)
@@ -134,7 +138,15 @@ def make_plan(
     plan.solution = result
     plan.timings = timings
     plan.seconds = time.perf_counter() - started
-    return _explained(scenario, plan)
+    return _warned(_explained(scenario, plan), warnings)
+
+
+def _warned(plan: Plan, warnings: list[str]) -> Plan:
+    """The plan with ``details['warnings']``: tables the scenario gives that this objective
+    does not read (never dropped silently)."""
+    if warnings:
+        plan.details["warnings"] = warnings
+    return plan
 
 
 TIGHTEST = 1e-10
@@ -238,16 +250,32 @@ def _balance_plan(scenario: Scenario, goal: Objective, started: float,
                                "target": targets["amount"], "delivered": targets["amount"],
                                "fulfilment": np.where(targets["amount"] > 0, 1.0, np.nan)})
     clock = time.perf_counter()
-    verification = verify(scenario.tables, activities, deliveries, fulfilment=1.0)
+    # Leontief's answer meets every balance with equality: checked from the tables, apart
+    # from the solve, so that no other question's answer can pass for it
+    verification = verify(scenario.tables, activities, deliveries, fulfilment=1.0, exact=True)
     timings["verify"] = time.perf_counter() - clock
-    short = factors[factors["slack"] < -1e-9 * np.maximum(1.0, factors["supply"])]
     status, message = "optimal", f"gross outputs from {solution.method}"
-    if len(short):
-        status = "infeasible"
-        worst = short.assign(gap=-short["slack"]).sort_values("gap").iloc[-1]
-        message = (f"the gross outputs need more factor than supplied: {worst['factor']} in "
-                   f"{worst['region']} needs {worst['used']:.6g}, supply {worst['supply']:.6g} "
-                   f"({len(short)} region-factor pair(s) short)")
+    short = factors[factors["slack"] < -1e-9 * np.maximum(1.0, factors["supply"])]
+    capacity = e.tech_capacity
+    over = np.flatnonzero(solution.levels > capacity + 1e-9 * np.maximum(1.0, capacity))
+    if len(short) or len(over):
+        # (I - A) x = y has one answer; if it does not fit, no plan meets the targets in full
+        status, found = "infeasible", []
+        if len(short):
+            worst = short.assign(gap=-short["slack"]).sort_values("gap").iloc[-1]
+            found.append(f"the gross outputs need more factor than supplied: {worst['factor']} "
+                         f"in {worst['region']} needs {worst['used']:.6g}, supply "
+                         f"{worst['supply']:.6g} ({len(short)} region-factor pair(s) short)")
+        if len(over):
+            excess = (solution.levels - capacity)[over] / np.maximum(1.0, capacity[over])
+            t = over[np.argmax(excess)]
+            found.append(f"the gross outputs exceed technique capacities: {e.techniques[t]} in "
+                         f"{e.regions[e.tech_region[t]]} must make {solution.levels[t]:.6g} "
+                         f"{e.products[e.tech_product[t]]}, capacity {capacity[t]:.6g} "
+                         f"({len(over)} technique(s) over)")
+        message = "; ".join(found) + (
+            "; Leontief's system has one answer, so no plan meets every target in full "
+            "(max-fulfilment says how much of them can be met)")
     elif not verification.passed:
         status, message = "error", f"balance fails verification: {verification.worst}"
     plan = Plan(scenario=scenario.name, objective=str(goal), status=status, message=message,

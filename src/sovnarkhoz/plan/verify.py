@@ -98,6 +98,7 @@ def verify(
     fulfilment: float,
     tolerance: float = RELATIVE_TOLERANCE,
     priority_levels: Mapping[str, float] | None = None,
+    exact: bool = False,
 ) -> Verification:
     """Recompute every scenario constraint for a plan.
 
@@ -108,6 +109,8 @@ def verify(
     priority_levels : the level λ_q the plan claims for priorities of priorities.csv; each
         bundle row must then be delivered at λ_q x amount on top of the targets (a priority
         not named is not delivered).
+    exact : every balance must hold with equality (Leontief's (I - A) x = y: nothing made
+        beyond what is used and delivered), recorded as ``balance surplus``.
     """
     result = Verification(tolerance=tolerance)
     bundle_keys, bundle_take = _bundles(tables, priority_levels or {}, result)
@@ -154,6 +157,9 @@ def verify(
     pairs, (net, size) = _group_sums(keys, R * P, amounts, np.abs(amounts))
     result._record("balance", np.maximum(-net, 0.0), size,
                    lambda i: f"{region_ids.iat[pairs[i] // P]}/{product_ids.iat[pairs[i] % P]}")
+    if exact:
+        result._record("balance surplus", np.maximum(net, 0.0), size,
+                       lambda i: f"{region_ids.iat[pairs[i] // P]}/{product_ids.iat[pairs[i] % P]}")
 
     # factor supplies
     supply = np.zeros(R * F)

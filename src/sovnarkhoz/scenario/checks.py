@@ -165,22 +165,42 @@ def check_targets_reachable(
                     "product (non-tradable products must be made in the region)")
 
 
+BALANCE_ALTERNATIVES = "plan it with max-fulfilment or min-factor:NAME"
+"""What a scenario that is not a Leontief balance can be planned with instead."""
+
+
 def check_balance_economy(
     raws: dict[str, RawTable], frames: dict[str, pd.DataFrame], issues: IssueList
 ) -> None:
-    """Leontief's model needs one technique per product and region, no links, productive A."""
+    """Leontief's model needs one technique per product and region, no links, productive A.
+
+    Shipments on links and a choice between techniques are decisions that Leontief's system
+    does not make: (I - A) x = y gives gross outputs only when every region makes each
+    product one way and ships nothing. A scenario with either is refused, saying what makes
+    it so and which objectives plan it. (Capacities and supplies are honoured after the
+    solve: the balance's one answer either fits them or makes the plan infeasible.)
+    """
     techniques = frames["techniques"]
     pair = techniques[["region", "product"]]
     repeated = pair.duplicated(keep="first").to_numpy()
     if repeated.any():
         report_rows(issues, raws["techniques"], repeated, "product",
                     "the balance objective needs exactly one technique per product and region; "
-                    "this is a second one for this product here")
+                    "this is a second one for this product here, and choosing between "
+                    f"techniques is not Leontief's system: {BALANCE_ALTERNATIVES}")
     links = frames.get("links")
     if links is not None and len(links):
-        report_rows(issues, raws["links"], np.ones(len(links), dtype=bool), "origin",
-                    "the balance objective plans each region alone: remove links.csv or choose "
-                    "another objective")
+        raw = raws.get("links")
+        file = raw.file if raw is not None else "links.csv"
+        count = len(links)
+        joined = links["origin"] + "->" + links["destination"]
+        shown = ", ".join(joined.iloc[:5]) + (", ..." if count > 5 else "")
+        issues.add(Issue(
+            file,
+            f"{count} link{'s' if count != 1 else ''} ({shown}): shipments between regions "
+            "are choices that Leontief's system does not make; balance solves (I - A) x = y "
+            "region by region with no shipping: remove links.csv or "
+            f"{BALANCE_ALTERNATIVES}"))
     inputs = frames["inputs"]
     product_inputs = inputs[is_in(inputs["input"], frames["products"]["product"])]
     tech_region = pd.Series(techniques["region"].to_numpy(), index=techniques["technique"])
@@ -206,3 +226,42 @@ def check_balance_economy(
             f"cycle that cannot be sustained (each round through it needs {cycle.radius:.4g} "
             "times what it makes; it must be below 1)",
         ))
+
+
+WEIGHTED_OBJECTIVES: tuple[str, ...] = ()
+"""Objectives that read targets.csv's ``weight`` (none yet: harmony will)."""
+
+HOW_TARGETS_ARE_MET: dict[str, str] = {
+    "max-fulfilment": "max-fulfilment meets every target at λ × amount",
+    "max-total-fulfilment": "max-total-fulfilment meets every target of year t at λ_t × amount",
+    "min-factor": "min-factor meets every target in full",
+    "balance": "balance meets every target in full",
+    "earliest": "earliest meets the chosen targets in full",
+    "explain": "explain asks for every target in full",
+    "frontier": "frontier and decide meet every target in full",
+}
+"""How each objective (or command that plans without one) treats a target, whatever its
+weight."""
+
+
+def check_target_weights(raws: dict[str, RawTable], frames: dict[str, pd.DataFrame],
+                         issues: IssueList, reader: str) -> None:
+    """targets.csv's ``weight`` must be blank or 1 for ``reader`` (an objective's kind or
+    a command in HOW_TARGETS_ARE_MET) unless it is one of WEIGHTED_OBJECTIVES: a weight
+    nothing reads would be dropped silently."""
+    targets = frames.get("targets")
+    if reader in WEIGHTED_OBJECTIVES or targets is None or "weight" not in targets.columns:
+        return
+    weight = targets["weight"].to_numpy(dtype=np.float64)
+    other = ~np.isnan(weight) & (weight != 1.0)
+    if not other.any():
+        return
+    raw = raws.get("targets")
+    using = ", ".join(WEIGHTED_OBJECTIVES) or "none yet"
+    message = (f"{HOW_TARGETS_ARE_MET.get(reader, reader)}, whatever its weight, so this "
+               f"weight would be ignored; objectives that use target weights: {using}. "
+               "Leave weight blank or 1")
+    if raw is None:
+        issues.add(Issue("targets", message, column="weight"))
+        return
+    report_rows(issues, raw, other, "weight", message)

@@ -151,8 +151,42 @@ class Scenario:
                 issues.add(Issue(raw_targets.file if raw_targets else "targets.csv",
                                  "max-total-fulfilment needs a positive target in every year; "
                                  f"none in {years}"))
+        checks.check_target_weights(self._raw, self.tables, issues, kind)
         if issues:
             raise ScenarioError(issues.issues, issues.overflow, source=self.name)
+
+    def check_weights(self, reader: str) -> None:
+        """Raise :class:`ScenarioError` if targets.csv gives weights (other than blank or 1)
+        that ``reader`` (a command planning without an objective: earliest, explain,
+        frontier) would ignore."""
+        issues = IssueList()
+        checks.check_target_weights(self._raw, self.tables, issues, reader)
+        if issues:
+            raise ScenarioError(issues.issues, issues.overflow, source=self.name)
+
+    def objective_warnings(self, objective: str) -> list[Issue]:
+        """Tables this scenario gives that planning with ``objective`` does not read (they
+        are for other commands), each as an :class:`Issue` naming the file. What an
+        objective cannot honour is refused by :meth:`check_objective` instead."""
+        goal = Objective.parse(objective)
+        notes: list[Issue] = []
+        priorities = self.tables.get("priorities")
+        if priorities is not None and len(priorities):
+            names = list(dict.fromkeys(priorities["priority"]))
+            shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+            notes.append(Issue(
+                self.file_of("priorities"),
+                f"{len(names)} priorit{'ies' if len(names) != 1 else 'y'} ({shown}) not "
+                f"planned: {goal} plans the targets alone; `frontier` and `decide` deliver "
+                "priorities at levels λ_q on top of every target met in full"))
+        for table in ("factions", "members"):
+            frame = self.tables.get(table)
+            if frame is not None and len(frame):
+                notes.append(Issue(
+                    self.file_of(table),
+                    f"{len(frame)} row{'s' if len(frame) != 1 else ''} not read by {goal}: "
+                    f"{table}.csv is read by `decide` only"))
+        return notes
 
     # --- output ----------------------------------------------------------------------------
     def write(self, directory: str | Path, fmt: str = "csv") -> Path:
