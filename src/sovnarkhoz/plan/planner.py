@@ -54,6 +54,8 @@ def make_plan(
     for warning in warnings:
         say(f"warning: {warning}")
     options = options or SolverOptions()
+    if progress is not None and options.progress is None:
+        options = replace(options, progress=say)  # a long solve shows its log
     started = time.perf_counter()
     timings: dict[str, float] = {}
     _ = scenario.economy  # the indexed economy, built once (timed on its own)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
 from .duality import dual_objective
-from .options import SolverOptions
+from .options import PROGRESS_AFTER, SolverOptions
 from .problem import LPData
 from .result import SolverResult, Status
 
@@ -95,6 +96,23 @@ def objective_scale(lp: LPData) -> int:
     return int(np.clip(-np.round(np.log2(np.median(ratio))), -30, 30))
 
 
+def _forward_log(highs: highspy.Highs, progress: Callable[[str], None]) -> None:
+    """Pass HiGHS's log lines to ``progress`` once the solve has run PROGRESS_AFTER seconds
+    (HiGHS keeps logging, but to the callback rather than the console)."""
+    started = time.perf_counter()
+    highs.setOptionValue("output_flag", True)
+    highs.setOptionValue("log_to_console", False)
+
+    def forward(event: object) -> None:
+        if time.perf_counter() - started < PROGRESS_AFTER:
+            return
+        for line in str(getattr(event, "message", "")).splitlines():
+            if line.strip():
+                progress(f"HiGHS: {line.strip()}")
+
+    highs.cbLogging.subscribe(forward)
+
+
 class HighsSolver:
     """Exact LP solver: dual simplex or interior point (with crossover) from HiGHS."""
 
@@ -108,6 +126,8 @@ class HighsSolver:
         started = time.perf_counter()
         highs = self._configured(options)
         highs.setOptionValue("user_objective_scale", objective_scale(lp))
+        if options.progress is not None and not options.verbose:
+            _forward_log(highs, options.progress)
         highs.passModel(self._model(lp))
         run_started = time.perf_counter()
         highs.run()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 METHODS = ("auto", "simplex", "ipm")
 DEVICES = ("auto", "cpu", "cuda")
+PROGRESS_AFTER = 2.0
+"""Seconds a solve runs before its log is passed to ``SolverOptions.progress``."""
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,9 @@ class SolverOptions:
         KKT error at which to stop (default 1e-4; 1e-6 and 1e-8 are sensible tighter ones).
     device : where pdlp runs: ``auto`` (CUDA when visible, else CPU), ``cpu`` or ``cuda``.
     verbose : let the solver print its own log.
+    progress : called with each line of the solver's log once a solve has run for
+        ``PROGRESS_AFTER`` seconds (HiGHS: iterations, objective, infeasibilities, gap), so a
+        large solve shows it is moving; None: silent.
     """
 
     time_limit: float | None = None
@@ -28,6 +34,7 @@ class SolverOptions:
     tolerance: float | None = None
     device: str = "auto"
     verbose: bool = False
+    progress: Callable[[str], None] | None = None
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
