@@ -94,6 +94,8 @@ def check_target(target: str | Path, *, force: bool = False, scenario: bool = Fa
     if not existing.is_dir():
         raise OutputError(given, f"lies under a file, {existing}")
     _check_not_precious(given, target)
+    if len(os.fsencode(target.name)) > 200:  # room for the staging folder's name beside it
+        raise OutputError(given, "has a name longer than 200 bytes")
     writable = existing if existing != target else target.parent
     _check_writable(given, writable)
     if not force and target.is_dir():
@@ -142,22 +144,23 @@ def _check_ours(given: Path, target: Path, scenario: bool) -> None:
             return
         found = next(name for name in SCENARIO_FILES if (target / name).exists())
         raise OutputError(given, f"is a scenario directory ({found})", forceable=True)
-    if command is not None or _legacy_output(target):
+    if command is not None:
         return
-    foreign = [name for name in entries if name not in LEGACY_NAMES]
-    raise OutputError(given, f"holds files sovnarkhoz did not write ({', '.join(foreign[:3])}"
-                      f"{', ...' if len(foreign) > 3 else ''})", forceable=True)
+    foreign = [name for name in entries if not _legacy_entry(target / name)]
+    if foreign:
+        raise OutputError(given, f"holds files sovnarkhoz did not write "
+                          f"({', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''})",
+                          forceable=True)
 
 
-def _legacy_output(folder: Path) -> bool:
-    """Every entry is a file our commands write (``bodies/``: plans, as ``decide`` writes)."""
-    for entry in folder.iterdir():
-        if entry.name == "bodies" and entry.is_dir():
-            if not all(body.is_dir() and _legacy_output(body) for body in entry.iterdir()):
-                return False
-        elif entry.name not in LEGACY_NAMES or not entry.is_file():
-            return False
-    return True
+def _legacy_entry(entry: Path) -> bool:
+    """A file our commands write (``bodies/``: plans, as ``decide`` writes them): how a folder
+    written before the marker existed is recognised as ours."""
+    if entry.name == "bodies" and entry.is_dir() and not entry.is_symlink():
+        return all(body.is_dir() and not body.is_symlink() and
+                   all(_legacy_entry(p) and p.is_file() for p in body.iterdir())
+                   for body in entry.iterdir())
+    return entry.name in LEGACY_NAMES and entry.is_file() and not entry.is_symlink()
 
 
 def _check_not_precious(given: Path, target: Path) -> None:
