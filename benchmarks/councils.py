@@ -22,6 +22,8 @@ import sovnarkhoz
 from sovnarkhoz.councils import plan_by_councils
 from sovnarkhoz.scenario.generate import GeneratorSpec, generate_tables
 
+LOCAL = Path(__file__).resolve().parent / "results" / "local"  # git-ignored
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -32,7 +34,10 @@ def main() -> int:
     parser.add_argument("--protocol", default="prices",
                         choices=["prices", "dantzig-wolfe", "admm", "quotas"])
     parser.add_argument("--localism", default="0.5,2,10")
-    parser.add_argument("--json", type=Path, default=Path("benchmarks/results/councils.json"))
+    parser.add_argument("--json", "--out", type=Path, default=LOCAL / "councils.json",
+                        help="where the results go (default: benchmarks/results/local/, "
+                        "not tracked; name a file in benchmarks/results/ to update a tracked "
+                        "figure)")
     args = parser.parse_args()
     rows = []
     for count in [int(c) for c in args.councils.split(",")]:

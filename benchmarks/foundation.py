@@ -8,7 +8,8 @@ scenario tables. Each stage reports wall time and the peak resident memory reach
     python benchmarks/foundation.py                     # sizes 1e5, 1e6, 1e7 nonzeros
     python benchmarks/foundation.py --sizes 1e5 --method simplex
 
-Results go to stdout as a table and to --json (default benchmarks/results/foundation.json).
+Results go to stdout as a table and to --json (default benchmarks/results/local/foundation.json,
+not tracked).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from pathlib import Path
 
 # (products, regions, techniques) giving about the named number of LP nonzeros
 SIZES = {"1e5": (300, 10, 2), "1e6": (1500, 20, 2), "1e7": (6000, 50, 2)}
+
+LOCAL = Path(__file__).resolve().parent / "results" / "local"  # git-ignored
 
 
 def _peak_reset() -> None:
@@ -117,7 +120,10 @@ def main() -> int:
                         help=f"comma-separated, from {', '.join(SIZES)}")
     parser.add_argument("--method", default="ipm", choices=["ipm", "simplex", "auto"])
     parser.add_argument("--time-limit", type=float, default=600.0)
-    parser.add_argument("--json", type=Path, default=Path("benchmarks/results/foundation.json"))
+    parser.add_argument("--json", "--out", type=Path, default=LOCAL / "foundation.json",
+                        help="where the results go (default: benchmarks/results/local/, "
+                        "not tracked; name a file in benchmarks/results/ to update a tracked "
+                        "figure)")
     parser.add_argument("--one", nargs=3, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:

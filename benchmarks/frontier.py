@@ -30,6 +30,8 @@ from sovnarkhoz.solvers.highs import HighsSolver
 
 SIZES = {"1e4": (30, 10), "1e5": (300, 10), "1e6": (1500, 20)}  # products, regions
 
+LOCAL = Path(__file__).resolve().parent / "results" / "local"  # git-ignored
+
 
 def economy(size: str, scale: float) -> sovnarkhoz.Scenario:
     products, regions = SIZES[size]
@@ -92,7 +94,10 @@ def main() -> int:
     parser.add_argument("--method", default="simplex", choices=["simplex", "ipm", "auto"])
     parser.add_argument("--verify", type=int, default=1000,
                         help="verify at most this many vertices as plans")
-    parser.add_argument("--json", type=Path, default=Path("benchmarks/results/frontier.json"))
+    parser.add_argument("--json", "--out", type=Path, default=LOCAL / "frontier.json",
+                        help="where the results go (default: benchmarks/results/local/, "
+                        "not tracked; name a file in benchmarks/results/ to update a tracked "
+                        "figure)")
     args = parser.parse_args()
     rows = []
     for size in args.sizes.split(","):

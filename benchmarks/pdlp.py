@@ -28,6 +28,8 @@ ECONOMIES = {  # products, regions, techniques
 }
 BANDWIDTH = 3.0e12  # bytes per second
 
+LOCAL = Path(__file__).resolve().parent / "results" / "local"  # git-ignored
+
 
 def bound_ms(nnz: int, rows: int, cols: int) -> float:
     """Milliseconds per iteration if every byte moved once at full memory bandwidth."""
@@ -82,7 +84,10 @@ def main() -> int:
     parser.add_argument("--tolerance", type=float, default=1e-4)
     parser.add_argument("--highs", default="", help="economies also solved by HiGHS ipm")
     parser.add_argument("--highs-limit", type=float, default=600.0)
-    parser.add_argument("--json", type=Path, default=Path("benchmarks/results/pdlp.json"))
+    parser.add_argument("--json", "--out", type=Path, default=LOCAL / "pdlp.json",
+                        help="where the results go (default: benchmarks/results/local/, "
+                        "not tracked; name a file in benchmarks/results/ to update a tracked "
+                        "figure)")
     args = parser.parse_args()
     from sovnarkhoz.solvers.pdlp import pick_device
 

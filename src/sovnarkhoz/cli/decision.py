@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..scenario.files import FORMATS
+from .outputs import add_force, check_out, staged_folder
 
 
 def add_parsers(sub: Any) -> None:
@@ -27,6 +28,7 @@ def add_parsers(sub: Any) -> None:
                        help="three or more priorities: most solves for the approximation")
     front.add_argument("--out", type=Path, metavar="OUT",
                        help="write frontier.csv, frontier.json and frontier.png here")
+    add_force(front)
     front.set_defaults(run=frontier_command)
 
     decide = sub.add_parser("decide", help="what a body adopts by majority rule")
@@ -39,6 +41,7 @@ def add_parsers(sub: Any) -> None:
     decide.add_argument("--out", type=Path, metavar="OUT",
                         help="write the adopted plan, decision.json and frontier.png here")
     decide.add_argument("--format", choices=FORMATS, default="csv", help="format of the tables")
+    add_force(decide)
     decide.set_defaults(run=decide_command)
 
 
@@ -47,8 +50,7 @@ def _load(args: argparse.Namespace):
     from ..scenario import load_scenario
     from .main import UsageError, resolve_scenario
 
-    if args.out is not None and args.out.exists() and not args.out.is_dir():
-        raise UsageError(f"--out {args.out}: exists and is not a directory")
+    check_out(args.out, args.force, command=args.command)
     scenario = load_scenario(resolve_scenario(args.scenario))
     if not len(scenario.tables["priorities"]):
         raise UsageError(f"{args.scenario}: no priorities.csv (or it is empty): there is "
@@ -92,12 +94,12 @@ def frontier_command(args: argparse.Namespace) -> int:
           f"{'passed' if passed else 'FAILED'} (largest relative violation {worst:.3g}, "
           f"{checked:.2f} s)")
     if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        front.table().to_csv(args.out / "frontier.csv", index=False)
-        info = {**front.summary(), "verified": passed, "max_relative_violation": worst,
-                "verify_seconds": checked}
-        (args.out / "frontier.json").write_text(json.dumps(info, indent=2) + "\n")
-        plot_frontier(front, args.out / "frontier.png", title=f"{scenario.name}")
+        with staged_folder(args.out, "frontier", force=args.force) as staging:
+            front.table().to_csv(staging / "frontier.csv", index=False)
+            info = {**front.summary(), "verified": passed, "max_relative_violation": worst,
+                    "verify_seconds": checked}
+            (staging / "frontier.json").write_text(json.dumps(info, indent=2) + "\n")
+            plot_frontier(front, staging / "frontier.png", title=f"{scenario.name}")
         print(f"  wrote {args.out}/: frontier.csv, frontier.json, frontier.png")
     return 0 if passed else 1
 
@@ -128,7 +130,8 @@ def decide_command(args: argparse.Namespace) -> int:
               f"{standing.adopted_label} stands.")
     ok = all(d.plan is not None and d.plan.verification.passed for d in decisions)
     if args.out is not None:
-        _write(args.out, args.format, decisions, front, chamber, scenario.name)
+        with staged_folder(args.out, "decide", force=args.force) as staging:
+            _write(staging, args.format, decisions, front, chamber, scenario.name)
         print(f"  wrote {args.out}/: summary.json, the plan's tables, decision.json, "
               "frontier.csv, frontier.png")
     return 0 if ok else 1
@@ -138,13 +141,13 @@ def _write(out: Path, fmt: str, decisions: list, front, chamber, name: str) -> N
     from ..decision.plot import plot_frontier
 
     standing = decisions[-1]
-    standing.plan.write(out, fmt)
+    standing.plan.write_files(out, fmt)
     record = standing.as_dict()
     record["verification"] = standing.plan.verification.as_dict()
     if len(decisions) == 2:
         first = decisions[0]
-        first.plan.write(out / "bodies" / first.body, fmt)
-        standing.plan.write(out / "bodies" / standing.body, fmt)
+        first.plan.write_files(out / "bodies" / first.body, fmt)
+        standing.plan.write_files(out / "bodies" / standing.body, fmt)
         record["appealed_from"] = first.as_dict()
         record["standing"] = standing.body
         record["overrules"] = first.adopted_label != standing.adopted_label

@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from .outputs import add_force, check_out, staged_folder
+
 
 def _solver_arguments(parser: argparse.ArgumentParser) -> None:
     """--solver, --device, --tolerance, --threads and --time-limit, as for ``plan``."""
@@ -52,17 +54,19 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                        help="the targets to meet (region:product or product, comma-separated; "
                        "default: all); the others are held in full every year")
     first.add_argument("--out", type=Path, metavar="OUT", help="also write OUT/earliest.json")
+    add_force(first)
     _solver_arguments(first)
     why = sub.add_parser("explain", help="why the targets cannot all be met in full")
     why.add_argument("scenario", metavar="DIR")
     why.add_argument("--out", type=Path, metavar="OUT", help="also write OUT/explanation.json")
+    add_force(why)
     _solver_arguments(why)
 
 
-def _write(out: Path | None, name: str, content: dict) -> None:
+def _write(out: Path | None, name: str, content: dict, command: str, force: bool) -> None:
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / name).write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+        with staged_folder(out, command, force=force) as staging:
+            (staging / name).write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
 
 
 def run_earliest(args: argparse.Namespace) -> int:
@@ -71,6 +75,7 @@ def run_earliest(args: argparse.Namespace) -> int:
     from ..solvers.reach import Reach
     from .main import resolve_scenario
 
+    check_out(args.out, args.force, command="earliest")
     options = _options(args)
     scenario = load_scenario(resolve_scenario(args.scenario))
     targets = [t.strip() for t in args.targets.split(",") if t.strip()] if args.targets else None
@@ -101,7 +106,7 @@ def run_earliest(args: argparse.Namespace) -> int:
     print(f"  {answer.solves} solves ({how}), {answer.seconds:.2f} s")
     content = answer.as_dict()
     content["best"] = {k: (None if math.isnan(v) else v) for k, v in content["best"].items()}
-    _write(args.out, "earliest.json", content)
+    _write(args.out, "earliest.json", content, "earliest", args.force)
     return answer.exit_code
 
 
@@ -110,6 +115,7 @@ def run_explain(args: argparse.Namespace) -> int:
     from ..scenario import load_scenario
     from .main import resolve_scenario
 
+    check_out(args.out, args.force, command="explain")
     options = _options(args)
     scenario = load_scenario(resolve_scenario(args.scenario))
     try:
@@ -126,6 +132,6 @@ def run_explain(args: argparse.Namespace) -> int:
         for sentence in answer.sentences:
             print(f"  - {sentence}")
         print(f"  ({answer.method}, {answer.solves} solves, {answer.seconds:.2f} s)")
-    _write(args.out, "explanation.json", answer.as_dict())
+    _write(args.out, "explanation.json", answer.as_dict(), "explain", args.force)
     sys.stdout.flush()
     return answer.exit_code

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .outputs import add_force, check_out
+
 
 def add_import_parser(sub: argparse._SubParsersAction) -> None:
     """Register ``import 5yearplan FLOWS CAP DEP TARGETS --out DIR``."""
@@ -23,18 +25,20 @@ def add_import_parser(sub: argparse._SubParsersAction) -> None:
     five.add_argument("--out", type=Path, required=True, metavar="DIR",
                       help="scenario directory to write")
     five.add_argument("--name", help="scenario name (default: the directory's name)")
+    add_force(five, scenario=True)
 
 
 def run_import(args: argparse.Namespace) -> int:
     """Read the files (bad input raises ScenarioError: exit 2), write the scenario."""
     from ..scenario.fiveyear import read_fiveyear, write_fiveyear_scenario
 
+    check_out(args.out, args.force, command="import", scenario=True)
     tables = read_fiveyear(args.flows, args.capital, args.depreciation, args.targets)
     name = args.name or args.out.name
     description = (f"Imported from 5yearplan tables ({args.flows.name}, {args.capital.name}, "
                    f"{args.depreciation.name}, {args.targets.name}): {len(tables.products)} "
                    f"industries, {tables.years} years, objective max-total-fulfilment")
-    write_fiveyear_scenario(tables, args.out, name, description)
+    write_fiveyear_scenario(tables, args.out, name, description, force=args.force)
     print(f"wrote {args.out}: {len(tables.products)} industries, {tables.years} years "
           "(objective max-total-fulfilment)")
     return 0

@@ -16,11 +16,13 @@ from typing import NoReturn
 from ..bundled import ROOT as BUNDLED_ROOT
 from ..bundled import bundled_names
 from ..councils import ENGINES, ORGANISATIONS, PROTOCOLS
+from ..output import OutputError
 from ..scenario.errors import ScenarioError
 from ..scenario.files import FORMATS
 from ..solvers import DEVICES, METHODS, SOLVER_NAMES
 from . import horizon
 from .importing import add_import_parser, run_import
+from .outputs import add_force, check_out, error_line, staged_folder
 from .summary import print_plan_summary
 
 EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
@@ -72,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--out", type=Path, metavar="OUT",
                       help="write summary.json and the plan's tables here")
     plan.add_argument("--format", choices=FORMATS, default="csv", help="format of the tables")
+    add_force(plan)
     plan.add_argument("--organisation", choices=ORGANISATIONS, default="central",
                       help="central (one exact plan), territorial (a council per regions.csv "
                       "council) or branch (a ministry per products.csv branch)")
@@ -122,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--capital", type=_non_negative_int, default=0,
                           help="capital goods each technique needs (multi-year only)")
     generate.add_argument("--format", choices=FORMATS, default="csv")
+    add_force(generate, scenario=True)
 
     compare = sub.add_parser("compare", help="plan by each organisation and compare them")
     compare.add_argument("scenario", metavar="DIR")
@@ -132,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--tolerance", type=_fraction, default=1e-4, metavar="EPS")
     compare.add_argument("--out", type=Path, metavar="OUT",
                          help="also write OUT/comparison.csv")
+    add_force(compare)
 
     sub.add_parser("scenarios", help="list the bundled scenarios")
     horizon.add_commands(sub)
@@ -194,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"sovnarkhoz {args.command}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OutputError as error:
+        print(error_line(args.command, error), file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 def _check_solver_available(solver: str, device: str) -> None:
@@ -232,6 +240,7 @@ def _plan(args: argparse.Namespace) -> int:
     from ..scenario import load_scenario
     from ..solvers import SolverOptions
 
+    check_out(args.out, args.force, command="plan")
     say = _stage_printer(args.quiet)
     objective = _checked_objective(args.objective)
     _check_solver_available(args.solver, args.device)
@@ -250,7 +259,8 @@ def _plan(args: argparse.Namespace) -> int:
     else:
         plan = _plan_by_councils(args, scenario, objective)
     plan.timings = {"load_and_validate": loaded, **plan.timings}
-    written = plan.write(args.out, args.format) if args.out is not None else []
+    written = (plan.write(args.out, args.format, force=args.force) if args.out is not None
+               else [])
     print_plan_summary(plan, written)
     return plan.exit_code
 
@@ -298,6 +308,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _generate(args: argparse.Namespace) -> int:
     from ..scenario.generate import GeneratorSpec, generate
 
+    check_out(args.directory, args.force, command="generate", scenario=True)
     try:
         spec = GeneratorSpec(products=args.products, regions=args.regions,
                              techniques=args.techniques, inputs=args.inputs,
@@ -306,7 +317,7 @@ def _generate(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise UsageError(str(error)) from None
     clock = time.perf_counter()
-    generate(args.directory, spec, args.format)
+    generate(args.directory, spec, args.format, force=args.force)
     techniques = spec.products * spec.regions * spec.techniques
     print(f"wrote {args.directory}: {spec.products:,} products x {spec.regions:,} regions x "
           f"{spec.techniques} techniques = {techniques:,} techniques "
@@ -328,6 +339,7 @@ def _compare(args: argparse.Namespace) -> int:
     from ..councils import compare_organisations
     from ..scenario import load_scenario
 
+    check_out(args.out, args.force, command="compare")
     objective = _checked_objective(args.objective)
     scenario = load_scenario(resolve_scenario(args.scenario))
     try:
@@ -338,8 +350,8 @@ def _compare(args: argparse.Namespace) -> int:
     print(f"Organisations compared on {scenario.name} (tolerance {args.tolerance:g}):")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.6g}"))
     if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        table.to_csv(args.out / "comparison.csv", index=False)
+        with staged_folder(args.out, "compare", force=args.force) as staging:
+            table.to_csv(staging / "comparison.csv", index=False)
     return EXIT_OK if (table["status"] == "optimal").all() else EXIT_NO_PLAN
 
 

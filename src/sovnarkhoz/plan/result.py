@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..output import staged_folder
 from ..scenario.files import write_frame
 from .verify import Verification
 
@@ -84,8 +85,23 @@ class Plan:
         out.update(self.details)
         return out
 
-    def write(self, directory: str | Path, fmt: str = "csv") -> list[Path]:
-        """Write summary.json and the plan's tables (``fmt`` csv or parquet) to ``directory``."""
+    def write(self, directory: str | Path, fmt: str = "csv", *, force: bool = False,
+              command: str = "plan") -> list[Path]:
+        """Write summary.json and the plan's tables (``fmt`` csv or parquet) to ``directory``.
+
+        The folder is written whole or not at all and replaces an earlier output whole; a
+        scenario directory or a folder of someone else's files is refused
+        (:class:`~sovnarkhoz.output.OutputError`) unless ``force`` (see
+        :mod:`sovnarkhoz.output`). Returns the files written, where they now lie.
+        """
+        directory = Path(directory)
+        with staged_folder(directory, command, force=force) as staging:
+            written = self.write_files(staging, fmt)
+        return [directory / path.relative_to(staging) for path in written]
+
+    def write_files(self, directory: str | Path, fmt: str = "csv") -> list[Path]:
+        """Write summary.json and the tables into ``directory`` as it is, creating it if
+        needed: for a folder being staged (:func:`sovnarkhoz.output.staged_folder`)."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         written = []

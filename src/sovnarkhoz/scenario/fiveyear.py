@@ -35,9 +35,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..output import scenario_marker, staged_folder
 from .errors import Issue, IssueList, ScenarioError
-from .files import FORMATS, toml_text, write_frame
-from .schema import TABLES
+from .files import toml_text, write_frame
 
 SOURCE = "5yearplan import"
 REGION = "economy"
@@ -333,20 +333,19 @@ def fiveyear_tables(tables: FiveYearTables) -> tuple[dict[str, pd.DataFrame], di
 
 
 def write_fiveyear_scenario(tables: FiveYearTables, out: Path, name: str,
-                            description: str = "") -> Path:
+                            description: str = "", *, force: bool = False) -> Path:
     """Write ``tables`` as a scenario directory ``out`` (CSV tables and scenario.toml).
 
-    Tables of an earlier scenario in ``out`` (CSV or Parquet) are removed first, so that
-    none of them is read with the new ones.
+    The directory is written whole or not at all: it replaces an earlier scenario or output
+    of ours whole, so that none of an earlier scenario's tables is read with the new ones;
+    anything else only with ``force`` (see :mod:`sovnarkhoz.output`).
     """
     frames, settings = fiveyear_tables(tables)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    for table in TABLES:
-        for ext in FORMATS:
-            (out / f"{table}.{ext}").unlink(missing_ok=True)
     header = {"scenario": {"name": name, "description": description}}
-    (out / "scenario.toml").write_text(toml_text({**header, **settings}), encoding="utf-8")
-    for table, frame in frames.items():
-        write_frame(frame, out / table, "csv")
+    with staged_folder(out, "import", force=force) as staging:
+        (staging / "scenario.toml").write_text(
+            toml_text({**header, **settings, **scenario_marker("import")}), encoding="utf-8")
+        for table, frame in frames.items():
+            write_frame(frame, staging / table, "csv")
     return out

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from ..arrowtext import text_series
+from ..output import scenario_marker, staged_folder
 from .files import toml_text, write_frame
 
 FACTOR_NAMES = ("labour", "land", "capital", "energy", "water")
@@ -218,22 +219,24 @@ def _links(rng: np.random.Generator, R: int) -> tuple[np.ndarray, np.ndarray]:
     return origin, destination
 
 
-def generate(directory: str | Path, spec: GeneratorSpec, fmt: str = "csv") -> Path:
-    """Write a synthetic economy to ``directory``. Returns the directory."""
+def generate(directory: str | Path, spec: GeneratorSpec, fmt: str = "csv", *,
+             force: bool = False) -> Path:
+    """Write a synthetic economy to ``directory``, whole or not at all (see
+    :mod:`sovnarkhoz.output`; an earlier scenario or output of ours is replaced, anything
+    else only with ``force``). Returns the directory."""
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     tables = generate_tables(spec)
-    (directory / "scenario.toml").write_text(toml_text({
-        "scenario": {"name": spec.name,
-                     "description": "synthetic economy made by sovnarkhoz generate"},
-        "generator": {"products": spec.products, "regions": spec.regions,
-                      "techniques": spec.techniques, "inputs": spec.inputs,
-                      "factors": spec.factors, "seed": spec.seed, "years": spec.years,
-                      "capital": spec.capital},
-        **({"horizon": spec.horizon} if spec.horizon else {}),
-    }), encoding="utf-8")
-    for name, frame in tables.items():
-        for stale in ("csv", "parquet"):
-            (directory / f"{name}.{stale}").unlink(missing_ok=True)
-        write_frame(frame, directory / name, fmt)
+    with staged_folder(directory, "generate", force=force) as staging:
+        (staging / "scenario.toml").write_text(toml_text({
+            "scenario": {"name": spec.name,
+                         "description": "synthetic economy made by sovnarkhoz generate"},
+            "generator": {"products": spec.products, "regions": spec.regions,
+                          "techniques": spec.techniques, "inputs": spec.inputs,
+                          "factors": spec.factors, "seed": spec.seed, "years": spec.years,
+                          "capital": spec.capital},
+            **({"horizon": spec.horizon} if spec.horizon else {}),
+            **scenario_marker("generate"),
+        }), encoding="utf-8")
+        for name, frame in tables.items():
+            write_frame(frame, staging / name, fmt)
     return directory

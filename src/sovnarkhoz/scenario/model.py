@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..output import scenario_marker, staged_folder
 from . import checks
 from .codes import IdCodes
 from .collective import Bundles, check_collective
@@ -189,20 +190,25 @@ class Scenario:
         return notes
 
     # --- output ----------------------------------------------------------------------------
-    def write(self, directory: str | Path, fmt: str = "csv") -> Path:
-        """Write the scenario as a directory of tables (``fmt`` csv or parquet)."""
+    def write(self, directory: str | Path, fmt: str = "csv", *, force: bool = False) -> Path:
+        """Write the scenario as a directory of tables (``fmt`` csv or parquet).
+
+        The directory is written whole or not at all and replaces whole an output or a
+        scenario that sovnarkhoz wrote; a hand-made scenario or a folder of someone else's
+        files is refused (:class:`~sovnarkhoz.output.OutputError`) unless ``force`` (see
+        :mod:`sovnarkhoz.output`).
+        """
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
         settings = {k: v for k, v in self.settings.items() if isinstance(v, dict)}
         settings["scenario"] = {**settings.get("scenario", {}), "name": self.name,
                                 "description": self.description}
-        (directory / "scenario.toml").write_text(toml_text(settings), encoding="utf-8")
-        for table in TABLE_ORDER:
-            frame = self.tables.get(table)  # capital and growth exist only when given
-            if frame is not None and (TABLES[table].required or len(frame)):
-                for stale in ("csv", "parquet"):
-                    (directory / f"{table}.{stale}").unlink(missing_ok=True)
-                write_frame(frame, directory / table, fmt)
+        settings.update(scenario_marker("scenario"))
+        with staged_folder(directory, "scenario", force=force) as staging:
+            (staging / "scenario.toml").write_text(toml_text(settings), encoding="utf-8")
+            for table in TABLE_ORDER:
+                frame = self.tables.get(table)  # capital and growth exist only when given
+                if frame is not None and (TABLES[table].required or len(frame)):
+                    write_frame(frame, staging / table, fmt)
         return directory
 
 
