@@ -195,3 +195,15 @@ def test_every_bundled_plan_is_proven_optimal(bundled_scenario, name):
     assert plan.status == "optimal"
     o = plan.verification.optimality
     assert o.gap < 1e-9 and o.dual_violation < 1e-9
+
+
+def test_a_pdlp_plan_is_proven_at_the_tolerance_it_was_asked_to_reach(bundled_scenario):
+    pytest.importorskip("torch")
+    from sovnarkhoz.solvers import SolverOptions
+
+    plan = sovnarkhoz.make_plan(bundled_scenario("two_regions"), solver="pdlp",
+                                options=SolverOptions(device="cpu", tolerance=1e-6))
+    o = plan.verification.optimality
+    assert plan.status == "optimal" and plan.verification.tolerance == 1e-6
+    assert o.gap <= 1e-6 and o.dual_violation <= 1e-6
+    assert o.dual_bound == pytest.approx(450 / 7, rel=1e-5)

@@ -19,6 +19,7 @@ from ..scenario.model import Scenario
 from ..solvers import SolverOptions, SolverResult, Status, get_solver
 from ..solvers.highs import choose_method
 from .assemble import Assessment, Program, assess, formulate, linear_program, tabulate_and_verify
+from .optimality import Optimality
 from .result import Plan
 from .tables import activity_table, factor_table
 from .verify import Verification, verify
@@ -255,6 +256,11 @@ def _balance_plan(scenario: Scenario, goal: Objective, started: float,
     # Leontief's answer meets every balance with equality: checked from the tables, apart
     # from the solve, so that no other question's answer can pass for it
     verification = verify(scenario.tables, activities, deliveries, fulfilment=1.0, exact=True)
+    # not an LP: with one technique per product and region and every balance an equality,
+    # the gross outputs are the only plan there is, so a verified one is the best one
+    verification.optimality = Optimality(
+        0.0, 0.0, float("nan"), float("nan"),
+        "balance: the one solution of (I - A) x = y, verified with every balance an equality")
     timings["verify"] = time.perf_counter() - clock
     status, message = "optimal", f"gross outputs from {solution.method}"
     short = factors[factors["slack"] < -1e-9 * np.maximum(1.0, factors["supply"])]
