@@ -88,11 +88,17 @@ def objective_scale(lp: LPData) -> int:
     order |c_j| / ||A_j||_1; the median of that ratio over those columns estimates the duals'
     scale, and 2**k its inverse. 0 when no column has a cost.
     """
-    priced = np.flatnonzero(lp.c)
+    return cost_scale(lp.c, lp)
+
+
+def cost_scale(cost: np.ndarray, lp: LPData) -> int:
+    """:func:`objective_scale` for the costs ``cost`` (n,) on ``lp``'s matrix (a persistent
+    model whose costs change between solves)."""
+    priced = np.flatnonzero(cost)
     if not priced.size:
         return 0
     norms = np.asarray(abs(lp.A_csc[:, priced]).sum(axis=0)).ravel()
-    ratio = np.abs(lp.c[priced]) / np.where(norms > 0, norms, np.abs(lp.c[priced]))
+    ratio = np.abs(cost[priced]) / np.where(norms > 0, norms, np.abs(cost[priced]))
     return int(np.clip(-np.round(np.log2(np.median(ratio))), -30, 30))
 
 

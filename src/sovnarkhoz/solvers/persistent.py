@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .highs import HighsSolver, _status_map, highspy
+from .highs import HighsSolver, _status_map, cost_scale, highspy
 from .options import SolverOptions
 from .problem import LPData
 from .result import SolverResult, Status
@@ -25,6 +25,7 @@ class PersistentHighs:
         self.lp = lp
         self.options = options or SolverOptions()
         self.highs = HighsSolver._configured(self.options)
+        self.highs.setOptionValue("user_objective_scale", cost_scale(lp.c, lp))
         self.highs.passModel(HighsSolver._model(lp))
         self._hessian: np.ndarray | None = None
         if hessian is not None:
@@ -51,6 +52,8 @@ class PersistentHighs:
         if changed.size:
             self.highs.changeColsCost(len(changed), changed.astype(np.int32), cost[changed])
             self.cost = cost.copy()
+            if self._hessian is None:  # prices of order one for HiGHS (highs.objective_scale)
+                self.highs.setOptionValue("user_objective_scale", cost_scale(cost, self.lp))
 
     def set_upper(self, upper: np.ndarray) -> None:
         """New column upper bounds (lower bounds stay those of the model)."""
