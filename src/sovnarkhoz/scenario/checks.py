@@ -155,6 +155,8 @@ def check_targets_reachable(
         order = np.concatenate([np.flatnonzero(~tradable), np.flatnonzero(tradable)])
         reachable = reachable[np.argsort(order)]
     targets = frames["targets"]
+    if not len(targets):  # nothing to reach (sparse fancy indexing breaks on no indices)
+        return
     p = codes.reference("targets", "product")
     r = codes.reference("targets", "region")
     ok = np.asarray(reachable[p, r]).ravel().astype(bool)
