@@ -2,7 +2,9 @@
 
 Exit codes (../shared/DESIGN.md): 0 a plan was found, 1 no plan (infeasible, unbounded, time
 limit, error; the summary says which), 2 bad input or usage. Bad input never shows a
-traceback: it prints every problem found, each with file, line, column and value.
+traceback: it prints every problem found, each with file, line, column and value. Beyond the
+contract, as shells have it: 130 after Ctrl-C, 143 after SIGTERM (each with one line on
+stderr), 141 when stdout's reader has gone (``sovnarkhoz scenarios | head -1``), quietly.
 """
 
 from __future__ import annotations
@@ -254,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     that stops reading (``sovnarkhoz scenarios | head -1``) ends it quietly with 141."""
     words = sys.argv[1:] if argv is None else argv
     name = "sovnarkhoz" + (f" {words[0]}" if words and not words[0].startswith("-") else "")
-    previous = _raise_on_sigterm()
+    installed, previous = _raise_on_sigterm()
     try:
         code = _main(argv)
         sys.stdout.flush()  # a closed pipe shows here rather than at the interpreter's exit
@@ -267,19 +269,20 @@ def main(argv: list[str] | None = None) -> int:
         _discard_stdout()
         return EXIT_BROKEN_PIPE
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        if installed:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
-def _raise_on_sigterm():
-    """Make SIGTERM raise :class:`Terminated` (main thread only); the previous handler."""
+def _raise_on_sigterm() -> tuple[bool, object]:
+    """Make SIGTERM raise :class:`Terminated` (from the main thread only, where handlers can
+    be set): whether it was done, and the handler it replaced."""
     if threading.current_thread() is not threading.main_thread():
-        return None
+        return False, None
 
     def terminate(signum, frame) -> None:
         raise Terminated()
 
-    return signal.signal(signal.SIGTERM, terminate)
+    return True, signal.signal(signal.SIGTERM, terminate)
 
 
 def _say(line: str) -> None:
@@ -399,7 +402,6 @@ def _plan_by_councils(args: argparse.Namespace, scenario, objective: str | None)
 
 
 def _validate(args: argparse.Namespace) -> int:
-
     objective = _checked_objective(args.objective)
     directory = resolve_scenario(args.scenario)
     scenario = load_checked(directory)
@@ -444,7 +446,11 @@ GENERATE_LIMIT = 10**10
 
 def _check_generate_target(directory: Path, spec) -> None:
     """``generate`` writes into a directory: not over a file, not absurdly large."""
-    if directory.exists() and not directory.is_dir():
+    try:
+        taken = directory.exists() and not directory.is_dir()
+    except OSError as error:  # e.g. a folder on the way that cannot be searched
+        raise UsageError(f"{directory}: cannot write there: {error.strerror or error}") from None
+    if taken:
         raise UsageError(f"{directory}: exists and is not a directory; generate writes a "
                          "scenario directory")
     rows = spec.products * spec.regions * spec.techniques * spec.years * (
