@@ -290,6 +290,11 @@ def test_frontier_max_solves_must_be_a_positive_whole_number(capsys, value):
     assert line.startswith("sovnarkhoz frontier: argument --max-solves")
 
 
+def test_frontier_priorities_naming_none(capsys):
+    line = usage_line(capsys, "frontier", "presidium", "--priorities", ",")
+    assert line.startswith("sovnarkhoz frontier: --priorities names no priority")
+
+
 @pytest.mark.parametrize("command", ["plan", "earliest", "explain"])
 @pytest.mark.parametrize("threads", ["100000", str((os.cpu_count() or 1) + 1)])
 def test_threads_beyond_the_machine_are_refused_up_front(capsys, command, threads):

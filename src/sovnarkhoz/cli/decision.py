@@ -57,6 +57,8 @@ def _load(args: argparse.Namespace):
     wanted = None
     if args.priorities:
         wanted = [q.strip() for q in args.priorities.split(",") if q.strip()]
+        if not wanted:
+            raise UsageError(f"--priorities names no priority: {args.priorities!r}")
         if len(set(wanted)) != len(wanted):
             raise UsageError(f"--priorities names a priority twice: {args.priorities}")
     try:
