@@ -24,7 +24,9 @@ def add_parsers(sub: Any) -> None:
     front.add_argument("scenario", metavar="DIR")
     front.add_argument("--priorities", metavar="A,B,...",
                        help="priorities to trade off (default: every one in priorities.csv)")
-    front.add_argument("--max-solves", type=int, default=60, metavar="N",
+    from .main import _positive_int
+
+    front.add_argument("--max-solves", type=_positive_int, default=60, metavar="N",
                        help="three or more priorities: most solves for the approximation")
     front.add_argument("--out", type=Path, metavar="OUT",
                        help="write frontier.csv, frontier.json and frontier.png here")
@@ -47,17 +49,18 @@ def add_parsers(sub: Any) -> None:
 
 def _load(args: argparse.Namespace):
     from ..decision import Chamber, FrontierError
-    from ..scenario import load_scenario
-    from .main import UsageError, resolve_scenario
+    from .main import UsageError, load_checked, resolve_scenario
 
     check_out(args.out, args.force, command=args.command)
-    scenario = load_scenario(resolve_scenario(args.scenario))
+    scenario = load_checked(resolve_scenario(args.scenario))
     if not len(scenario.tables["priorities"]):
         raise UsageError(f"{args.scenario}: no priorities.csv (or it is empty): there is "
                          "nothing to trade off")
     wanted = None
     if args.priorities:
         wanted = [q.strip() for q in args.priorities.split(",") if q.strip()]
+        if not wanted:
+            raise UsageError(f"--priorities names no priority: {args.priorities!r}")
         if len(set(wanted)) != len(wanted):
             raise UsageError(f"--priorities names a priority twice: {args.priorities}")
     try:

@@ -20,7 +20,7 @@ from .outputs import add_force, check_out, staged_folder
 def _solver_arguments(parser: argparse.ArgumentParser) -> None:
     """--solver, --device, --tolerance, --threads and --time-limit, as for ``plan``."""
     from ..solvers import DEVICES, SOLVER_NAMES
-    from .main import _fraction, _positive_float, _positive_int
+    from .main import _fraction, _positive_float, _threads
 
     parser.add_argument("--solver", choices=SOLVER_NAMES, default="auto",
                         help="auto (HiGHS, or pdlp on a GPU for LPs of 200,000 nonzeros or "
@@ -31,7 +31,8 @@ def _solver_arguments(parser: argparse.ArgumentParser) -> None:
                         help="pdlp: relative KKT error to start from (default 1e-6, refined "
                         "where a share lies too near 1 to tell); HiGHS: feasibility "
                         "tolerance (default 1e-7)")
-    parser.add_argument("--threads", type=_positive_int, help="solver threads")
+    parser.add_argument("--threads", type=_threads, help="solver threads (at most the "
+                        "machine's processors)")
     parser.add_argument("--time-limit", type=_positive_float, metavar="S",
                         help="stop any one solve after S seconds (the question is then "
                         "not answered)")
@@ -71,13 +72,12 @@ def _write(out: Path | None, name: str, content: dict, command: str, force: bool
 
 def run_earliest(args: argparse.Namespace) -> int:
     from ..horizon import earliest
-    from ..scenario import load_scenario
     from ..solvers.reach import Reach
-    from .main import resolve_scenario
+    from .main import load_checked, resolve_scenario
 
     check_out(args.out, args.force, command="earliest")
     options = _options(args)
-    scenario = load_scenario(resolve_scenario(args.scenario))
+    scenario = load_checked(resolve_scenario(args.scenario))
     targets = [t.strip() for t in args.targets.split(",") if t.strip()] if args.targets else None
     what = ", ".join(targets) if targets else "every target"
     horizon = scenario.horizon
@@ -112,12 +112,11 @@ def run_earliest(args: argparse.Namespace) -> int:
 
 def run_explain(args: argparse.Namespace) -> int:
     from ..horizon import explain
-    from ..scenario import load_scenario
-    from .main import resolve_scenario
+    from .main import load_checked, resolve_scenario
 
     check_out(args.out, args.force, command="explain")
     options = _options(args)
-    scenario = load_scenario(resolve_scenario(args.scenario))
+    scenario = load_checked(resolve_scenario(args.scenario))
     try:
         answer = explain(scenario, options, solver=args.solver)
     except RuntimeError as error:  # a solver that ran out of time or failed

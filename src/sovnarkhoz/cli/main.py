@@ -2,13 +2,19 @@
 
 Exit codes (../shared/DESIGN.md): 0 a plan was found, 1 no plan (infeasible, unbounded, time
 limit, error; the summary says which), 2 bad input or usage. Bad input never shows a
-traceback: it prints every problem found, each with file, line, column and value.
+traceback: it prints every problem found, each with file, line, column and value. Beyond the
+contract, as shells have it: 130 after Ctrl-C, 143 after SIGTERM (each with one line on
+stderr), 141 when stdout's reader has gone (``sovnarkhoz scenarios | head -1``), quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import NoReturn
@@ -26,6 +32,11 @@ from .outputs import add_force, check_out, error_line, staged_folder
 from .summary import print_plan_summary
 
 EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_BROKEN_PIPE = 130, 143, 141  # 128 + the signal
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised wherever the program is, so that it unwinds as on Ctrl-C."""
 
 
 class UsageError(Exception):
@@ -68,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
                       "HiGHS: feasibility tolerance (default 1e-7)")
     plan.add_argument("--method", choices=METHODS, default="auto",
                       help="HiGHS algorithm: simplex, ipm (interior point + crossover) or auto")
-    plan.add_argument("--threads", type=_positive_int, help="solver threads")
+    plan.add_argument("--threads", type=_threads, help="solver threads (at most the "
+                      "machine's processors)")
     plan.add_argument("--time-limit", type=_positive_float, metavar="S",
                       help="stop the solver after S seconds and keep what it has")
     plan.add_argument("--out", type=Path, metavar="OUT",
@@ -92,14 +104,16 @@ def _parser() -> argparse.ArgumentParser:
                       "(default: start one on this machine)")
     plan.add_argument("--rounds", type=_positive_int, default=2000,
                       help="most rounds of coordination (default 2000)")
-    plan.add_argument("--localism", type=float, default=0.0, metavar="ALPHA",
+    plan.add_argument("--localism", type=_non_negative_float, default=0.0,
+                      metavar="ALPHA",
                       help="councils value exports to other councils ALPHA points of the "
                       "objective less per whole target bundle (default 0: cooperative)")
-    plan.add_argument("--departmentalism", type=float, default=0.0, metavar="DELTA",
+    plan.add_argument("--departmentalism", type=_non_negative_float, default=0.0,
+                      metavar="DELTA",
                       help="with --organisation branch: ministries value what they make for "
                       "others' needs DELTA points of the objective less per whole target "
                       "bundle (default 0)")
-    plan.add_argument("--hidden", type=float, default=0.0, metavar="H",
+    plan.add_argument("--hidden", type=_share, default=0.0, metavar="H",
                       help="councils hide this fraction of their factor supplies (default 0)")
     plan.add_argument("--quiet", action="store_true", help="no progress lines")
     plan.add_argument("--verbose", action="store_true", help="show the solver's own log")
@@ -119,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
                           help="products each technique uses (default 8)")
     generate.add_argument("--factors", type=_non_negative_int, default=2,
                           help="primary factors (default 2)")
-    generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument("--seed", type=_non_negative_int, default=0)
     generate.add_argument("--years", type=_positive_int, default=1,
                           help="years planned (default 1; more makes a [horizon] from 2000)")
     generate.add_argument("--capital", type=_non_negative_int, default=0,
@@ -146,29 +160,72 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def _number(text: str) -> float:
+    """A finite number: NaN and infinity are refused wherever a number is read."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
+    return value
+
+
 def _positive_int(text: str) -> int:
-    value = int(text)
+    value = _whole(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
     return value
 
 
 def _non_negative_int(text: str) -> int:
-    value = int(text)
+    value = _whole(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be zero or more, got {text}")
     return value
 
 
+def _threads(text: str) -> int:
+    """Solver threads: 1 to the machine's processors (HiGHS aborts the process when asked
+    for far more threads than there are)."""
+    value = _positive_int(text)
+    available = os.cpu_count() or 1
+    if value > available:
+        raise argparse.ArgumentTypeError(f"must be at most {available}, the processors this "
+                                         f"machine has; got {text}")
+    return value
+
+
 def _fraction(text: str) -> float:
-    value = float(text)
+    value = _number(text)
     if not 0 < value < 1:
         raise argparse.ArgumentTypeError(f"must lie between 0 and 1, got {text}")
     return value
 
 
+def _share(text: str) -> float:
+    value = _number(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must lie in [0, 1), got {text}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = _number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be zero or more, got {text}")
+    return value
+
+
 def _positive_float(text: str) -> float:
-    value = float(text)
+    value = _number(text)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
     return value
@@ -185,7 +242,73 @@ def resolve_scenario(text: str) -> Path:
                      f"(bundled: {', '.join(bundled_names())})")
 
 
+def load_checked(directory: Path):  # -> Scenario
+    """Load and validate the scenario in ``directory``; print its warnings on stderr, each
+    with file, line, column and value (bad input raises ScenarioError, as load_scenario)."""
+    from ..scenario import load_scenario
+
+    scenario = load_scenario(directory)
+    for warning in scenario.warnings.issues:
+        print(f"warning: {warning}", file=sys.stderr)
+    if scenario.warnings.overflow:
+        print(f"warning: ... and {scenario.warnings.overflow} more like these", file=sys.stderr)
+    return scenario
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run ``sovnarkhoz ARGV`` and return its exit code, never a traceback for what a user
+    does: Ctrl-C ends with one line and 130, SIGTERM with one line and 143, and a reader
+    that stops reading (``sovnarkhoz scenarios | head -1``) ends it quietly with 141."""
+    words = sys.argv[1:] if argv is None else argv
+    name = "sovnarkhoz" + (f" {words[0]}" if words and not words[0].startswith("-") else "")
+    installed, previous = _raise_on_sigterm()
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a closed pipe shows here rather than at the interpreter's exit
+        return code
+    except KeyboardInterrupt as stop:
+        terminated = isinstance(stop, Terminated)
+        _say(f"{name}: interrupted" + (" (SIGTERM)" if terminated else ""))
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+    finally:
+        if installed:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
+def _raise_on_sigterm() -> tuple[bool, object]:
+    """Make SIGTERM raise :class:`Terminated` (from the main thread only, where handlers can
+    be set): whether it was done, and the handler it replaced."""
+    if threading.current_thread() is not threading.main_thread():
+        return False, None
+
+    def terminate(signum, frame) -> None:
+        raise Terminated()
+
+    return True, signal.signal(signal.SIGTERM, terminate)
+
+
+def _say(line: str) -> None:
+    """One line on stderr, if stderr can still take it."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _discard_stdout() -> None:
+    """stdout's reader has gone: point stdout at /dev/null, so that nothing left in its
+    buffer fails again at exit (the recipe of Python's signal module documentation)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout without a file descriptor (captured): nothing to flush to a pipe
+
+
+def _main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
     except _ArgumentError as error:
@@ -237,7 +360,6 @@ def _stage_printer(quiet: bool):
 
 def _plan(args: argparse.Namespace) -> int:
     from ..plan import make_plan
-    from ..scenario import load_scenario
     from ..solvers import SolverOptions
 
     check_out(args.out, args.force, command="plan")
@@ -249,7 +371,7 @@ def _plan(args: argparse.Namespace) -> int:
                             threads=args.threads, tolerance=args.tolerance, device=args.device,
                             verbose=args.verbose)
     clock = time.perf_counter()
-    scenario = load_scenario(directory)
+    scenario = load_checked(directory)
     loaded = time.perf_counter() - clock
     say(f"loaded and validated {directory} ({loaded:.2f} s): " + ", ".join(
         f"{n:,} {k}" for k, n in scenario.economy.shape.items()))
@@ -290,11 +412,9 @@ def _plan_by_councils(args: argparse.Namespace, scenario, objective: str | None)
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ..scenario import load_scenario
-
     objective = _checked_objective(args.objective)
     directory = resolve_scenario(args.scenario)
-    scenario = load_scenario(directory)
+    scenario = load_checked(directory)
     objective = objective or scenario.default_objective
     scenario.check_objective(objective)
     shape = scenario.economy.shape
@@ -316,13 +436,42 @@ def _generate(args: argparse.Namespace) -> int:
                              capital=args.capital)
     except ValueError as error:
         raise UsageError(str(error)) from None
+    _check_generate_target(args.directory, spec)
     clock = time.perf_counter()
-    generate(args.directory, spec, args.format, force=args.force)
+    try:
+        generate(args.directory, spec, args.format, force=args.force)
+    except MemoryError:
+        raise UsageError(f"{args.directory}: an economy this large does not fit in this "
+                         "machine's memory") from None
+    except OSError as error:
+        raise UsageError(f"{args.directory}: cannot write there: "
+                         f"{error.strerror or error}") from None
     techniques = spec.products * spec.regions * spec.techniques
     print(f"wrote {args.directory}: {spec.products:,} products x {spec.regions:,} regions x "
           f"{spec.techniques} techniques = {techniques:,} techniques "
           f"({time.perf_counter() - clock:.2f} s)")
     return EXIT_OK
+
+
+GENERATE_LIMIT = 10**10
+"""Most input rows ``generate`` will attempt (far beyond any machine's memory)."""
+
+
+def _check_generate_target(directory: Path, spec) -> None:
+    """``generate`` writes into a directory: not over a file, not absurdly large."""
+    try:
+        taken = directory.exists() and not directory.is_dir()
+    except OSError as error:  # e.g. a folder on the way that cannot be searched
+        raise UsageError(f"{directory}: cannot write there: {error.strerror or error}") from None
+    if taken:
+        raise UsageError(f"{directory}: exists and is not a directory; generate writes a "
+                         "scenario directory")
+    rows = spec.products * spec.regions * spec.techniques * spec.years * (
+        min(spec.inputs, spec.products - 1) + spec.factors + spec.capital + 1)
+    if rows > GENERATE_LIMIT:
+        raise UsageError(f"{spec.products} products x {spec.regions} regions x "
+                         f"{spec.techniques} techniques would make about {rows:.3g} rows; "
+                         f"at most {GENERATE_LIMIT:.0e} can be generated")
 
 
 def _scenarios(args: argparse.Namespace) -> int:
@@ -337,11 +486,10 @@ def _scenarios(args: argparse.Namespace) -> int:
 
 def _compare(args: argparse.Namespace) -> int:
     from ..councils import compare_organisations
-    from ..scenario import load_scenario
 
     check_out(args.out, args.force, command="compare")
     objective = _checked_objective(args.objective)
-    scenario = load_scenario(resolve_scenario(args.scenario))
+    scenario = load_checked(resolve_scenario(args.scenario))
     try:
         table = compare_organisations(scenario, objective, args.engine, args.tolerance,
                                       args.rounds, args.protocol)

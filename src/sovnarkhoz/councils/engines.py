@@ -19,6 +19,7 @@ A council held by an engine provides::
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
@@ -106,6 +107,9 @@ class _Spread:
 
 def _worker(connection: Connection) -> None:
     """A worker process: one CouncilHost, driven by the coordinator's messages."""
+    # Ctrl-C reaches every process of the terminal's group: the coordinator alone answers it
+    # (one line, exit 130); a worker would print its own traceback. It ends with its parent.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     host = CouncilHost([])
     while True:
         try:

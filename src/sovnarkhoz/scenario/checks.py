@@ -15,6 +15,7 @@ from .errors import Issue, IssueList
 from .files import RawTable
 from .parse import report_rows
 from .productivity import unsustainable_cycles
+from .schema import TABLES, Kind
 
 # (table, column, table it refers to, id column there)
 REFERENCES: tuple[tuple[str, str, str, str], ...] = (
@@ -155,6 +156,8 @@ def check_targets_reachable(
         order = np.concatenate([np.flatnonzero(~tradable), np.flatnonzero(tradable)])
         reachable = reachable[np.argsort(order)]
     targets = frames["targets"]
+    if not len(targets):  # nothing to reach (sparse fancy indexing breaks on no indices)
+        return
     p = codes.reference("targets", "product")
     r = codes.reference("targets", "region")
     ok = np.asarray(reachable[p, r]).ravel().astype(bool)
@@ -265,3 +268,77 @@ def check_target_weights(raws: dict[str, RawTable], frames: dict[str, pd.DataFra
         issues.add(Issue("targets", message, column="weight"))
         return
     report_rows(issues, raw, other, "weight", message)
+
+
+# --- numbers the solver cannot represent faithfully -------------------------------------------
+INFINITE = 1e20
+"""HiGHS takes bounds and costs of 1e20 or more as infinite (its ``infinite_bound``)."""
+REFUSED = 1e15
+"""HiGHS refuses a matrix holding a coefficient of 1e15 or more (its ``large_matrix_value``)."""
+LARGE = 1e12
+"""Coefficients from here on are suspect: warned about."""
+SMALL = 1e-9
+"""HiGHS drops matrix coefficients of 1e-9 or less (its ``small_matrix_value``): warned about."""
+SPREAD = 1e12
+"""Largest ratio between a table's largest and smallest nonzero coefficient not warned about."""
+
+COEFFICIENTS = (("inputs", "amount"), ("capital", "amount"))
+"""Columns whose amounts become coefficients of the LP's matrix, one per row."""
+
+_UNITS = ("change units (of the input, or of what the technique makes: e.g. thousands of "
+          "tonnes instead of tonnes) so that coefficients lie closer to 1")
+
+
+def check_magnitudes(raws: dict[str, RawTable], frames: dict[str, pd.DataFrame],
+                     issues: IssueList, warnings: IssueList) -> None:
+    """Numbers a solver cannot take as they are: errors where HiGHS would read them as
+    infinite (1e20 or more, anywhere) or refuse them (coefficients of 1e15 or more); warnings,
+    each suggesting a change of units, where coefficients are so large, so small or so far
+    apart that the plan may not be computed faithfully."""
+    for table, raw in raws.items():
+        if table not in frames or table not in TABLES:
+            continue
+        for column in TABLES[table].columns:
+            if column.kind is not Kind.AMOUNT or column.name not in frames[table].columns:
+                continue
+            values = frames[table][column.name].to_numpy(dtype=np.float64)
+            huge = np.isfinite(values) & (values >= INFINITE)
+            if huge.any():
+                report_rows(issues, raw, huge, column.name,
+                            "is 1e20 or more, which the solver takes as infinite; change the "
+                            "units of this column (e.g. millions instead of units) so that "
+                            "amounts lie well below 1e20")
+    for table, column in COEFFICIENTS:
+        if table not in raws or table not in frames or column not in frames[table].columns:
+            continue
+        raw = raws[table]
+        values = frames[table][column].to_numpy(dtype=np.float64)
+        usable = np.isfinite(values) & (values < INFINITE)
+        refused = usable & (values >= REFUSED)
+        if refused.any():
+            report_rows(issues, raw, refused, column,
+                        "is 1e15 or more: the solver refuses coefficients this large; "
+                        f"{_UNITS}")
+        large = usable & (values >= LARGE) & (values < REFUSED)
+        if large.any():
+            report_rows(warnings, raw, large, column,
+                        "is 1e12 or more: the plan may not be computed faithfully with "
+                        f"coefficients this large; {_UNITS}")
+        small = usable & (values > 0) & (values <= SMALL)
+        if small.any():
+            report_rows(warnings, raw, small, column,
+                        "is 1e-9 or less: the solver takes coefficients this small as zero; "
+                        f"{_UNITS}")
+        nonzero = usable & (values > SMALL) & (values < REFUSED)
+        if nonzero.sum() >= 2:
+            rows = np.flatnonzero(nonzero)
+            low, high = rows[np.argmin(values[rows])], rows[np.argmax(values[rows])]
+            if values[high] > SPREAD * values[low]:
+                mask = np.zeros(len(values), dtype=bool)
+                mask[low] = True
+                report_rows(warnings, raw, mask, column,
+                            f"the smallest nonzero {column} here is "
+                            f"{values[high] / values[low]:.2g} times smaller than the largest "
+                            f"({raw.frame[column].iat[high]} on line {int(raw.lines([high])[0])}"
+                            "): the plan may not be computed faithfully with coefficients this "
+                            f"far apart; {_UNITS}")

@@ -37,7 +37,7 @@ import pandas as pd
 
 from ..output import scenario_marker, staged_folder
 from .errors import Issue, IssueList, ScenarioError
-from .files import toml_text, write_frame
+from .files import file_problem, toml_text, utf8_problem, write_frame
 
 SOURCE = "5yearplan import"
 REGION = "economy"
@@ -86,9 +86,20 @@ class FiveYearTables:
         return len(self.year_labels)
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return True
+
+
 def read_grid(path: Path, issues: IssueList) -> Grid | None:
     """Read a 5yearplan CSV file: strip every cell, skip blank lines; None if unreadable."""
     file = str(path)
+    problem = file_problem(path, file) if _exists(path) else None
+    if problem is not None:  # a directory, or a named pipe that would never end
+        issues.add(problem)
+        return None
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             rows = []
@@ -104,7 +115,10 @@ def read_grid(path: Path, issues: IssueList) -> Grid | None:
     except FileNotFoundError:
         issues.add(Issue(file, "does not exist"))
         return None
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+    except UnicodeDecodeError as error:
+        issues.add(utf8_problem(path, file) or Issue(file, f"is not UTF-8 text: {error}"))
+        return None
+    except (OSError, csv.Error) as error:
         issues.add(Issue(file, f"could not be read as CSV text: {error}"))
         return None
     if not rows:

@@ -22,6 +22,9 @@ from .objectives import Objective
 from .parse import parse_table
 from .schema import HORIZON_TABLES, TABLE_ORDER, TABLES
 
+WARNING_LIMIT = 10
+"""How many warnings are kept (the rest are counted)."""
+
 
 def objective_problem(objective: object) -> str | None:
     """Why ``objective`` is not an objective's name (None when it is one)."""
@@ -52,6 +55,11 @@ class Scenario:
     horizon: Horizon | None = None  # the years planned; None for a single-year scenario
     _raw: dict[str, RawTable] = field(default_factory=dict, repr=False)
     _codes: IdCodes | None = field(default=None, repr=False)
+    warnings: IssueList = field(default_factory=lambda: IssueList(limit=WARNING_LIMIT),
+                                repr=False)
+    """What validation found doubtful but not wrong (e.g. coefficients so far apart that the
+    plan may not be faithful), each with file, line, column and value; ``validate`` and
+    ``plan`` print them."""
 
     # --- tables -------------------------------------------------------------------------
     def __getattr__(self, name: str) -> pd.DataFrame:
@@ -281,11 +289,13 @@ def _build(raws: dict[str, RawTable], settings: dict[str, Any], source: Path | N
         check_collective(raws, frames, issues)
         if not issues:
             checks.check_targets_reachable(raws, frames, issues, codes)
+    warnings = IssueList(limit=WARNING_LIMIT)
+    checks.check_magnitudes(raws, frames, issues, warnings)
     if issues:
         raise ScenarioError(issues.issues, issues.overflow, source=name)
     return Scenario(name=name, tables=frames, description=str(header.get("description", "")),
                     settings=settings, source=source, horizon=horizon, _raw=raws,
-                    _codes=codes)
+                    _codes=codes, warnings=warnings)
 
 
 def _settings_issues(settings: dict[str, Any], file: str) -> list[Issue]:

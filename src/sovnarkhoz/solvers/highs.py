@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -53,6 +54,58 @@ def choose_method(options: SolverOptions | None, lp: LPData) -> tuple[SolverOpti
             f"interior point: an LP of {IPM_NONZEROS:,} nonzeros or more")
     return options, ""
 _BANNER_SHOWN = False
+
+
+def run_highs(highs: highspy.Highs) -> None:
+    """``highs.run()``, but a Ctrl-C (or any exception a signal handler raises) stops it.
+
+    HiGHS runs in C++ and releases the GIL, so Python's signal handlers would wait until it
+    returns: minutes on a large LP. From the main thread it therefore runs in a helper thread
+    while the main thread waits and stays responsive; on an exception there (KeyboardInterrupt,
+    or what a SIGTERM handler raises), HiGHS is told to stop through its interrupt callbacks,
+    is waited for (it stops within an iteration), and the exception goes on. Elsewhere it
+    simply runs.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        highs.run()
+        return
+    stop = threading.Event()
+
+    def interrupt(event) -> None:  # called by HiGHS between iterations
+        if stop.is_set():
+            event.interrupt()
+
+    callbacks = (highs.cbSimplexInterrupt, highs.cbIpmInterrupt)
+    for callback in callbacks:
+        callback.subscribe(interrupt)
+    worker = threading.Thread(target=highs.run, name="highs", daemon=True)
+    try:
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.2)
+    except BaseException:
+        stop.set()
+        while worker.is_alive():
+            try:
+                worker.join()
+            except BaseException:  # a second Ctrl-C: still wait, HiGHS is stopping
+                stop.set()
+        raise
+    finally:
+        for callback in callbacks:
+            callback.unsubscribe(interrupt)
+
+
+def pass_model(highs: highspy.Highs, lp: LPData) -> str | None:
+    """Hand ``lp`` to ``highs``; why HiGHS refused it (None when it took it).
+
+    HiGHS refuses a matrix holding a coefficient of 1e15 or more (its large_matrix_value)
+    and then holds an empty model that it would call optimal."""
+    status = highs.passModel(HighsSolver._model(lp))
+    if status == highspy.HighsStatus.kError:
+        return ("HiGHS refused the LP (a coefficient of 1e15 or more, or a bound it cannot "
+                "take): change the scenario's units so that its numbers lie closer together")
+    return None
 
 
 def _new_highs(quiet: bool) -> highspy.Highs:
@@ -134,14 +187,17 @@ class HighsSolver:
         highs.setOptionValue("user_objective_scale", objective_scale(lp))
         if options.progress is not None and not options.verbose:
             _forward_log(highs, options.progress)
-        highs.passModel(self._model(lp))
+        refused = pass_model(highs, lp)
+        if refused is not None:
+            return SolverResult(status=Status.ERROR, message=refused, solver="highs",
+                                seconds=time.perf_counter() - started)
         run_started = time.perf_counter()
-        highs.run()
+        run_highs(highs)
         status = highs.getModelStatus()
         if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
             # presolve could not tell which; solving without it can
             highs.setOptionValue("presolve", "off")
-            highs.run()
+            run_highs(highs)
             status = highs.getModelStatus()
         result = self._result(lp, highs, status, time.perf_counter() - started)
         result.details["run_seconds"] = time.perf_counter() - run_started
@@ -189,6 +245,8 @@ class HighsSolver:
     def _result(lp: LPData, highs: highspy.Highs, model_status: object,
                 seconds: float) -> SolverResult:
         status = _status_map().get(model_status, Status.ERROR)
+        if model_status == highspy.HighsModelStatus.kModelEmpty and lp.num_cols:
+            status = Status.ERROR  # HiGHS holds no model: it did not take this one
         info = highs.getInfo()
         message = highs.modelStatusToString(model_status)
         iterations = int(max(info.simplex_iteration_count, 0) + max(info.ipm_iteration_count, 0))

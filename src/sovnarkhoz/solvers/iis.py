@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
-from .highs import HighsSolver, highspy
+from .highs import HighsSolver, highspy, run_highs
 from .options import SolverOptions
 from .problem import LPData
 from .reach import FIRST_ORDER_TOLERANCE
@@ -67,11 +67,11 @@ def infeasible_subset(lp: LPData, options: SolverOptions | None = None,
                            f"least Farkas certificate{how} + QuickXplain")
     highs = HighsSolver._configured(options)
     highs.passModel(HighsSolver._model(lp))
-    highs.run()
+    run_highs(highs)
     status = highs.getModelStatus()
     if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
         highs.setOptionValue("presolve", "off")
-        highs.run()
+        run_highs(highs)
         status = highs.getModelStatus()
     if status != highspy.HighsModelStatus.kInfeasible:
         return Subset(True, np.zeros(0, np.int64), [], np.zeros(0, np.int64),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .highs import HighsSolver, _status_map, cost_scale, highspy
+from .highs import HighsSolver, _status_map, cost_scale, highspy, run_highs
 from .options import SolverOptions
 from .problem import LPData
 from .result import SolverResult, Status
@@ -88,7 +88,7 @@ class PersistentHighs:
         """Re-solve from the last basis. ``dual_bound`` False leaves the dual objective out
         (NaN): a pass over every row and column that callers asking many quick questions
         of one model (a frontier) do not need; x and the duals are still returned."""
-        self.highs.run()
+        run_highs(self.highs)
         status = self.highs.getModelStatus()
         result = (HighsSolver._result(self.lp, self.highs, status, 0.0) if dual_bound
                   else self._lean_result(status))
