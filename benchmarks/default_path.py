@@ -46,11 +46,11 @@ _REFERENCE = """
 import json, sys
 import highspy
 import sovnarkhoz
-from sovnarkhoz.plan.assemble import formulate, linear_program
+from sovnarkhoz.plan.assemble import formulate
 from sovnarkhoz.scenario.objectives import Objective
 from sovnarkhoz.solvers.highs import HighsSolver, objective_scale
 scenario = sovnarkhoz.load_scenario(sys.argv[1])
-lp = linear_program(formulate(scenario, Objective.parse("max-fulfilment"))).data
+lp = formulate(scenario, Objective.parse("max-fulfilment")).data
 highs = highspy.Highs()
 for key, value in (("output_flag", False), ("solver", "ipm"), ("run_crossover", "on"),
                    ("primal_feasibility_tolerance", 1e-10), ("dual_feasibility_tolerance", 1e-10),

@@ -48,7 +48,6 @@ def run_one(products: int, regions: int, techniques: int, method: str,
             time_limit: float) -> dict[str, object]:
     """All stages for one size, in this process. Returns the measurements."""
     from sovnarkhoz.formulation import Objective, build_lp
-    from sovnarkhoz.plan.bottlenecks import bottlenecks
     from sovnarkhoz.plan.tables import plan_tables
     from sovnarkhoz.plan.verify import verify
     from sovnarkhoz.scenario import load_scenario
@@ -90,11 +89,9 @@ def run_one(products: int, regions: int, techniques: int, method: str,
                                   "highs_run_seconds": result.details.get("run_seconds")}
     if result.has_solution:
         clock = time.perf_counter()
-        tables = plan_tables(economy, lp, result.x, result.row_dual if result.has_duals else None,
-                             result.col_dual if result.has_duals else None)
-        lam = float(tables.pop("lambda"))
-        tables["bottlenecks"] = bottlenecks(tables["factors"], tables["links"],
-                                            tables["activities"])
+        tables = plan_tables(lp, result.x, result.row_dual if result.has_duals else None,
+                             result.col_dual if result.has_duals else None)  # with bottlenecks
+        lam = float(lp.levels(result.x)[0])
         stage("plan tables", clock)
         clock = time.perf_counter()
         check = verify(scenario.tables, tables["activities"], tables["deliveries"], lam)

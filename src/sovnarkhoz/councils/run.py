@@ -14,8 +14,7 @@ import time
 from collections.abc import Callable
 
 from ..formulation import Objective
-from ..formulation.years import YearsProgram
-from ..plan.assemble import assess, formulate, linear_program
+from ..plan.assemble import assess, formulate
 from ..plan.planner import make_plan
 from ..plan.result import Plan
 from ..scenario.model import Scenario
@@ -66,13 +65,12 @@ def plan_by_councils(
                          "(over a horizon) or min-factor:NAME")
     scenario.check_objective(str(goal))
     started = time.perf_counter()
-    program = formulate(scenario, goal)
-    lp = linear_program(program)
+    lp = formulate(scenario, goal)
     parts = partition(scenario, lp, organisation)
     if departmentalism and organisation != "branch":
         raise ValueError("departmentalism is how ministries behave: use the branch organisation")
-    bundle = (float(program.targets.amount.sum()) / program.horizon.count
-              if isinstance(program, YearsProgram) else None)
+    bundle = (float(lp.layout.targets.amount.sum()) / lp.horizon.count
+              if lp.dated else None)
     behaving = with_behaviour(lp, scenario.economy, parts, localism, hidden, departmentalism,
                               bundle=bundle)
     if protocol in ("prices", "dantzig-wolfe", "quotas"):
@@ -88,7 +86,7 @@ def plan_by_councils(
                             progress=progress)
     solved = time.perf_counter() - started
     reduced = lp.data.c - lp.data.A.T @ result.row_dual
-    outcome = assess(scenario, program, result.x, result.row_dual, reduced, tolerance)
+    outcome = assess(scenario, lp, result.x, result.row_dual, reduced, tolerance)
     check = outcome.verification
     last = result.history[-1] if result.history else None
     if result.converged and check.passed:
@@ -107,7 +105,7 @@ def plan_by_councils(
         status, message = "time_limit", (
             f"round limit {max_rounds} reached: mismatch {last.mismatch:.1e}, gap {last.gap:.1e}, "
             f"dual residual {last.dual_residual:.1e}")
-        if protocol == "prices" and isinstance(program, YearsProgram) and program.horizon.count > 1:
+        if protocol == "prices" and lp.horizon.count > 1:
             message += ("; over several years --protocol dantzig-wolfe needs far fewer rounds "
                         "(ussr1957 1957-61: 80 against 461)")
     history = [vars(r) for r in result.history]
@@ -131,8 +129,8 @@ def plan_by_councils(
             "history": history,
         },
     )
-    if isinstance(program, YearsProgram):
-        horizon = program.horizon
+    if lp.dated:
+        horizon = lp.horizon
         plan.details["horizon"] = {"first": horizon.first, "last": horizon.last,
                                    "lag": horizon.lag}
         if outcome.yearly is not None:

@@ -1,7 +1,7 @@
 """One warm HiGHS model of the priorities LP, asked for many weightings of the levels λ.
 
-The LP (``formulation.priorities``; on a multi-year scenario its multi-year form, one λ_q
-over the horizon) meets every target in full and has one column λ_q per priority. One
+The LP (``plan.priorities.formulate_priorities``; on a multi-year scenario one λ_q over the
+horizon) meets every target in full and has one column λ_q per priority. One
 extra row, ``valuation``, Σ_q c_q λ_q, is free until a
 tie-break needs it. Every question here (a weighted maximum, a lexicographic maximum)
 changes only costs and bounds, so HiGHS restarts
@@ -11,15 +11,14 @@ from its last basis: the solves after the first cost a fraction of it.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
 
 from ..formulation import Block, LinearProgram
-from ..formulation.priorities import build_priority_lp, build_priority_years
 from ..plan import Plan
-from ..plan.priorities import plan_at_levels, plan_at_levels_years
+from ..plan.priorities import formulate_priorities, plan_at_levels
 from ..scenario.model import Scenario
 from ..solvers import LPData, SolverOptions, SolverResult, Status
 from ..solvers.persistent import PersistentHighs
@@ -60,10 +59,7 @@ class LevelSolver:
         if not len(bundles.priorities):
             raise FrontierError(f"{scenario.name}: priorities.csv lists no priorities")
         self.names = [str(q) for q in bundles.priorities]
-        self.program = (build_priority_years(scenario, bundles)
-                        if scenario.horizon is not None else None)
-        lp = (self.program.lp if self.program is not None
-              else build_priority_lp(scenario.economy, bundles))
+        lp = formulate_priorities(scenario, bundles)
         self.lp = _with_valuation_row(lp)
         block = lp.col_blocks["priority"]
         self.columns = np.arange(block.start, block.stop)
@@ -129,8 +125,6 @@ class LevelSolver:
 
     def plan(self, point: Point, label: str = "priorities") -> Plan:
         """The point as a plan: tables and verification against the scenario tables."""
-        if self.program is not None:
-            return plan_at_levels_years(self.scenario, self.program, point.result, label)
         return plan_at_levels(self.scenario, self.lp, point.result, label)
 
     # --- the solve --------------------------------------------------------------------------
@@ -185,5 +179,4 @@ def _with_valuation_row(lp: LinearProgram) -> LinearProgram:
                       row_upper=np.append(data.row_upper, np.inf),
                       col_lower=data.col_lower, col_upper=data.col_upper, offset=data.offset)
     blocks = {**lp.row_blocks, "valuation": Block("valuation", m, m + 1, {})}
-    return LinearProgram(data=extended, objective=lp.objective, row_blocks=blocks,
-                         col_blocks=lp.col_blocks, ids=lp.ids, sense=lp.sense)
+    return replace(lp, data=extended, row_blocks=blocks)

@@ -8,12 +8,17 @@ are made on demand.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..scenario.objectives import Objective
 from ..solvers.problem import LPData
+
+if TYPE_CHECKING:
+    from ..scenario.horizon import Horizon
+    from .build import Layout, Mode
 
 
 @dataclass(frozen=True)
@@ -37,19 +42,50 @@ class Block:
 
 @dataclass
 class LinearProgram:
-    """The LP of a scenario and objective: solver data plus the blocks that name it.
+    """The LP of a scenario over one year or many: solver data, the blocks that name it, and
+    what it was built from (see :mod:`~sovnarkhoz.formulation.build`).
 
-    Row blocks: ``balance`` (region, product), ``factor`` (region, factor), ``link``
-    (link). Column blocks: ``activity`` (technique), ``shipment`` (link, product),
-    ``fulfilment`` (the single λ column, max-fulfilment only).
+    Row blocks: ``balance`` (region, product), ``factor`` (region, factor), ``link`` (link),
+    ``capital`` and ``stock`` (technique, product). Column blocks: ``activity`` (technique),
+    ``shipment`` (link, product), ``fulfilment`` (λ or λ_t, when the targets are scaled),
+    ``investment`` and ``installed`` (technique, product), ``priority`` (priority, with
+    priorities). Each block is year-major, with a ``year`` label when the layout is dated.
+    ``objective`` is None when the LP has no cost of its own (feasibility, priorities).
     """
 
     data: LPData
-    objective: Objective
+    objective: Objective | None
     row_blocks: dict[str, Block]
     col_blocks: dict[str, Block]
     ids: dict[str, pd.Index]  # label name -> ids ("region" -> region ids, ...)
     sense: int = 1  # +1: the plan's objective is data.c @ x; -1: it is -(data.c @ x)
+    layout: Layout | None = None
+    mode: Mode | None = None
+
+    @property
+    def lp(self) -> LinearProgram:
+        """The program itself (callers written for the former multi-year wrapper read
+        ``program.lp``)."""
+        return self
+
+    @property
+    def horizon(self) -> Horizon:
+        assert self.layout is not None
+        return self.layout.horizon
+
+    @property
+    def dated(self) -> bool:
+        """Its blocks, and the plan's tables, carry years."""
+        return self.layout is not None and self.layout.dated
+
+    def levels(self, x: np.ndarray) -> np.ndarray:
+        """(Y,) the level λ_t each year's scaled targets are met at in ``x`` (1 without λ)."""
+        Y = self.horizon.count
+        block = self.col_blocks.get("fulfilment")
+        if block is None:
+            return np.ones(Y)
+        values = x[block.slice]
+        return np.full(Y, float(values[0])) if block.size == 1 else values.astype(np.float64)
 
     def row_names(self, rows: np.ndarray | None = None) -> list[str]:
         """Readable names like ``balance[north,grain]`` for the given row positions."""

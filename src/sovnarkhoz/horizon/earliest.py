@@ -34,7 +34,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..formulation.years import YearsProgram, build_years
+from ..formulation import Levels, LinearProgram, Mode
+from ..formulation.years import build_years
 from ..scenario.errors import Issue, ScenarioError
 from ..scenario.model import Scenario
 from ..solvers import SolverOptions, get_solver
@@ -118,9 +119,9 @@ def earliest(scenario: Scenario, targets: list[str] | None = None,
     scenario.check_weights("earliest")
     options = options or SolverOptions()
     probe = build_years(scenario, None)
-    chosen = chosen_targets(scenario, probe.targets.keys, targets)
+    chosen = chosen_targets(scenario, probe.layout.targets.keys, targets)
     horizon = probe.horizon
-    positive = (probe.targets.amount[:, chosen] > 0).any(axis=1)
+    positive = (probe.layout.targets.amount[:, chosen] > 0).any(axis=1)
     data = probe.lp.data
     answer = Earliest(year=None, targets=list(targets or []), first=horizon.first,
                       last=horizon.last,
@@ -129,8 +130,8 @@ def earliest(scenario: Scenario, targets: list[str] | None = None,
     names = set()
     for t in np.flatnonzero(positive):  # one LP per year that asks for something
         year = int(horizon.years[t])
-        program = build_years(scenario, None, horizon=horizon.truncated(year), scaled=chosen,
-                              lambdas="yearly")
+        program = build_years(scenario, None, horizon=horizon.truncated(year),
+                              mode=Mode(Levels.YEARLY, scaled=chosen))
         backend, _ = get_solver(solver, program.lp.data, options.device)
         names.add(backend.name)
         try:
@@ -153,7 +154,7 @@ def earliest(scenario: Scenario, targets: list[str] | None = None,
     return answer
 
 
-def _best_level(program: YearsProgram, backend: object, options: SolverOptions) -> Reach:
+def _best_level(program: LinearProgram, backend: object, options: SolverOptions) -> Reach:
     """The highest share λ (at most 1) of the chosen targets of the cut horizon's last year
     that a plan of its years can meet, the other targets held in full (level NaN when those
     conflict); every earlier year's λ_s is capped at 1 and free."""
@@ -170,7 +171,7 @@ def _best_level(program: YearsProgram, backend: object, options: SolverOptions) 
         raise RuntimeError(f"earliest: {program.horizon.last}: {error}") from None
 
 
-def _checked(scenario: Scenario, program: YearsProgram, x: np.ndarray, tolerance: float
+def _checked(scenario: Scenario, program: LinearProgram, x: np.ndarray, tolerance: float
              ) -> float:
     """The largest relative violation of the cut horizon's first-order plan ``x``, checked
     against the scenario's tables (``plan.assemble``) at ``tolerance``."""

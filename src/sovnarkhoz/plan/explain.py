@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ..formulation.years import YearsProgram, build_years
+from ..formulation import Levels, LinearProgram, Mode
+from ..formulation.years import build_years
 from ..scenario.model import Scenario
 from ..solvers import SolverOptions, Status, get_solver
 from ..solvers.highs import HighsSolver, choose_method
@@ -66,7 +67,7 @@ class Explanation:
 
 
 def explain(scenario: Scenario, options: SolverOptions | None = None,
-            program: YearsProgram | None = None, solver: str = "auto") -> Explanation:
+            program: LinearProgram | None = None, solver: str = "auto") -> Explanation:
     """Explain why ``scenario``'s targets cannot all be met in full (any scenario), with
     ``solver`` (highs, pdlp or auto, as for ``plan``) on the large LPs."""
     started = time.perf_counter()
@@ -100,14 +101,14 @@ def explain(scenario: Scenario, options: SolverOptions | None = None,
                        subset.method, subset.solves)
 
 
-def _first_conflict(scenario: Scenario, program: YearsProgram, options: SolverOptions,
-                    solver: str = "auto") -> tuple[YearsProgram | None, int]:
+def _first_conflict(scenario: Scenario, program: LinearProgram, options: SolverOptions,
+                    solver: str = "auto") -> tuple[LinearProgram | None, int]:
     """The LP of the horizon cut at the first year whose targets cannot all be met in full
     (None: every year's can), by doubling then bisection; and the LPs solved. HiGHS solves
     each cut's feasibility LP; a first-order solver instead maximises one share λ of every
     target of the cut, capped at 1 (infeasible when λ cannot reach 1)."""
     count = program.horizon.count
-    cuts: dict[int, YearsProgram] = {count - 1: program}
+    cuts: dict[int, LinearProgram] = {count - 1: program}
     solves = 0
 
     def infeasible(t: int) -> bool:
@@ -118,8 +119,8 @@ def _first_conflict(scenario: Scenario, program: YearsProgram, options: SolverOp
         data = cuts[t].lp.data
         backend, _ = get_solver(solver, data, options.device)
         if backend.name != "highs":
-            shared = build_years(scenario, None, horizon=cuts[t].horizon, lambdas="one",
-                                 scaled=np.ones(len(cuts[t].targets.keys), dtype=bool))
+            shared = build_years(scenario, None, horizon=cuts[t].horizon,
+                                 mode=Mode(Levels.ONE))
             answer = reach(shared.lp.data, shared.lp.col_blocks["fulfilment"].start, backend,
                            options)
             solves += answer.solves
@@ -165,11 +166,11 @@ def _block_of(blocks: dict, position: int) -> tuple[str, int]:
     raise IndexError(position)
 
 
-def _label(program: YearsProgram, block, local: int, label: str) -> str:
+def _label(program: LinearProgram, block, local: int, label: str) -> str:
     return str(program.lp.ids[label][int(block.labels[label][local])])
 
 
-def _describe_row(scenario: Scenario, program: YearsProgram, row: int) -> dict[str, Any]:
+def _describe_row(scenario: Scenario, program: LinearProgram, row: int) -> dict[str, Any]:
     lp = program.lp
     name, local = _block_of(lp.row_blocks, row)
     block = lp.row_blocks[name]
@@ -187,18 +188,18 @@ def _describe_row(scenario: Scenario, program: YearsProgram, row: int) -> dict[s
     elif name == "link":
         member.update(kind="link", limit=upper)
     elif name == "capital":
-        cap = program.capital
+        cap = program.layout.capital
         k = local % cap.size
         member.update(kind="capital", amount=float(cap.amount[k]))
     elif name == "stock":
-        cap = program.capital
+        cap = program.layout.capital
         k = local % cap.size
         member.update(kind="stock", limit=lower, first=local < cap.size,
                       depreciation=float(cap.depreciation[k]))
     return member
 
 
-def _describe_column(scenario: Scenario, program: YearsProgram, col: int) -> dict[str, Any]:
+def _describe_column(scenario: Scenario, program: LinearProgram, col: int) -> dict[str, Any]:
     lp = program.lp
     name, local = _block_of(lp.col_blocks, col)
     block = lp.col_blocks[name]
@@ -213,7 +214,7 @@ def _describe_column(scenario: Scenario, program: YearsProgram, col: int) -> dic
     return member
 
 
-def _year(program: YearsProgram, block, local: int) -> int | None:
+def _year(program: LinearProgram, block, local: int) -> int | None:
     if program.horizon is None or "year" not in block.labels or program.lp.ids["year"].size == 0:
         return None
     if program.horizon.first == 0 and program.horizon.last == 0:  # a single-year scenario
@@ -289,7 +290,7 @@ def _short(member: dict[str, Any], unit: str) -> str:
     return ""
 
 
-def _sentence(scenario: Scenario, program: YearsProgram, m: dict[str, Any]) -> str:
+def _sentence(scenario: Scenario, program: LinearProgram, m: dict[str, Any]) -> str:
     kind = m["kind"]
     when = _when(m)
     if kind == "target":

@@ -13,12 +13,11 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..formulation import Objective, solve_balance
-from ..formulation.years import YearsProgram
+from ..formulation import Kind, LinearProgram, Objective, solve_balance
 from ..scenario.model import Scenario
 from ..solvers import SolverOptions, SolverResult, Status, get_solver
 from ..solvers.highs import choose_method
-from .assemble import Assessment, Program, assess, formulate, linear_program, tabulate_and_verify
+from .assemble import Assessment, assess, formulate, tabulate_and_verify
 from .optimality import Optimality
 from .result import Plan
 from .tables import activity_table, factor_table
@@ -61,14 +60,13 @@ def make_plan(
     timings: dict[str, float] = {}
     _ = scenario.economy  # the indexed economy, built once (timed on its own)
     timings["index"] = time.perf_counter() - started
-    if goal.kind == "balance":
+    if goal.kind is Kind.BALANCE:
         return _warned(_balance_plan(scenario, goal, started, timings, say, options.device),
                        warnings)
     clock = time.perf_counter()
-    program = formulate(scenario, goal)
-    lp = linear_program(program)
+    lp = formulate(scenario, goal)
     timings["assemble"] = time.perf_counter() - clock
-    years = program.horizon if isinstance(program, YearsProgram) else None
+    years = lp.horizon if lp.dated else None
     say(("assembled the LP" if years is None else
          f"assembled the {years.count}-year LP ({years.first}-{years.last}, lag {years.lag})")
         + f": {lp.data.num_rows:,} rows x {lp.data.num_cols:,} columns, "
@@ -87,7 +85,7 @@ def make_plan(
         f"iterations, {timings['solve']:.2f} s")
     # a first-order plan is checked at the tolerance it was asked to reach
     asked = float(result.details.get("tolerance", 0.0))
-    outcome = _assessed(scenario, program, result, asked, timings)
+    outcome = _assessed(scenario, lp, result, asked, timings)
     if _unproven(result, outcome):
         say(f"the prices do not prove the plan optimal ({_proof(outcome.verification)}); "
             "solving again with tolerances a hundred times tighter")
@@ -96,7 +94,7 @@ def make_plan(
         tighter = replace(options, tolerance=max(asked_of_solver * 1e-2, TIGHTEST))
         retry = backend.solve(lp.data, tighter, result)
         timings["solve"] += time.perf_counter() - clock
-        retried = _assessed(scenario, program, retry, asked, timings)
+        retried = _assessed(scenario, lp, retry, asked, timings)
         if retry.status is Status.OPTIMAL and retried.verification.passed:
             result, outcome = retry, retried
 
@@ -156,12 +154,12 @@ TIGHTEST = 1e-10
 """The tightest tolerance a re-solve asks for (HiGHS accepts no tighter one)."""
 
 
-def _assessed(scenario: Scenario, program: Program, result: SolverResult, tolerance: float,
+def _assessed(scenario: Scenario, lp: LinearProgram, result: SolverResult, tolerance: float,
               timings: dict[str, float]) -> Assessment | None:
     """The solution's tables and verification (None when the solver kept no point)."""
     if not result.has_solution:
         return None
-    return assess(scenario, program, result.x, result.row_dual if result.has_duals else None,
+    return assess(scenario, lp, result.x, result.row_dual if result.has_duals else None,
                   result.col_dual if result.has_duals else None, tolerance, timings)
 
 

@@ -1,10 +1,10 @@
 """Plans that meet every target in full and deliver priorities at levels λ_q.
 
-The LP is built by ``formulation.priorities``; here its solution
-becomes a :class:`Plan` whose tables gain ``priorities`` (priority, region, product, amount,
-level, delivered) and whose verification checks each bundle at its claimed level, from the
-scenario tables alone. Multi-year plans (``plan_at_levels_years``) get the multi-year
-tables, with ``year`` in ``priorities`` too (one row per bundle row and year it holds).
+The LP is the planning LP with every target in full and one column λ_q per priority
+(``formulation.build``'s ``define_priorities``, mode ``Mode(priorities=...)``); here its
+solution becomes a :class:`Plan` whose tables gain ``priorities`` (priority, region, product,
+[year,] amount, level, delivered: one row per bundle row and year it holds) and whose
+verification checks each bundle at its claimed level, from the scenario tables alone.
 """
 
 from __future__ import annotations
@@ -14,17 +14,19 @@ import time
 import numpy as np
 import pandas as pd
 
-from ..formulation import LinearProgram
-from ..formulation.years import YearsProgram
-from ..scenario.collective import yearly_bundles
+from ..formulation import LinearProgram, Mode
+from ..scenario.collective import Bundles, yearly_bundles
 from ..scenario.model import Scenario
 from ..solvers import SolverResult, Status
-from .assemble import lowest_share
-from .bottlenecks import bottlenecks
+from .assemble import formulate, lowest_share, tabulate_and_verify
 from .result import Plan
-from .tables import plan_tables
-from .verify import RELATIVE_TOLERANCE, verify, verify_years
-from .years import years_tables
+
+
+def formulate_priorities(scenario: Scenario, bundles: Bundles) -> LinearProgram:
+    """The LP of plans meeting every target in full (every year) with the columns λ_q of
+    ``bundles`` (block ``priority``, label ``priority``), at no cost: the decision layer
+    chooses what to maximise."""
+    return formulate(scenario, None, Mode(priorities=bundles))
 
 
 def priority_levels(lp: LinearProgram, x: np.ndarray) -> dict[str, float]:
@@ -34,17 +36,38 @@ def priority_levels(lp: LinearProgram, x: np.ndarray) -> dict[str, float]:
                                                    strict=True)}
 
 
-def priority_table(bundles: pd.DataFrame, levels: dict[str, float]) -> pd.DataFrame:
-    """Each bundle row of priorities.csv with its priority's level and what it delivers
-    (level x amount, in the product's units). Priorities not in ``levels`` are left out."""
-    chosen = bundles[bundles["priority"].isin(list(levels))]
-    level = chosen["priority"].map(levels).to_numpy(dtype=np.float64)
-    amount = chosen["amount"].to_numpy(dtype=np.float64)
-    return pd.DataFrame({"priority": chosen["priority"].to_numpy(),
-                         "region": chosen["region"].to_numpy(),
-                         "product": chosen["product"].to_numpy(),
-                         "amount": amount, "level": level + 0.0,
-                         "delivered": level * amount + 0.0})
+def priority_table(scenario: Scenario, lp: LinearProgram, levels: dict[str, float]
+                   ) -> pd.DataFrame:
+    """Each bundle row with its priority's level and what it delivers (level x amount, in the
+    product's units): over a horizon one row per (priority, region, product, year) with a
+    positive amount that year; in one year each row of priorities.csv, in its order.
+    Priorities not in ``levels`` are left out."""
+    if not lp.dated:
+        rows = scenario.tables["priorities"]
+        rows = rows[rows["priority"].isin(list(levels))]
+        return _deliveries(rows["priority"].to_numpy(), rows["region"].to_numpy(),
+                           rows["product"].to_numpy(), None,
+                           rows["amount"].to_numpy(dtype=np.float64),
+                           rows["priority"].map(levels).to_numpy(dtype=np.float64))
+    e = scenario.economy
+    names = list(levels)
+    bundles = scenario.bundles(names)
+    yearly = yearly_bundles(bundles, lp.horizon, len(e.regions), len(e.products))
+    t, i = np.nonzero(yearly.amount > 0)
+    return _deliveries(bundles.priorities.to_numpy()[yearly.priority_of[i]],
+                       e.regions.to_numpy()[yearly.region[i]],
+                       e.products.to_numpy()[yearly.product[i]], lp.horizon.years[t],
+                       yearly.amount[t, i],
+                       np.array([levels[q] for q in names], dtype=np.float64)[
+                           yearly.priority_of[i]])
+
+
+def _deliveries(priority: np.ndarray, region: np.ndarray, product: np.ndarray,
+                year: np.ndarray | None, amount: np.ndarray, level: np.ndarray
+                ) -> pd.DataFrame:
+    return pd.DataFrame({"priority": priority, "region": region, "product": product,
+                         **({} if year is None else {"year": year}), "amount": amount,
+                         "level": level + 0.0, "delivered": level * amount + 0.0})
 
 
 def _unfinished(scenario: Scenario, result: SolverResult, label: str) -> Plan:
@@ -68,7 +91,8 @@ def _settle(plan: Plan, result: SolverResult) -> None:
 
 def plan_at_levels(scenario: Scenario, lp: LinearProgram, result: SolverResult,
                    label: str = "priorities") -> Plan:
-    """A verified plan from a solve of the priorities LP (``result.x`` (n,)).
+    """A verified plan from a solve of the priorities LP (``result.x`` (n,)): every target
+    in full (each year), each priority at its level (in every year its rows hold).
 
     ``fulfilment`` is the lowest share of a target met (at least 1 when the plan holds);
     ``details['priorities']`` the levels; status ``error`` when verification fails.
@@ -77,69 +101,17 @@ def plan_at_levels(scenario: Scenario, lp: LinearProgram, result: SolverResult,
     plan = _unfinished(scenario, result, label)
     if not result.has_solution:
         return plan
-    x = result.x
-    tables = plan_tables(scenario.economy, lp, x, result.row_dual if result.has_duals else None,
-                         result.col_dual if result.has_duals else None)
-    tables.pop("lambda")
-    tables["bottlenecks"] = bottlenecks(tables["factors"], tables["links"], tables["activities"])
-    levels = priority_levels(lp, x)
-    tables["priorities"] = priority_table(scenario.tables["priorities"], levels)
+    levels = priority_levels(lp, result.x)
+    tables, _, plan.verification = tabulate_and_verify(
+        scenario, lp, result.x, result.row_dual if result.has_duals else None,
+        result.col_dual if result.has_duals else None, priority_levels=levels)
+    tables["priorities"] = priority_table(scenario, lp, levels)
     plan.tables = tables
-    plan.verification = verify(scenario.tables, tables["activities"], tables["deliveries"],
-                               fulfilment=1.0, tolerance=RELATIVE_TOLERANCE,
-                               priority_levels=levels)
     _settle(plan, result)
     plan.details = {"priorities": levels}
-    plan.solution = result
-    plan.seconds = time.perf_counter() - started + result.seconds
-    return plan
-
-
-def yearly_priority_table(scenario: Scenario, program: YearsProgram,
-                          levels: dict[str, float]) -> pd.DataFrame:
-    """One row per (priority, region, product, year) with a positive amount that year:
-    amount, the priority's level and what it delivers (level x amount)."""
-    e = scenario.economy
-    names = list(levels)
-    bundles = scenario.bundles(names)
-    yearly = yearly_bundles(bundles, program.horizon, len(e.regions), len(e.products))
-    t, i = np.nonzero(yearly.amount > 0)
-    level = np.array([levels[q] for q in names], dtype=np.float64)[yearly.priority_of[i]]
-    amount = yearly.amount[t, i]
-    return pd.DataFrame({"priority": bundles.priorities.to_numpy()[yearly.priority_of[i]],
-                         "region": e.regions.to_numpy()[yearly.region[i]],
-                         "product": e.products.to_numpy()[yearly.product[i]],
-                         "year": program.horizon.years[t], "amount": amount,
-                         "level": level + 0.0, "delivered": level * amount + 0.0})
-
-
-def plan_at_levels_years(scenario: Scenario, program: YearsProgram, result: SolverResult,
-                         label: str = "priorities") -> Plan:
-    """A verified multi-year plan from a solve of ``formulation.priorities``'s multi-year
-    LP (``result.x`` (n,)): every target in full each year, each priority at its level in
-    every year its rows hold; checked by ``verify_years`` from the scenario tables."""
-    started = time.perf_counter()
-    plan = _unfinished(scenario, result, label)
-    if not result.has_solution:
-        return plan
-    lp = program.lp
-    levels = priority_levels(lp, result.x)
-    x = result.x.copy()
-    x[lp.col_blocks["priority"].slice] = 0.0  # "available": before the bundles are taken
-    tables = years_tables(scenario, program, x,
-                          result.row_dual if result.has_duals else None,
-                          result.col_dual if result.has_duals else None)
-    tables["priorities"] = yearly_priority_table(scenario, program, levels)
-    plan.tables = tables
-    Y = program.horizon.count
-    plan.verification = verify_years(scenario.tables, program.horizon, tables["activities"],
-                                     tables["deliveries"], tables["investment"],
-                                     tables["stocks"], np.ones(Y), tolerance=RELATIVE_TOLERANCE,
-                                     priority_levels=levels)
-    _settle(plan, result)
-    h = program.horizon
-    plan.details = {"priorities": levels,
-                    "horizon": {"first": h.first, "last": h.last, "lag": h.lag}}
+    if lp.dated:
+        h = lp.horizon
+        plan.details["horizon"] = {"first": h.first, "last": h.last, "lag": h.lag}
     plan.solution = result
     plan.seconds = time.perf_counter() - started + result.seconds
     return plan

@@ -2,7 +2,9 @@
 
 Nothing here reads the LP matrix, the solver or the formulation: every balance, supply,
 capacity and link constraint is recomputed from ``scenario.tables`` and the plan's tables
-(``activities`` and ``deliveries``) with pandas joins and group sums. A plan's claim about
+(``activities`` and ``deliveries``; over a horizon also ``investment`` and ``stocks``) with
+pandas joins and group sums, for one year or many alike (one year is year 0 of a one-year
+horizon, its constraints named without a year). A plan's claim about
 λ (the share of every target met) is checked by requiring λ x amount in each balance.
 """
 
@@ -92,133 +94,297 @@ def _group_sums(keys: np.ndarray, universe: int, *weights: np.ndarray
 
 
 def verify(
-    tables: dict[str, pd.DataFrame],
+    tables: Mapping[str, pd.DataFrame],
     activities: pd.DataFrame,
     deliveries: pd.DataFrame,
-    fulfilment: float,
+    fulfilment: float | np.ndarray,
     tolerance: float = RELATIVE_TOLERANCE,
     priority_levels: Mapping[str, float] | None = None,
     exact: bool = False,
+    horizon: Horizon | None = None,
+    investment: pd.DataFrame | None = None,
+    stocks: pd.DataFrame | None = None,
 ) -> Verification:
-    """Recompute every scenario constraint for a plan.
+    """Recompute every scenario constraint for a plan of one year or (``horizon``) many.
 
     tables : the scenario's tables (``Scenario.tables``).
-    activities : technique, level (one row per technique; a missing technique counts as 0).
-    deliveries : origin, destination, product, sent (missing rows count as nothing sent).
-    fulfilment : the λ the plan claims: every target must be met at λ x amount.
-    priority_levels : the level λ_q the plan claims for priorities of priorities.csv; each
-        bundle row must then be delivered at λ_q x amount on top of the targets (a priority
-        not named is not delivered).
+    activities : technique, [year,] level (a missing technique, or year, counts as 0).
+    deliveries : origin, destination, product, [year,] sent[, received] (missing rows count as
+        nothing sent).
+    fulfilment : the λ the plan claims: every target must be met at λ x amount; over a
+        horizon (Y,), the level λ_t of each year's targets.
+    priority_levels : the level λ_q the plan claims for priorities of priorities.csv (one
+        over the horizon); each bundle row must then be delivered at λ_q x amount on top of
+        the targets, in every year it holds (a priority not named is not delivered).
     exact : every balance must hold with equality (Leontief's (I - A) x = y: nothing made
         beyond what is used and delivered), recorded as ``balance surplus``.
+    horizon : the years of a multi-year plan, whose tables carry ``year``; None: one year,
+        tables without ``year``. investment : technique, good, year, amount (output of
+        ``good`` set aside in the technique's region); stocks : technique, good, year,
+        installed (a multi-year plan's capital).
+
+    Checked each year: activities >= 0 and within capacity, shipments (on links, tradable,
+    received = sent (1 - loss), link capacities), balances made - used + received - sent -
+    set aside >= λ_t target_t (+ bundles), factor use <= supply_t (growth applied); over the
+    years: capital used (amount x level) <= installed, installed(first) = stock, installed(t)
+    = (1 - depreciation) installed(t-1) + investment(t - lag), investment and stock >= 0.
     """
     result = Verification(tolerance=tolerance)
-    bundle_keys, bundle_take = _bundles(tables, priority_levels or {}, result)
-    region_ids = tables["regions"]["region"]
-    product_ids = tables["products"]["product"]
-    factor_ids = tables["factors"]["factor"]
-    R, P, F = len(region_ids), len(product_ids), len(factor_ids)
-    techniques = tables["techniques"]
-    names = techniques["technique"]
-    given = activities.drop_duplicates("technique")
-    where = positions(given["technique"], names)
-    level = np.zeros(len(techniques))
-    level[where[where >= 0]] = given["level"].to_numpy(dtype=np.float64)[where >= 0]
-    result._record("activity >= 0", np.maximum(-level, 0.0), np.abs(level), names.iat.__getitem__)
-    if "capacity" in techniques.columns:
-        capacity = techniques["capacity"].to_numpy(dtype=np.float64)
-        over = np.where(np.isnan(capacity), 0.0, level - np.nan_to_num(capacity, nan=0.0))
-        result._record("capacity", np.maximum(over, 0.0), np.nan_to_num(capacity),
-                       names.iat.__getitem__)
-
-    flows = _checked_deliveries(tables, deliveries, result)
-
-    # balance of every region and product: made - used + received - sent >= lambda * target
-    tech_region = positions(techniques["region"], region_ids)
-    inputs = tables["inputs"]
-    user = positions(inputs["technique"], names)
-    input_region = tech_region[user]
-    input_use = inputs["amount"].to_numpy(dtype=np.float64) * level[user]
-    as_product = positions(inputs["input"], product_ids)
-    as_factor = positions(inputs["input"], factor_ids)
-    is_product, is_factor = as_product >= 0, as_factor >= 0
-    targets = tables["targets"]
-    keys = np.concatenate([
-        tech_region * P + positions(techniques["product"], product_ids),
-        input_region[is_product] * P + as_product[is_product],
-        flows["destination_code"] * P + flows["product_code"],
-        flows["origin_code"] * P + flows["sent_code"],
-        positions(targets["region"], region_ids) * P + positions(targets["product"], product_ids),
-        bundle_keys,
-    ])
-    amounts = np.concatenate([level, -input_use[is_product], flows["arrives"], -flows["sent"],
-                              -fulfilment * targets["amount"].to_numpy(dtype=np.float64),
-                              -bundle_take])
-    pairs, (net, size) = _group_sums(keys, R * P, amounts, np.abs(amounts))
-    result._record("balance", np.maximum(-net, 0.0), size,
-                   lambda i: f"{region_ids.iat[pairs[i] // P]}/{product_ids.iat[pairs[i] % P]}")
-    if exact:
-        result._record("balance surplus", np.maximum(net, 0.0), size,
-                       lambda i: f"{region_ids.iat[pairs[i] // P]}/{product_ids.iat[pairs[i] % P]}")
-
-    # factor supplies
-    supply = np.zeros(R * F)
-    supplies = tables["supplies"]
-    if len(supplies):
-        np.add.at(supply, positions(supplies["region"], region_ids) * F
-                  + positions(supplies["factor"], factor_ids),
-                  supplies["amount"].to_numpy(dtype=np.float64))
-    cells, (used,) = _group_sums(input_region[is_factor] * F + as_factor[is_factor], R * F,
-                                 input_use[is_factor])
-    result._record("factor supply", np.maximum(used - supply[cells], 0.0), used,
-                   lambda i: f"{region_ids.iat[cells[i] // F]}/{factor_ids.iat[cells[i] % F]}")
-
-    # link capacities
-    links = tables["links"]
-    if len(links) and "capacity" in links.columns:
-        load = np.bincount(flows["link"], weights=flows["link_sent"], minlength=len(links))
-        capacity = links["capacity"].to_numpy(dtype=np.float64)
-        over = np.where(np.isnan(capacity), 0.0, load - np.nan_to_num(capacity))
-        result._record("link capacity", np.maximum(over, 0.0), load,
-                       lambda i: f"{links['origin'].iat[i]}->{links['destination'].iat[i]}")
+    plan = _Years(tables, horizon, result)
+    bundle_keys, bundle_take = _bundles(plan, priority_levels or {})
+    level = _activity_levels(plan, activities)
+    flows = _checked_deliveries(tables, deliveries, result, year=plan.code(deliveries, "delivery"))
+    taken = _investment_taken(plan, investment)
+    _balances(plan, level, flows, taken, np.asarray(fulfilment, dtype=np.float64),
+              bundle_keys, bundle_take, exact)
+    _factor_supplies(plan, level)
+    _link_capacities(plan, flows)
+    if taken is not None and stocks is not None:
+        _verify_stocks(plan, level, stocks, taken)
     return result
 
 
-def _bundles(tables: dict[str, pd.DataFrame], levels: Mapping[str, float],
-             result: Verification) -> tuple[np.ndarray, np.ndarray]:
-    """Balance keys (region x P + product) and amounts taken by the claimed priority levels;
-    records negative levels and levels of priorities that are not listed."""
+def verify_years(
+    tables: Mapping[str, pd.DataFrame],
+    horizon: Horizon,
+    activities: pd.DataFrame,
+    deliveries: pd.DataFrame,
+    investment: pd.DataFrame,
+    stocks: pd.DataFrame,
+    fulfilment: np.ndarray,
+    tolerance: float = RELATIVE_TOLERANCE,
+    priority_levels: Mapping[str, float] | None = None,
+) -> Verification:
+    """:func:`verify` of a multi-year plan, its arguments in the order of the former
+    multi-year verifier."""
+    return verify(tables, activities, deliveries, fulfilment, tolerance, priority_levels,
+                  horizon=horizon, investment=investment, stocks=stocks)
+
+
+class _Years:
+    """The scenario's ids and the plan's years, shared by the checks of one verification.
+
+    A one-year plan (``horizon`` None) is year 0 of a one-year horizon, its constraints named
+    without a year."""
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame], horizon: Horizon | None,
+                 result: Verification):
+        self.tables, self.result = tables, result
+        self.dated = horizon is not None
+        self.horizon = horizon if horizon is not None else Horizon(0, 0)
+        self.Y, self.years = self.horizon.count, self.horizon.years
+        self.region_ids = tables["regions"]["region"]
+        self.product_ids = tables["products"]["product"]
+        self.factor_ids = tables["factors"]["factor"]
+        self.R, self.P, self.F = (len(self.region_ids), len(self.product_ids),
+                                  len(self.factor_ids))
+        self.techniques = tables["techniques"]
+        self.names = self.techniques["technique"]
+        self.T = len(self.techniques)
+        self.tech_region = positions(self.techniques["region"], self.region_ids)
+
+    def code(self, frame: pd.DataFrame, what: str) -> np.ndarray:
+        """(rows,) year number 0 .. Y-1 of each row of ``frame`` (0 when undated); records
+        years outside the horizon."""
+        if not self.dated:
+            return np.zeros(len(frame), dtype=np.int64)
+        code = frame["year"].to_numpy(dtype=np.int64) - self.horizon.first
+        outside = (code < 0) | (code >= self.Y)
+        self.result._record(f"{what} year inside the horizon", outside.astype(float),
+                            np.zeros(len(code)), lambda i: str(frame["year"].iat[i]))
+        return np.clip(code, 0, self.Y - 1)
+
+    def named(self, label: str, year: int) -> str:
+        """A constraint's name, with its calendar year when dated."""
+        return f"{label} {self.years[year]}" if self.dated else label
+
+    def yearly(self, frame: pd.DataFrame, keys: np.ndarray, universe: int,
+               growth: np.ndarray | None = None) -> np.ndarray:
+        """(Y, universe) amounts of a yearly table (see ``yearly_amounts``)."""
+        return yearly_amounts(frame, keys, universe, self.horizon, growth)
+
+
+def _activity_levels(plan: _Years, activities: pd.DataFrame) -> np.ndarray:
+    """(Y, T) activity levels (the first row of a technique and year counts); records
+    negative levels and levels beyond capacity."""
+    tech = positions(activities["technique"], plan.names)
+    year = plan.code(activities, "activity")
+    ok = np.flatnonzero(tech >= 0)[::-1]  # assigned last to first: the first row wins
+    level = np.zeros((plan.Y, plan.T))
+    level[year[ok], tech[ok]] = activities["level"].to_numpy(dtype=np.float64)[ok]
+    T = plan.T
+
+    def tech_year(i: int) -> str:
+        return plan.named(plan.names.iat[i % T], i // T)
+
+    plan.result._record("activity >= 0", np.maximum(-level, 0.0).ravel(),
+                        np.abs(level).ravel(), tech_year)
+    if "capacity" in plan.techniques.columns:
+        capacity = plan.techniques["capacity"].to_numpy(dtype=np.float64)
+        over = np.where(np.isnan(capacity)[None, :], 0.0,
+                        level - np.nan_to_num(capacity, nan=0.0)[None, :])
+        plan.result._record("capacity", np.maximum(over, 0.0).ravel(),
+                            np.tile(np.nan_to_num(capacity), plan.Y), tech_year)
+    return level
+
+
+@dataclass
+class _Investment:
+    """A multi-year plan's investment rows as codes: technique, good, year, amount."""
+
+    tech: np.ndarray
+    good: np.ndarray
+    year: np.ndarray
+    amount: np.ndarray
+
+
+def _investment_taken(plan: _Years, investment: pd.DataFrame | None) -> _Investment | None:
+    """The investment rows (None for a plan without); records negative amounts."""
+    if investment is None:
+        return None
+    taken = _Investment(tech=positions(investment["technique"], plan.names),
+                        good=positions(investment["good"], plan.product_ids),
+                        year=plan.code(investment, "investment"),
+                        amount=investment["amount"].to_numpy(dtype=np.float64))
+    plan.result._record("investment >= 0", np.maximum(-taken.amount, 0.0), np.abs(taken.amount),
+                        lambda i: f"{investment['technique'].iat[i]}/{investment['good'].iat[i]}")
+    return taken
+
+
+def _input_use(plan: _Years, level: np.ndarray, products: bool
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Keys ((year x R + region) x P + product, or x F + factor) and amounts (Y·U,) of what
+    the techniques use of products (``products``) or factors, every year."""
+    inputs = plan.tables["inputs"]
+    user = positions(inputs["technique"], plan.names)
+    ids, size = (plan.product_ids, plan.P) if products else (plan.factor_ids, plan.F)
+    what = positions(inputs["input"], ids)
+    chosen = what >= 0
+    year = np.arange(plan.Y, dtype=np.int64)[:, None]
+    keys = (year * plan.R + plan.tech_region[user[chosen]][None, :]) * size + what[chosen]
+    amount = (inputs["amount"].to_numpy(dtype=np.float64)[chosen][None, :]
+              * level[:, user[chosen]])
+    return keys.ravel(), amount.ravel()
+
+
+def _balances(plan: _Years, level: np.ndarray, flows: dict[str, np.ndarray],
+              taken: _Investment | None, fulfilment: np.ndarray, bundle_keys: np.ndarray,
+              bundle_take: np.ndarray, exact: bool) -> None:
+    """Every (year, region, product): made - used + received - sent - set aside - λ_t target
+    - bundles >= 0 (= 0 when ``exact``)."""
+    R, P, Y = plan.R, plan.P, plan.Y
+    year = np.arange(Y, dtype=np.int64)[:, None]
+    made_key = (year * R + plan.tech_region[None, :]) * P + positions(
+        plan.techniques["product"], plan.product_ids)[None, :]
+    use_key, use = _input_use(plan, level, products=True)
+    targets = plan.tables["targets"]
+    pair = (positions(targets["region"], plan.region_ids) * P
+            + positions(targets["product"], plan.product_ids))
+    pairs, inverse = np.unique(pair, return_inverse=True)
+    wanted = plan.yearly(targets, inverse, len(pairs))  # (Y, pairs)
+    if taken is None:
+        taken = _Investment(*(np.zeros(0, dtype=np.int64),) * 3, np.zeros(0))
+    keys = np.concatenate([
+        made_key.ravel(), use_key,
+        (flows["arrive_year"] * R + flows["destination_code"]) * P + flows["product_code"],
+        (flows["sent_year"] * R + flows["origin_code"]) * P + flows["sent_code"],
+        (taken.year * R + plan.tech_region[taken.tech]) * P + taken.good,
+        (year * R * P + pairs[None, :]).ravel(), bundle_keys,
+    ])
+    amounts = np.concatenate([
+        level.ravel(), -use, flows["arrives"], -flows["sent"], -taken.amount,
+        -(np.broadcast_to(fulfilment, (Y,))[:, None] * wanted).ravel(), -bundle_take,
+    ])
+    cells, (net, size) = _group_sums(keys, Y * R * P, amounts, np.abs(amounts))
+
+    def name(i: int) -> str:
+        cell = cells[i]
+        return plan.named(f"{plan.region_ids.iat[cell // P % R]}/"
+                          f"{plan.product_ids.iat[cell % P]}", cell // (R * P))
+
+    plan.result._record("balance", np.maximum(-net, 0.0), size, name)
+    if exact:
+        plan.result._record("balance surplus", np.maximum(net, 0.0), size, name)
+
+
+def _factor_supplies(plan: _Years, level: np.ndarray) -> None:
+    """Every (year, region, factor): use <= supply (growth applied over a horizon)."""
+    R, F = plan.R, plan.F
+    supplies = plan.tables["supplies"]
+    supply = np.zeros((plan.Y, R * F))
+    if len(supplies) and F:
+        growth = None
+        table = plan.tables.get("growth")
+        if table is not None and len(table):
+            growth = np.zeros(R * F)
+            growth[positions(table["region"], plan.region_ids) * F
+                   + positions(table["factor"], plan.factor_ids)] = table["rate"].to_numpy(float)
+        supply = plan.yearly(supplies, positions(supplies["region"], plan.region_ids) * F
+                             + positions(supplies["factor"], plan.factor_ids), R * F, growth)
+    need_key, need = _input_use(plan, level, products=False)
+    cells, (used,) = _group_sums(need_key, plan.Y * R * F, need)
+    plan.result._record(
+        "factor supply", np.maximum(used - supply.ravel()[cells], 0.0), used,
+        lambda i: plan.named(f"{plan.region_ids.iat[cells[i] // F % R]}/"
+                             f"{plan.factor_ids.iat[cells[i] % F]}", cells[i] // (R * F)))
+
+
+def _link_capacities(plan: _Years, flows: dict[str, np.ndarray]) -> None:
+    """Every (year, link) with a capacity: units sent <= capacity."""
+    links = plan.tables["links"]
+    if not len(links) or "capacity" not in links.columns:
+        return
+    L = len(links)
+    load = np.bincount(flows["arrive_year"] * L + flows["link"], weights=flows["link_sent"],
+                       minlength=plan.Y * L)
+    capacity = np.tile(links["capacity"].to_numpy(dtype=np.float64), plan.Y)
+    over = np.where(np.isnan(capacity), 0.0, load - np.nan_to_num(capacity))
+    plan.result._record(
+        "link capacity", np.maximum(over, 0.0), load,
+        lambda i: plan.named(f"{links['origin'].iat[i % L]}->{links['destination'].iat[i % L]}",
+                             i // L))
+
+
+def _bundles(plan: _Years, levels: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Balance keys ((year x R + region) x P + product) and the amounts the claimed priority
+    levels take there, every year (rows with a year replace, in that year, the row of the
+    same priority, region and product without one); records negative levels and levels of
+    priorities that are not listed."""
     empty = np.zeros(0, dtype=np.int64), np.zeros(0)
     if not levels:
         return empty
     names = list(levels)
     claimed = np.array([float(levels[q]) for q in names])
-    bundles = tables.get("priorities")
+    bundles = plan.tables.get("priorities")
     listed = set() if bundles is None else set(bundles["priority"])
-    result._record("priority level >= 0", np.maximum(-claimed, 0.0), np.abs(claimed),
-                   names.__getitem__)
-    result._record("priority listed", np.array([0.0 if q in listed else np.inf for q in names]),
-                   np.zeros(len(names)), names.__getitem__)
+    plan.result._record("priority level >= 0", np.maximum(-claimed, 0.0), np.abs(claimed),
+                        names.__getitem__)
+    plan.result._record("priority listed",
+                        np.array([0.0 if q in listed else np.inf for q in names]),
+                        np.zeros(len(names)), names.__getitem__)
     if bundles is None or not len(bundles):
         return empty
     where = positions(bundles["priority"], pd.Index(names))
     chosen = where >= 0
-    region_ids = tables["regions"]["region"]
-    product_ids = tables["products"]["product"]
-    keys = (positions(bundles["region"], region_ids) * len(product_ids)
-            + positions(bundles["product"], product_ids))
-    take = claimed[where[chosen]] * bundles["amount"].to_numpy(dtype=np.float64)[chosen]
-    return keys[chosen], take
+    RP = plan.R * plan.P
+    entry = (where[chosen].astype(np.int64) * RP
+             + positions(bundles["region"], plan.region_ids)[chosen] * plan.P
+             + positions(bundles["product"], plan.product_ids)[chosen])
+    entries, inverse = np.unique(entry, return_inverse=True)
+    amount = plan.yearly(bundles[chosen], inverse, len(entries))  # (Y, entries)
+    keys = np.arange(plan.Y, dtype=np.int64)[:, None] * RP + (entries % RP)[None, :]
+    return keys.ravel(), (amount * claimed[entries // RP][None, :]).ravel()
 
 
-def _checked_deliveries(tables: dict[str, pd.DataFrame], deliveries: pd.DataFrame,
-                        result: Verification, year: np.ndarray | None = None
-                        ) -> dict[str, np.ndarray]:
+def _checked_deliveries(tables: Mapping[str, pd.DataFrame], deliveries: pd.DataFrame,
+                        result: Verification, year: np.ndarray) -> dict[str, np.ndarray]:
     """Deliveries as codes, with what arrives recomputed from the link's loss; records
     shipments on routes that are not links, of products that cannot travel, or negative.
 
-    Returns arrays: for everything sent, origin_code, sent_code (product), sent; for what
-    travels on a link, destination_code, product_code, arrives, link, link_sent.
+    year : (rows,) year number of each delivery, carried along.
+    Returns arrays: for everything sent, origin_code, sent_code (product), sent, sent_year;
+    for what travels on a link, destination_code, product_code, arrives, link, link_sent,
+    arrive_year.
     """
     regions = tables["regions"]["region"]
     products = tables["products"]
@@ -262,194 +428,20 @@ def _checked_deliveries(tables: dict[str, pd.DataFrame], deliveries: pd.DataFram
     arrive = on_link & (product >= 0)
     out = {"origin_code": origin[leaves], "sent_code": product[leaves], "sent": sent[leaves],
            "destination_code": destination[arrive], "product_code": product[arrive],
-           "arrives": arrives[arrive], "link": link[arrive], "link_sent": sent[arrive]}
-    if year is not None:  # (rows,) year code of each delivery, carried along
-        out["sent_year"], out["arrive_year"] = year[leaves], year[arrive]
+           "arrives": arrives[arrive], "link": link[arrive], "link_sent": sent[arrive],
+           "sent_year": year[leaves], "arrive_year": year[arrive]}
     return out
 
 
-def verify_years(
-    tables: dict[str, pd.DataFrame],
-    horizon: Horizon,
-    activities: pd.DataFrame,
-    deliveries: pd.DataFrame,
-    investment: pd.DataFrame,
-    stocks: pd.DataFrame,
-    fulfilment: np.ndarray,
-    tolerance: float = RELATIVE_TOLERANCE,
-    priority_levels: Mapping[str, float] | None = None,
-) -> Verification:
-    """Recompute every constraint of a multi-year plan from the scenario's tables.
-
-    activities : technique, year, level; deliveries : origin, destination, product, year,
-    sent[, received]; investment : technique, good, year, amount (output of ``good`` set aside
-    in the technique's region); stocks : technique, good, year, installed.
-    fulfilment : (Y,) the level λ_t the plan claims for each year's targets.
-    Checked per year: activities >= 0 and within capacity, shipments (on links, tradable,
-    received = sent (1 - loss), link capacities), balances made - used + received - sent -
-    set aside >= λ_t target_t, factor use <= supply_t (growth applied); and over the years:
-    capital used (amount x level) <= installed, installed(first) = stock, installed(t) =
-    (1 - depreciation) installed(t-1) + investment(t - lag), investment and stock >= 0.
-    priority_levels : the level λ_q (one over the horizon) the plan claims for priorities of
-        priorities.csv; each year's balances must then also hold λ_q x that year's amount of
-        every bundle row holding the year (rows without a year hold every year).
-    """
-    result = Verification(tolerance=tolerance)
-    Y, first = horizon.count, horizon.first
-    region_ids = tables["regions"]["region"]
-    product_ids = tables["products"]["product"]
-    factor_ids = tables["factors"]["factor"]
-    R, P, F = len(region_ids), len(product_ids), len(factor_ids)
-    techniques = tables["techniques"]
-    names = techniques["technique"]
-    T = len(techniques)
-    years = horizon.years
-
-    def year_code(frame: pd.DataFrame, what: str) -> np.ndarray:
-        code = frame["year"].to_numpy(dtype=np.int64) - first
-        outside = (code < 0) | (code >= Y)
-        result._record(f"{what} year inside the horizon", outside.astype(float),
-                       np.zeros(len(code)), lambda i: str(frame["year"].iat[i]))
-        return np.clip(code, 0, Y - 1)
-
-    # activity levels (Y, T); a missing (technique, year) counts as 0
-    tech = positions(activities["technique"], names)
-    t_year = year_code(activities, "activity")
-    ok = tech >= 0
-    level = np.zeros((Y, T))
-    level[t_year[ok], tech[ok]] = activities["level"].to_numpy(dtype=np.float64)[ok]
-
-    def tech_year(i: int) -> str:
-        return f"{names.iat[i % T]} {years[i // T]}"
-
-    result._record("activity >= 0", np.maximum(-level, 0.0).ravel(), np.abs(level).ravel(),
-                   tech_year)
-    if "capacity" in techniques.columns:
-        capacity = techniques["capacity"].to_numpy(dtype=np.float64)
-        over = np.where(np.isnan(capacity)[None, :], 0.0,
-                        level - np.nan_to_num(capacity, nan=0.0)[None, :])
-        result._record("capacity", np.maximum(over, 0.0).ravel(),
-                       np.tile(np.nan_to_num(capacity), Y), tech_year)
-
-    flows = _checked_deliveries(tables, deliveries, result,
-                                year=year_code(deliveries, "delivery"))
-
-    # what each investment takes from its technique's region, by year
-    tech_region = positions(techniques["region"], region_ids)
-    v_tech = positions(investment["technique"], names)
-    v_good = positions(investment["good"], product_ids)
-    v_year = year_code(investment, "investment")
-    v_amount = investment["amount"].to_numpy(dtype=np.float64)
-    result._record("investment >= 0", np.maximum(-v_amount, 0.0), np.abs(v_amount),
-                   lambda i: f"{investment['technique'].iat[i]}/{investment['good'].iat[i]}")
-
-    # balances of every (year, region, product), with the claimed priorities' bundles
-    bundle_keys, bundle_take = _yearly_bundles(tables, priority_levels or {}, horizon, result)
-    inputs = tables["inputs"]
-    user = positions(inputs["technique"], names)
-    input_region = tech_region[user]
-    amount_in = inputs["amount"].to_numpy(dtype=np.float64)
-    as_product = positions(inputs["input"], product_ids)
-    as_factor = positions(inputs["input"], factor_ids)
-    is_product, is_factor = as_product >= 0, as_factor >= 0
-    year_rows = np.arange(Y, dtype=np.int64)[:, None]
-    made_key = (year_rows * R + tech_region[None, :]) * P + positions(
-        techniques["product"], product_ids)[None, :]
-    use_key = (year_rows * R + input_region[is_product][None, :]) * P + as_product[is_product]
-    use_amount = amount_in[is_product][None, :] * level[:, user[is_product]]
-    targets = tables["targets"]
-    target_pair = (positions(targets["region"], region_ids) * P
-                   + positions(targets["product"], product_ids))
-    pairs, inverse = np.unique(target_pair, return_inverse=True)
-    wanted = yearly_amounts(targets, inverse, len(pairs), horizon)  # (Y, pairs)
-    target_key = year_rows * R * P + pairs[None, :]
-    keys = np.concatenate([
-        made_key.ravel(), use_key.ravel(),
-        (flows["arrive_year"] * R + flows["destination_code"]) * P + flows["product_code"],
-        (flows["sent_year"] * R + flows["origin_code"]) * P + flows["sent_code"],
-        (v_year * R + tech_region[v_tech]) * P + v_good,
-        target_key.ravel(), bundle_keys,
-    ])
-    amounts = np.concatenate([
-        level.ravel(), -use_amount.ravel(), flows["arrives"], -flows["sent"], -v_amount,
-        -(np.asarray(fulfilment, dtype=np.float64)[:, None] * wanted).ravel(), -bundle_take,
-    ])
-    cells, (net, size) = _group_sums(keys, Y * R * P, amounts, np.abs(amounts))
-    result._record("balance", np.maximum(-net, 0.0), size,
-                   lambda i: (f"{region_ids.iat[cells[i] // P % R]}/"
-                              f"{product_ids.iat[cells[i] % P]} {years[cells[i] // (R * P)]}"))
-
-    # factor supplies of every (year, region, factor), growth applied
-    supplies = tables["supplies"]
-    supply = np.zeros((Y, R * F))
-    if len(supplies) and F:
-        growth = np.zeros(R * F)
-        table = tables.get("growth")
-        if table is not None and len(table):
-            growth[positions(table["region"], region_ids) * F
-                   + positions(table["factor"], factor_ids)] = table["rate"].to_numpy(float)
-        supply = yearly_amounts(supplies, positions(supplies["region"], region_ids) * F
-                                + positions(supplies["factor"], factor_ids), R * F, horizon,
-                                growth)
-    need_key = (year_rows * R + input_region[is_factor][None, :]) * F + as_factor[is_factor]
-    need = amount_in[is_factor][None, :] * level[:, user[is_factor]]
-    cells_f, (used,) = _group_sums(need_key.ravel(), Y * R * F, need.ravel())
-    result._record("factor supply", np.maximum(used - supply.ravel()[cells_f], 0.0), used,
-                   lambda i: (f"{region_ids.iat[cells_f[i] // F % R]}/"
-                              f"{factor_ids.iat[cells_f[i] % F]} {years[cells_f[i] // (R * F)]}"))
-
-    # link capacities per year
-    links = tables["links"]
-    if len(links) and "capacity" in links.columns:
-        L = len(links)
-        load = np.bincount(flows["arrive_year"] * L + flows["link"], weights=flows["link_sent"],
-                           minlength=Y * L)
-        capacity = np.tile(links["capacity"].to_numpy(dtype=np.float64), Y)
-        over = np.where(np.isnan(capacity), 0.0, load - np.nan_to_num(capacity))
-        result._record("link capacity", np.maximum(over, 0.0), load,
-                       lambda i: (f"{links['origin'].iat[i % L]}->"
-                                  f"{links['destination'].iat[i % L]} {years[i // L]}"))
-
-    _verify_stocks(tables, horizon, level, names, product_ids, stocks, v_tech, v_good, v_year,
-                   v_amount, result)
-    return result
-
-
-def _yearly_bundles(tables: dict[str, pd.DataFrame], levels: Mapping[str, float],
-                    horizon: Horizon, result: Verification) -> tuple[np.ndarray, np.ndarray]:
-    """Balance keys ((year x R + region) x P + product) and the amounts the claimed priority
-    levels take there, every year (rows with a year replace, in that year, the row of the
-    same priority, region and product without one)."""
-    keys, take = _bundles(tables, levels, result)  # checks the levels; undated keys
-    bundles = tables.get("priorities")
-    if not len(keys) or bundles is None:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    names = pd.Index(list(levels))
-    where = positions(bundles["priority"], names)
-    chosen = bundles[where >= 0]
-    R = len(tables["regions"])
-    P = len(tables["products"])
-    entry = where[where >= 0].astype(np.int64) * R * P + keys
-    entries, inverse = np.unique(entry, return_inverse=True)
-    amount = yearly_amounts(chosen, inverse, len(entries), horizon)  # (Y, entries)
-    claimed = np.array([float(levels[q]) for q in names])
-    Y = horizon.count
-    year_keys = np.arange(Y, dtype=np.int64)[:, None] * R * P + (entries % (R * P))[None, :]
-    return year_keys.ravel(), (amount * claimed[entries // (R * P)][None, :]).ravel()
-
-
-def _verify_stocks(tables: dict[str, pd.DataFrame], horizon: Horizon, level: np.ndarray,
-                   names: pd.Series, product_ids: pd.Series, stocks: pd.DataFrame,
-                   v_tech: np.ndarray, v_good: np.ndarray, v_year: np.ndarray,
-                   v_amount: np.ndarray, result: Verification) -> None:
+def _verify_stocks(plan: _Years, level: np.ndarray, stocks: pd.DataFrame,
+                   taken: _Investment) -> None:
     """Capital used <= installed, and installed stock follows stock, wear and investment."""
-    capital = tables.get("capital")
+    capital = plan.tables.get("capital")
     if capital is None or not len(capital):
         return
-    Y, P = horizon.count, len(product_ids)
-    years = horizon.years
-    k_tech = positions(capital["technique"], names)
-    k_good = positions(capital["good"], product_ids)
+    Y, P = plan.Y, plan.P
+    k_tech = positions(capital["technique"], plan.names)
+    k_good = positions(capital["good"], plan.product_ids)
     K = len(capital)
     entry = pd.Index(k_tech * P + k_good)  # capital entries are unique by (technique, good)
     stock = np.nan_to_num(capital["stock"].to_numpy(float), nan=0.0) if (
@@ -457,30 +449,30 @@ def _verify_stocks(tables: dict[str, pd.DataFrame], horizon: Horizon, level: np.
     dep = np.nan_to_num(capital["depreciation"].to_numpy(float), nan=0.0) if (
         "depreciation" in capital.columns) else np.zeros(K)
     installed = np.zeros((Y, K))
-    s_entry = entry.get_indexer(positions(stocks["technique"], names) * P
-                                + positions(stocks["good"], product_ids))
-    s_year = np.clip(stocks["year"].to_numpy(dtype=np.int64) - horizon.first, 0, Y - 1)
+    s_entry = entry.get_indexer(positions(stocks["technique"], plan.names) * P
+                                + positions(stocks["good"], plan.product_ids))
+    s_year = np.clip(stocks["year"].to_numpy(dtype=np.int64) - plan.horizon.first, 0, Y - 1)
     known = s_entry >= 0
     installed[s_year[known], s_entry[known]] = stocks["installed"].to_numpy(float)[known]
     invested = np.zeros((Y, K))
-    v_entry = entry.get_indexer(v_tech * P + v_good)
+    v_entry = entry.get_indexer(taken.tech * P + taken.good)
     unknown = v_entry < 0
-    result._record("investment in a listed capital good", np.abs(v_amount) * unknown,
-                   np.abs(v_amount), lambda i: f"entry {i}")
-    np.add.at(invested, (v_year[~unknown], v_entry[~unknown]), v_amount[~unknown])
+    plan.result._record("investment in a listed capital good", np.abs(taken.amount) * unknown,
+                        np.abs(taken.amount), lambda i: f"entry {i}")
+    np.add.at(invested, (taken.year[~unknown], v_entry[~unknown]), taken.amount[~unknown])
 
     def entry_year(i: int) -> str:
-        return f"{capital['technique'].iat[i % K]}/{capital['good'].iat[i % K]} {years[i // K]}"
+        return plan.named(f"{capital['technique'].iat[i % K]}/{capital['good'].iat[i % K]}",
+                          i // K)
 
-    amount = capital["amount"].to_numpy(float)
-    used = amount[None, :] * level[:, k_tech]
-    result._record("capital used <= installed", np.maximum(used - installed, 0.0).ravel(),
-                   used.ravel(), entry_year)
-    result._record("installed >= 0", np.maximum(-installed, 0.0).ravel(),
-                   np.abs(installed).ravel(), entry_year)
+    used = capital["amount"].to_numpy(float)[None, :] * level[:, k_tech]
+    plan.result._record("capital used <= installed", np.maximum(used - installed, 0.0).ravel(),
+                        used.ravel(), entry_year)
+    plan.result._record("installed >= 0", np.maximum(-installed, 0.0).ravel(),
+                        np.abs(installed).ravel(), entry_year)
     expected = np.zeros((Y, K))
     expected[0] = stock
-    lag = horizon.lag
+    lag = plan.horizon.lag
     arriving = np.zeros((Y, K))
     if Y > lag:
         arriving[lag:] = invested[:Y - lag]
@@ -488,5 +480,5 @@ def _verify_stocks(tables: dict[str, pd.DataFrame], horizon: Horizon, level: np.
     if lag == 0:
         expected[0] += invested[0]
     scale = np.abs(installed) + np.abs(expected)
-    result._record("stock dynamics", np.abs(installed - expected).ravel(), scale.ravel(),
-                   entry_year)
+    plan.result._record("stock dynamics", np.abs(installed - expected).ravel(), scale.ravel(),
+                        entry_year)
