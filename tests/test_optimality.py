@@ -207,3 +207,9 @@ def test_a_pdlp_plan_is_proven_at_the_tolerance_it_was_asked_to_reach(bundled_sc
     assert plan.status == "optimal" and plan.verification.tolerance == 1e-6
     assert o.gap <= 1e-6 and o.dual_violation <= 1e-6
     assert o.dual_bound == pytest.approx(450 / 7, rel=1e-5)
+
+
+def test_a_negative_zero_is_printed_as_zero():
+    from sovnarkhoz.cli.summary import _fmt
+
+    assert _fmt(-0.0) == "0" and _fmt(None) == "n/a" and _fmt(-1.5) == "-1.5"

@@ -8,7 +8,7 @@ from ..plan.result import Plan
 
 
 def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:,.6g}"
+    return "n/a" if value is None else f"{value + 0.0:,.6g}"  # + 0.0: no "-0"
 
 
 def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:

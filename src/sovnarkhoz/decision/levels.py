@@ -65,7 +65,7 @@ class LevelSolver:
         self.columns = np.arange(block.start, block.stop)
         self.valuation_row = self.lp.row_blocks["valuation"].start
         self.model = PersistentHighs(self.lp.data, options=options or SolverOptions(
-            method="ipm"))
+            method="ipm"), scale_objective=True)
         self.solves = 0
         self.solve_seconds: list[float] = []
         self.setup_seconds = time.perf_counter() - started

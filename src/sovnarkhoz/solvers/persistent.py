@@ -21,11 +21,17 @@ class PersistentHighs:
     """
 
     def __init__(self, lp: LPData, hessian: np.ndarray | None = None,
-                 options: SolverOptions | None = None):
+                 options: SolverOptions | None = None, scale_objective: bool = False):
         self.lp = lp
         self.options = options or SolverOptions()
         self.highs = HighsSolver._configured(self.options)
-        self.highs.setOptionValue("user_objective_scale", cost_scale(lp.c, lp))
+        # prices of order one for HiGHS (highs.objective_scale), re-chosen as costs change;
+        # off for the councils' models, whose round-by-round course was tuned without it
+        # (with it, republic councils on ussr1957 1957-59 no longer converge by prices in
+        # 400 rounds)
+        self.scale_objective = scale_objective and hessian is None
+        if self.scale_objective:
+            self.highs.setOptionValue("user_objective_scale", cost_scale(lp.c, lp))
         self.highs.passModel(HighsSolver._model(lp))
         self._hessian: np.ndarray | None = None
         if hessian is not None:
@@ -52,7 +58,7 @@ class PersistentHighs:
         if changed.size:
             self.highs.changeColsCost(len(changed), changed.astype(np.int32), cost[changed])
             self.cost = cost.copy()
-            if self._hessian is None:  # prices of order one for HiGHS (highs.objective_scale)
+            if self.scale_objective:
                 self.highs.setOptionValue("user_objective_scale", cost_scale(cost, self.lp))
 
     def set_upper(self, upper: np.ndarray) -> None:
