@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from ..formulation import Objective
+from ..formulation import Kind, Objective
 from ..plan.assemble import assess, formulate
 from ..plan.planner import make_plan
 from ..plan.result import Plan
@@ -60,7 +60,7 @@ def plan_by_councils(
         raise ValueError(f"unknown protocol {protocol!r}; available: {', '.join(PROTOCOLS)}")
 
     goal = Objective.parse(objective or scenario.default_objective)
-    if goal.kind == "balance":
+    if goal.kind is Kind.BALANCE:
         raise ValueError("councils plan LPs: choose max-fulfilment, max-total-fulfilment "
                          "(over a horizon) or min-factor:NAME")
     scenario.check_objective(str(goal))

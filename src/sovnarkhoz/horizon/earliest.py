@@ -122,7 +122,7 @@ def earliest(scenario: Scenario, targets: list[str] | None = None,
     chosen = chosen_targets(scenario, probe.layout.targets.keys, targets)
     horizon = probe.horizon
     positive = (probe.layout.targets.amount[:, chosen] > 0).any(axis=1)
-    data = probe.lp.data
+    data = probe.data
     answer = Earliest(year=None, targets=list(targets or []), first=horizon.first,
                       last=horizon.last,
                       size={"rows": data.num_rows, "columns": data.num_cols,
@@ -132,7 +132,7 @@ def earliest(scenario: Scenario, targets: list[str] | None = None,
         year = int(horizon.years[t])
         program = build_years(scenario, None, horizon=horizon.truncated(year),
                               mode=Mode(Levels.YEARLY, scaled=chosen))
-        backend, _ = get_solver(solver, program.lp.data, options.device)
+        backend, _ = get_solver(solver, program.data, options.device)
         names.add(backend.name)
         try:
             level = _best_level(program, backend, options)
@@ -158,8 +158,8 @@ def _best_level(program: LinearProgram, backend: object, options: SolverOptions)
     """The highest share λ (at most 1) of the chosen targets of the cut horizon's last year
     that a plan of its years can meet, the other targets held in full (level NaN when those
     conflict); every earlier year's λ_s is capped at 1 and free."""
-    data = program.lp.data
-    lam = program.lp.col_blocks["fulfilment"]
+    data = program.data
+    lam = program.col_blocks["fulfilment"]
     col_upper = data.col_upper.copy()
     col_upper[lam.slice] = 1.0
     problem = replace(data, col_upper=col_upper)

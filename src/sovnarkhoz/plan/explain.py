@@ -74,19 +74,19 @@ def explain(scenario: Scenario, options: SolverOptions | None = None,
     scenario.check_weights("explain")
     options = options or SolverOptions()
     program = program or build_years(scenario, None)
-    lp = program.lp.data
+    lp = program.data
     cut, solves = _first_conflict(scenario, program, options, solver)
     if cut is None:
         return Explanation(True, ["every target can be met in full; nothing to explain"],
                            seconds=time.perf_counter() - started, method="feasibility LP",
                            solves=solves)
-    backend, _ = get_solver(solver, cut.lp.data, options.device)
-    subset = infeasible_subset(cut.lp.data, options, backend, known_infeasible=True)
+    backend, _ = get_solver(solver, cut.data, options.device)
+    subset = infeasible_subset(cut.data, options, backend, known_infeasible=True)
     if subset.feasible:  # the cut LP was infeasible a moment ago: numerical trouble
         raise RuntimeError("explain: the targets conflict, but HiGHS finds no conflict when "
                            "asked again")
-    subset.rows = _renumber(cut.lp.row_blocks, program.lp.row_blocks, subset.rows)
-    subset.cols = _renumber(cut.lp.col_blocks, program.lp.col_blocks, subset.cols)
+    subset.rows = _renumber(cut.row_blocks, program.row_blocks, subset.rows)
+    subset.cols = _renumber(cut.col_blocks, program.col_blocks, subset.cols)
     subset.solves += solves
     if cut.horizon.count < program.horizon.count:
         subset.method = f"first conflicting year {cut.horizon.last}; {subset.method}"
@@ -116,12 +116,12 @@ def _first_conflict(scenario: Scenario, program: LinearProgram, options: SolverO
         if t not in cuts:
             cuts[t] = build_years(scenario, None, horizon=program.horizon.truncated(
                 int(program.horizon.years[t])))
-        data = cuts[t].lp.data
+        data = cuts[t].data
         backend, _ = get_solver(solver, data, options.device)
         if backend.name != "highs":
             shared = build_years(scenario, None, horizon=cuts[t].horizon,
                                  mode=Mode(Levels.ONE))
-            answer = reach(shared.lp.data, shared.lp.col_blocks["fulfilment"].start, backend,
+            answer = reach(shared.data, shared.col_blocks["fulfilment"].start, backend,
                            options)
             solves += answer.solves
             return not answer.reached
@@ -167,11 +167,11 @@ def _block_of(blocks: dict, position: int) -> tuple[str, int]:
 
 
 def _label(program: LinearProgram, block, local: int, label: str) -> str:
-    return str(program.lp.ids[label][int(block.labels[label][local])])
+    return str(program.ids[label][int(block.labels[label][local])])
 
 
 def _describe_row(scenario: Scenario, program: LinearProgram, row: int) -> dict[str, Any]:
-    lp = program.lp
+    lp = program
     name, local = _block_of(lp.row_blocks, row)
     block = lp.row_blocks[name]
     member: dict[str, Any] = {"row": row, "name": lp.row_names(np.array([row]))[0],
@@ -200,7 +200,7 @@ def _describe_row(scenario: Scenario, program: LinearProgram, row: int) -> dict[
 
 
 def _describe_column(scenario: Scenario, program: LinearProgram, col: int) -> dict[str, Any]:
-    lp = program.lp
+    lp = program
     name, local = _block_of(lp.col_blocks, col)
     block = lp.col_blocks[name]
     member: dict[str, Any] = {"column": col, "name": lp.col_names(np.array([col]))[0],
@@ -215,7 +215,7 @@ def _describe_column(scenario: Scenario, program: LinearProgram, col: int) -> di
 
 
 def _year(program: LinearProgram, block, local: int) -> int | None:
-    if program.horizon is None or "year" not in block.labels or program.lp.ids["year"].size == 0:
+    if program.horizon is None or "year" not in block.labels or program.ids["year"].size == 0:
         return None
     if program.horizon.first == 0 and program.horizon.last == 0:  # a single-year scenario
         return None

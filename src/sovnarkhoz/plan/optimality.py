@@ -47,7 +47,7 @@ import scipy.sparse as sp
 
 from ..arrowtext import positions
 from ..scenario.horizon import Horizon, yearly_amounts
-from ..scenario.objectives import Objective
+from ..scenario.objectives import Kind, Objective
 
 
 @dataclass
@@ -172,7 +172,7 @@ def check_optimality(
     needs = sp.csr_matrix((amount[is_f], (tech_region[user[is_f]] * max(F, 1) + as_factor[is_f],
                                           user[is_f])), shape=(R * max(F, 1), T))
     cost = np.zeros(T)
-    if objective.kind == "min-factor":
+    if objective.kind is Kind.MIN_FACTOR:
         saved = is_f & (inputs["input"].to_numpy() == objective.factor)
         np.add.at(cost, user[saved], -amount[saved])
     made = p[:, tech_region * P + tech_product]
@@ -229,13 +229,13 @@ def check_optimality(
         bound -= float(value.sum())
         phi = _priority_bound(tables, p, priority_weights, priority_levels or {}, region_ids,
                               product_ids, horizon, worst)
-    elif objective.kind == "min-factor":
+    elif objective.kind is Kind.MIN_FACTOR:
         bound -= float(value.sum())
         level = plan["activities"]
         where = positions(level["technique"], names)
         phi = float(np.sum(cost[where[where >= 0]]
                            * level["level"].to_numpy(dtype=np.float64)[where >= 0]))
-    elif objective.kind == "max-total-fulfilment":
+    elif objective.kind is Kind.MAX_TOTAL_FULFILMENT:
         worst.record("level pays", _relative(1.0 - value, 1.0 + size),
                      lambda i: f"λ{year_names[i]}")
         phi = float(np.sum(levels))
@@ -244,7 +244,7 @@ def check_optimality(
                                              np.array([1.0 + size.sum()])), lambda i: "λ")
         phi = float(np.asarray(levels).ravel()[0]) if levels is not None else np.nan
     gap = (bound - phi) / max(1.0, abs(phi))
-    if objective.kind == "min-factor" and priority_weights is None:
+    if objective.kind is Kind.MIN_FACTOR and priority_weights is None:
         # report in the objective's own units: the use of NAME, bounded below by -D
         return Optimality(worst.value, abs(gap), -bound, -phi, worst.where)
     return Optimality(worst.value, abs(gap), bound, phi, worst.where)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -183,6 +184,15 @@ class _Years:
         self.T = len(self.techniques)
         self.tech_region = positions(self.techniques["region"], self.region_ids)
 
+    @cached_property
+    def inputs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """inputs.csv as codes: (U,) technique, product (or -1), factor (or -1), amount."""
+        inputs = self.tables["inputs"]
+        return (positions(inputs["technique"], self.names),
+                positions(inputs["input"], self.product_ids),
+                positions(inputs["input"], self.factor_ids),
+                inputs["amount"].to_numpy(dtype=np.float64))
+
     def code(self, frame: pd.DataFrame, what: str) -> np.ndarray:
         """(rows,) year number 0 .. Y-1 of each row of ``frame`` (0 when undated); records
         years outside the horizon."""
@@ -255,16 +265,12 @@ def _input_use(plan: _Years, level: np.ndarray, products: bool
                ) -> tuple[np.ndarray, np.ndarray]:
     """Keys ((year x R + region) x P + product, or x F + factor) and amounts (Y·U,) of what
     the techniques use of products (``products``) or factors, every year."""
-    inputs = plan.tables["inputs"]
-    user = positions(inputs["technique"], plan.names)
-    ids, size = (plan.product_ids, plan.P) if products else (plan.factor_ids, plan.F)
-    what = positions(inputs["input"], ids)
+    user, as_product, as_factor, amount = plan.inputs
+    what, size = (as_product, plan.P) if products else (as_factor, plan.F)
     chosen = what >= 0
     year = np.arange(plan.Y, dtype=np.int64)[:, None]
     keys = (year * plan.R + plan.tech_region[user[chosen]][None, :]) * size + what[chosen]
-    amount = (inputs["amount"].to_numpy(dtype=np.float64)[chosen][None, :]
-              * level[:, user[chosen]])
-    return keys.ravel(), amount.ravel()
+    return keys.ravel(), (amount[chosen][None, :] * level[:, user[chosen]]).ravel()
 
 
 def _balances(plan: _Years, level: np.ndarray, flows: dict[str, np.ndarray],

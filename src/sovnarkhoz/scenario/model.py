@@ -18,7 +18,7 @@ from .economy import Economy
 from .errors import Issue, IssueList, ScenarioError
 from .files import RawTable, find_table_file, read_raw_table, read_toml, toml_text, write_frame
 from .horizon import Horizon, check_years, read_horizon
-from .objectives import Objective
+from .objectives import Kind, Objective
 from .parse import parse_table
 from .schema import HORIZON_TABLES, TABLE_ORDER, TABLES
 
@@ -87,11 +87,6 @@ class Scenario:
     def default_objective(self) -> str:
         return str(self.settings.get("plan", {}).get("objective", "max-fulfilment"))
 
-    @property
-    def years(self) -> bool:
-        """Whether this is a multi-year scenario (it has a [horizon])."""
-        return self.horizon is not None
-
     def file_of(self, table: str) -> str:
         raw = self._raw.get(table)
         return raw.file if raw is not None else f"{table}.csv"
@@ -132,23 +127,23 @@ class Scenario:
         goal = Objective.parse(objective)
         kind, argument = goal.kind, goal.factor or ""
         raw_targets = self._raw.get("targets")
-        if kind == "min-factor":
+        if kind is Kind.MIN_FACTOR:
             if argument not in set(self.tables["factors"]["factor"]):
                 issues.add(Issue(self.file_of("factors"), f"min-factor:{argument} names a factor "
                                  "that is not listed", column="factor", value=argument))
-        if kind == "max-fulfilment" and not (self.tables["targets"]["amount"] > 0).any():
+        if kind is Kind.MAX_FULFILMENT and not (self.tables["targets"]["amount"] > 0).any():
             issues.add(Issue(raw_targets.file if raw_targets else "targets.csv",
                              "max-fulfilment needs at least one target with a positive amount"))
-        if kind == "balance":
+        if kind is Kind.BALANCE:
             checks.check_balance_economy(self._raw, self.tables, issues)
             if self.horizon is not None:
                 issues.add(Issue("scenario.toml", "the balance objective plans one year; this "
                                  "scenario has a [horizon]: choose max-fulfilment, "
                                  "max-total-fulfilment or min-factor:NAME"))
-        if kind == "max-total-fulfilment" and self.horizon is None:
+        if kind is Kind.MAX_TOTAL_FULFILMENT and self.horizon is None:
             issues.add(Issue("scenario.toml", "max-total-fulfilment sums yearly levels over a "
                              "[horizon]; this is a single-year scenario (use max-fulfilment)"))
-        if kind == "max-total-fulfilment" and self.horizon is not None:
+        if kind is Kind.MAX_TOTAL_FULFILMENT and self.horizon is not None:
             from .horizon import yearly_amounts
 
             targets = self.tables["targets"]
