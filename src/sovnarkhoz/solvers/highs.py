@@ -6,7 +6,8 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
@@ -155,9 +156,16 @@ def cost_scale(cost: np.ndarray, lp: LPData) -> int:
     return int(np.clip(-np.round(np.log2(np.median(ratio))), -30, 30))
 
 
-def _forward_log(highs: highspy.Highs, progress: Callable[[str], None]) -> None:
-    """Pass HiGHS's log lines to ``progress`` once the solve has run PROGRESS_AFTER seconds
-    (HiGHS keeps logging, but to the callback rather than the console)."""
+@contextmanager
+def _log_forwarded(highs: highspy.Highs, progress: Callable[[str], None] | None
+                   ) -> Iterator[None]:
+    """While inside, pass HiGHS's log lines to ``progress`` once the solve has run
+    PROGRESS_AFTER seconds (HiGHS logs to the callback rather than the console). The
+    callback is removed on the way out, whatever happens: one left on a model that outlives
+    an interrupted solve would be called into while Python shuts down (an abort)."""
+    if progress is None:
+        yield
+        return
     started = time.perf_counter()
     highs.setOptionValue("output_flag", True)
     highs.setOptionValue("log_to_console", False)
@@ -170,6 +178,11 @@ def _forward_log(highs: highspy.Highs, progress: Callable[[str], None]) -> None:
                 progress(f"HiGHS: {line.strip()}")
 
     highs.cbLogging.subscribe(forward)
+    try:
+        yield
+    finally:
+        highs.cbLogging.unsubscribe(forward)
+        highs.setOptionValue("output_flag", False)
 
 
 class HighsSolver:
@@ -185,20 +198,19 @@ class HighsSolver:
         started = time.perf_counter()
         highs = self._configured(options)
         highs.setOptionValue("user_objective_scale", objective_scale(lp))
-        if options.progress is not None and not options.verbose:
-            _forward_log(highs, options.progress)
         refused = pass_model(highs, lp)
         if refused is not None:
             return SolverResult(status=Status.ERROR, message=refused, solver="highs",
                                 seconds=time.perf_counter() - started)
         run_started = time.perf_counter()
-        run_highs(highs)
-        status = highs.getModelStatus()
-        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
-            # presolve could not tell which; solving without it can
-            highs.setOptionValue("presolve", "off")
+        with _log_forwarded(highs, None if options.verbose else options.progress):
             run_highs(highs)
             status = highs.getModelStatus()
+            if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+                # presolve could not tell which; solving without it can
+                highs.setOptionValue("presolve", "off")
+                run_highs(highs)
+                status = highs.getModelStatus()
         result = self._result(lp, highs, status, time.perf_counter() - started)
         result.details["run_seconds"] = time.perf_counter() - run_started
         return result
