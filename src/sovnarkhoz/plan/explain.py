@@ -90,7 +90,7 @@ def explain(scenario: Scenario, options: SolverOptions | None = None,
     subset.solves += solves
     if cut.horizon.count < program.horizon.count:
         subset.method = f"first conflicting year {cut.horizon.last}; {subset.method}"
-    members = [_describe_row(scenario, program, int(row)) for row in subset.rows]
+    members = [_describe_row(program, int(row)) for row in subset.rows]
     members += [_describe_column(scenario, program, int(col)) for col in subset.cols]
     _shortfalls(lp, subset.rows, subset.cols, members)
     order = sorted(range(len(members)), key=lambda i: (
@@ -170,7 +170,7 @@ def _label(program: LinearProgram, block, local: int, label: str) -> str:
     return str(program.ids[label][int(block.labels[label][local])])
 
 
-def _describe_row(scenario: Scenario, program: LinearProgram, row: int) -> dict[str, Any]:
+def _describe_row(program: LinearProgram, row: int) -> dict[str, Any]:
     lp = program
     name, local = _block_of(lp.row_blocks, row)
     block = lp.row_blocks[name]
