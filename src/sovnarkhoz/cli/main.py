@@ -328,13 +328,15 @@ def _main(argv: list[str] | None = None) -> int:
 
 
 def _check_solver_available(solver: str, device: str) -> None:
-    from ..solvers.pdlp import INSTALL_HINT, cuda_available, torch_available
+    from ..solvers import pdlp
+    from ..solvers.device import check_device
 
-    if solver == "pdlp" and not torch_available():
-        raise UsageError(f"--solver pdlp: {INSTALL_HINT}")
-    if device == "cuda" and not cuda_available():
-        raise UsageError("--device cuda: no CUDA device is visible to PyTorch "
-                         "(or PyTorch is not installed)")
+    if solver == "pdlp" and not pdlp.torch_available():
+        raise UsageError(f"--solver pdlp: {pdlp.INSTALL_HINT}")
+    try:
+        check_device(device)
+    except ValueError as error:
+        raise UsageError(f"--device {device}: {error}") from None
 
 
 def _checked_objective(text: str | None) -> str | None:

@@ -31,8 +31,8 @@ import scipy.sparse as sp
 
 from ..formulation.years import YearsProgram, build_years
 from ..scenario.model import Scenario
-from ..solvers import SolverOptions, Status, get_solver
-from ..solvers.highs import HighsSolver, choose_method
+from ..solvers import SolverOptions, Status, get_solver, is_exact
+from ..solvers.highs import HighsSolver
 from ..solvers.iis import infeasible_subset
 from ..solvers.problem import LPData
 from ..solvers.reach import reach
@@ -105,7 +105,8 @@ def _first_conflict(scenario: Scenario, program: YearsProgram, options: SolverOp
     """The LP of the horizon cut at the first year whose targets cannot all be met in full
     (None: every year's can), by doubling then bisection; and the LPs solved. HiGHS solves
     each cut's feasibility LP; a first-order solver instead maximises one share λ of every
-    target of the cut, capped at 1 (infeasible when λ cannot reach 1)."""
+    target of the cut, capped at 1 (infeasible when λ cannot reach 1): an inexact solver's
+    infeasibility is not trusted on its own."""
     count = program.horizon.count
     cuts: dict[int, YearsProgram] = {count - 1: program}
     solves = 0
@@ -117,15 +118,15 @@ def _first_conflict(scenario: Scenario, program: YearsProgram, options: SolverOp
                 int(program.horizon.years[t])))
         data = cuts[t].lp.data
         backend, _ = get_solver(solver, data, options.device)
-        if backend.name != "highs":
+        if not is_exact(backend):
             shared = build_years(scenario, None, horizon=cuts[t].horizon, lambdas="one",
                                  scaled=np.ones(len(cuts[t].targets.keys), dtype=bool))
             answer = reach(shared.lp.data, shared.lp.col_blocks["fulfilment"].start, backend,
                            options)
             solves += answer.solves
             return not answer.reached
-        settings, _ = choose_method(options, data)
-        result = HighsSolver().solve(data, settings)
+        settings, _ = backend.settings_for(data, options)
+        result = backend.solve(data, settings)
         solves += 1
         if result.status not in (Status.OPTIMAL, Status.INFEASIBLE):
             raise RuntimeError(f"explain: the feasibility LP ended {result.status.value} "

@@ -16,8 +16,16 @@ import pandas as pd
 from ..formulation import Objective, solve_balance
 from ..formulation.years import YearsProgram
 from ..scenario.model import Scenario
-from ..solvers import SolverOptions, SolverResult, Status, get_solver
-from ..solvers.highs import choose_method
+from ..solvers import (
+    Capability,
+    Solver,
+    SolverOptions,
+    SolverResult,
+    Status,
+    capabilities,
+    get_solver,
+    is_exact,
+)
 from .assemble import Assessment, Program, assess, formulate, linear_program, tabulate_and_verify
 from .optimality import Optimality
 from .result import Plan
@@ -32,18 +40,20 @@ Progress = Callable[[str], None]
 def make_plan(
     scenario: Scenario,
     objective: str | None = None,
-    solver: str = "auto",
+    solver: str | Solver = "auto",
     options: SolverOptions | None = None,
     progress: Progress | None = None,
     warm_start: Plan | None = None,
 ) -> Plan:
     """Plan ``scenario`` for ``objective`` (default: the scenario's own, else max-fulfilment).
 
-    solver : ``auto``, ``highs`` or ``pdlp``. options : time limit, method, threads,
-    tolerance, device (SolverOptions).
+    solver : ``auto``, ``highs`` or ``pdlp``, or a backend (any :class:`~sovnarkhoz.solvers.
+    Solver`). options : time limit, method, threads, tolerance, device (SolverOptions).
     progress : called with a short line as each stage finishes.
     warm_start : an earlier plan of a scenario of the same shape (e.g. after a change of
-    targets); pdlp starts from its solution, HiGHS ignores it.
+    targets); a solver that can warm-start (pdlp) starts from its solution.
+    A solver without duals (:attr:`Capability.DUALS`) cannot have its plan proven optimal:
+    such a plan is verified for feasibility and reported ``feasible``.
     Raises :class:`~sovnarkhoz.scenario.ScenarioError` when the scenario cannot be planned
     with this objective (e.g. balance on an unproductive technology).
     """
@@ -75,20 +85,25 @@ def make_plan(
         f"{lp.data.nnz:,} nonzeros ({timings['assemble']:.2f} s)")
 
     backend, why = get_solver(solver, lp.data, options.device)
-    if backend.name == "highs":
-        options, method = choose_method(options, lp.data)
-        why = f"{why}; {method}" if method else why
+    options, method = backend.settings_for(lp.data, options)
+    why = f"{why}; {method}" if method else why
     say(f"solving with {why}")
-    start = warm_start.solution if warm_start is not None else None
+    can = capabilities(backend)
+    start = (warm_start.solution if warm_start is not None and Capability.WARM_START in can
+             else None)
     clock = time.perf_counter()
     result = backend.solve(lp.data, options, start)
     timings["solve"] = time.perf_counter() - clock
     say(f"solver: {result.status.value} ({result.message}) after {result.iterations:,} "
         f"iterations, {timings['solve']:.2f} s")
     # a first-order plan is checked at the tolerance it was asked to reach
-    asked = float(result.details.get("tolerance", 0.0))
-    outcome = _assessed(scenario, program, result, asked, timings)
-    if _unproven(result, outcome):
+    asked = 0.0 if is_exact(backend) else options.tolerance or backend.default_tolerance
+    priced = Capability.DUALS in can  # without prices there is no proof to attempt
+    outcome = _assessed(scenario, program, result, asked, timings, priced)
+    if _unproven(result, outcome) and not priced:
+        say(f"{backend.name} gives no prices: the plan can be checked for feasibility, not "
+            "proven optimal")
+    elif _unproven(result, outcome):
         say(f"the prices do not prove the plan optimal ({_proof(outcome.verification)}); "
             "solving again with tolerances a hundred times tighter")
         clock = time.perf_counter()
@@ -96,7 +111,7 @@ def make_plan(
         tighter = replace(options, tolerance=max(asked_of_solver * 1e-2, TIGHTEST))
         retry = backend.solve(lp.data, tighter, result)
         timings["solve"] += time.perf_counter() - clock
-        retried = _assessed(scenario, program, retry, asked, timings)
+        retried = _assessed(scenario, program, retry, asked, timings, priced)
         if retry.status is Status.OPTIMAL and retried.verification.passed:
             result, outcome = retry, retried
 
@@ -157,12 +172,14 @@ TIGHTEST = 1e-10
 
 
 def _assessed(scenario: Scenario, program: Program, result: SolverResult, tolerance: float,
-              timings: dict[str, float]) -> Assessment | None:
-    """The solution's tables and verification (None when the solver kept no point)."""
+              timings: dict[str, float], priced: bool = True) -> Assessment | None:
+    """The solution's tables and verification (None when the solver kept no point); its
+    duals are read only when ``priced`` (the solver promises duals) and it has them."""
     if not result.has_solution:
         return None
-    return assess(scenario, program, result.x, result.row_dual if result.has_duals else None,
-                  result.col_dual if result.has_duals else None, tolerance, timings)
+    duals = priced and result.has_duals
+    return assess(scenario, program, result.x, result.row_dual if duals else None,
+                  result.col_dual if duals else None, tolerance, timings)
 
 
 def _unproven(result: SolverResult, outcome: Assessment | None) -> bool:

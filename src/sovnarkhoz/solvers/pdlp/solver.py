@@ -23,11 +23,12 @@ from typing import Any
 
 import numpy as np
 
+from ..capabilities import Capability
+from ..device import import_torch, pick_device
 from ..options import SolverOptions
 from ..problem import LPData
 from ..result import SolverResult, Status
 from . import kkt
-from .device import import_torch, pick_device
 from .scaling import scale_problem
 
 DEFAULT_TOLERANCE = 1e-4
@@ -59,11 +60,17 @@ class PdlpSolver:
     """
 
     name = "pdlp"
+    capabilities = (Capability.DUALS | Capability.WARM_START | Capability.CERTIFICATES
+                    | Capability.TIME_LIMIT | Capability.GPU)
     default_tolerance = DEFAULT_TOLERANCE
 
     def __init__(self, settings: PdlpSettings | None = None, dtype: str = "float64"):
         self.settings = settings or PdlpSettings()
         self.dtype = dtype
+
+    def settings_for(self, lp: LPData, options: SolverOptions) -> tuple[SolverOptions, str]:
+        """pdlp makes no choice by size: ``options`` as given."""
+        return options, ""
 
     def solve(self, lp: LPData, options: SolverOptions | None = None,
               start: SolverResult | None = None) -> SolverResult:
