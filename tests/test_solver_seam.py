@@ -12,8 +12,16 @@ import pytest
 import scipy.sparse as sp
 
 import sovnarkhoz
-from sovnarkhoz.solvers import (Capability, LPData, SolverOptions, SolverResult, Status,
-                                capabilities, get_solver, is_exact)
+from sovnarkhoz.solvers import (
+    Capability,
+    LPData,
+    SolverOptions,
+    SolverResult,
+    Status,
+    capabilities,
+    get_solver,
+    is_exact,
+)
 from sovnarkhoz.solvers.device import check_device, pick_device
 from sovnarkhoz.solvers.duality import bound_term, finite_bound_term
 from sovnarkhoz.solvers.highs import DEFAULT_TOLERANCE, HighsSolver

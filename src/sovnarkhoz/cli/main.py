@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
+from .. import __version__
 from ..bundled import ROOT as BUNDLED_ROOT
 from ..bundled import bundled_names
 from ..councils import ENGINES, ORGANISATIONS, PROTOCOLS
@@ -60,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="sovnarkhoz",
         description="Plan whole economies: Leontief balances, Kantorovich's optimal plans and "
                     "shadow prices, verified against the scenario's own tables.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     plan = sub.add_parser("plan", help="compute, verify and write a plan")

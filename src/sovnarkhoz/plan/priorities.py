@@ -49,7 +49,7 @@ def priority_table(bundles: pd.DataFrame, levels: dict[str, float]) -> pd.DataFr
 
 def _unfinished(scenario: Scenario, result: SolverResult, label: str) -> Plan:
     """The plan's header from the solve; its tables come next (if there is a solution)."""
-    plan = Plan(scenario=scenario.name, objective=label, status=result.status.value,
+    plan = Plan(scenario=scenario.name, objective=label, status=result.status,
                 message=result.message, solver="highs", solver_choice="HiGHS (persistent model)")
     plan.seconds = result.seconds
     return plan
@@ -61,7 +61,7 @@ def _settle(plan: Plan, result: SolverResult) -> None:
     if plan.verification.passed:
         plan.fulfilment = lowest_share(plan.tables["fulfilment"]["fulfilment"].to_numpy())
     if result.status is Status.OPTIMAL and not plan.verification.passed:
-        plan.status = Status.ERROR.value
+        plan.status = Status.ERROR
         plan.message = ("the solver reported an optimal plan, but it fails verification "
                         f"against the scenario tables: {plan.verification.worst}")
 
@@ -71,7 +71,7 @@ def plan_at_levels(scenario: Scenario, lp: LinearProgram, result: SolverResult,
     """A verified plan from a solve of the priorities LP (``result.x`` (n,)).
 
     ``fulfilment`` is the lowest share of a target met (at least 1 when the plan holds);
-    ``details['priorities']`` the levels; status ``error`` when verification fails.
+    ``priority_levels`` the levels; status ``error`` when verification fails.
     """
     started = time.perf_counter()
     plan = _unfinished(scenario, result, label)
@@ -89,7 +89,7 @@ def plan_at_levels(scenario: Scenario, lp: LinearProgram, result: SolverResult,
                                fulfilment=1.0, tolerance=RELATIVE_TOLERANCE,
                                priority_levels=levels)
     _settle(plan, result)
-    plan.details = {"priorities": levels}
+    plan.priority_levels = levels
     plan.solution = result
     plan.seconds = time.perf_counter() - started + result.seconds
     return plan
@@ -138,8 +138,7 @@ def plan_at_levels_years(scenario: Scenario, program: YearsProgram, result: Solv
                                      priority_levels=levels)
     _settle(plan, result)
     h = program.horizon
-    plan.details = {"priorities": levels,
-                    "horizon": {"first": h.first, "last": h.last, "lag": h.lag}}
+    plan.priority_levels, plan.horizon = levels, h
     plan.solution = result
     plan.seconds = time.perf_counter() - started + result.seconds
     return plan
