@@ -7,12 +7,17 @@
 86.6667
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from .bundled import bundled, bundled_names
 from .plan import Plan, Verification, make_plan, verify
 from .scenario import Economy, Issue, Scenario, ScenarioError, load_scenario
 from .solvers import SolverOptions
 
-__version__ = "0.1.0"
+try:  # one version string: pyproject.toml's, as the installed package's metadata gives it
+    __version__ = version("sovnarkhoz")
+except PackageNotFoundError:  # pragma: no cover - sources on the path, never installed
+    __version__ = "0+unknown"
 
 __all__ = ["Economy", "Issue", "Plan", "Scenario", "ScenarioError", "SolverOptions",
            "Verification", "bundled", "bundled_names", "load_scenario", "make_plan", "verify"]

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
+from .. import __version__
 from ..bundled import ROOT as BUNDLED_ROOT
 from ..bundled import bundled_names
 from ..councils import ENGINES, ORGANISATIONS, PROTOCOLS
@@ -60,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="sovnarkhoz",
         description="Plan whole economies: Leontief balances, Kantorovich's optimal plans and "
                     "shadow prices, verified against the scenario's own tables.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     plan = sub.add_parser("plan", help="compute, verify and write a plan")
@@ -328,13 +330,15 @@ def _main(argv: list[str] | None = None) -> int:
 
 
 def _check_solver_available(solver: str, device: str) -> None:
-    from ..solvers.pdlp import INSTALL_HINT, cuda_available, torch_available
+    from ..solvers import pdlp
+    from ..solvers.device import check_device
 
-    if solver == "pdlp" and not torch_available():
-        raise UsageError(f"--solver pdlp: {INSTALL_HINT}")
-    if device == "cuda" and not cuda_available():
-        raise UsageError("--device cuda: no CUDA device is visible to PyTorch "
-                         "(or PyTorch is not installed)")
+    if solver == "pdlp" and not pdlp.torch_available():
+        raise UsageError(f"--solver pdlp: {pdlp.INSTALL_HINT}")
+    try:
+        check_device(device)
+    except ValueError as error:
+        raise UsageError(f"--device {device}: {error}") from None
 
 
 def _checked_objective(text: str | None) -> str | None:

@@ -14,12 +14,12 @@ def _fmt(value: float | None) -> str:
 def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:
     print(f"Plan for {plan.scenario} ({plan.objective}): {plan.status.upper()}")
     print(f"  {plan.message}")
-    for warning in plan.details.get("warnings", []):
+    for warning in plan.warnings:
         print(f"  warning: {warning}")
     checked = (plan.found and plan.fulfilment is not None and plan.verification is not None
                and plan.verification.passed)
     if checked:
-        yearly = plan.details.get("yearly_fulfilment")
+        yearly = plan.yearly_fulfilment
         if yearly:
             print("  fulfilment by year: " + ", ".join(f"{y} {_fmt(v)}"
                                                       for y, v in yearly.items()))
@@ -39,7 +39,7 @@ def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:
                   "factor contents")
         o = plan.verification.optimality
         if o is not None:
-            bound = plan.details.get("dual_objective")
+            bound = plan.dual_bound
             print(f"  optimality from the plan's own prices: gap {o.gap:.3g}, dual violation "
                   f"{o.dual_violation:.3g}" + ("" if bound is None else
                                                 f"; bound {_fmt(bound)}"))
@@ -56,7 +56,7 @@ def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:
             for row in table.head(top).itertuples(index=False):
                 print(f"    {row.kind:<8} {row.what} in {row.where}: price {row.price:.4g}, "
                       f"used {row.used:,.6g} of {row.limit:,.6g}")
-    explanation = plan.details.get("explanation") or {}
+    explanation = plan.explanation or {}
     for sentence in explanation.get("sentences", []):
         print(f"  why: {sentence}")
     print(f"  solver {plan.solver} ({plan.solver_choice}); {plan.seconds:.2f} s")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..solvers import get_solver
+from ..solvers import get_solver, is_exact
 from ..solvers.options import SolverOptions
 from ..solvers.persistent import PersistentHighs
 from ..solvers.problem import LPData
@@ -63,7 +63,7 @@ class PricingCouncil:
         self.model.highs.setOptionValue("presolve", "off")  # so that rays come back
         # a large council on a GPU (or when asked) plans with pdlp, warm-started each round
         backend, _ = get_solver(solver, lp)
-        self.first_order = backend if backend.name == "pdlp" else None
+        self.first_order = None if is_exact(backend) else backend
         self.last: SolverResult | None = None
         self.proposals: list[tuple[str, np.ndarray]] = []
         self.private_duals = np.zeros(len(data.private_rows))

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from ..formulation import Kind, Objective
 from ..plan.assemble import assess, formulate
 from ..plan.planner import make_plan
-from ..plan.result import Plan
+from ..plan.result import CouncilRun, Plan, Traffic
 from ..scenario.model import Scenario
 from .behaviour import with_behaviour
 from .bundle import coordinate_by_prices
@@ -120,24 +120,20 @@ def plan_by_councils(
         objective_value=(lp.sense * float(lp.data.c @ result.x)) if check.passed else None,
         tables=outcome.tables, verification=check,
         timings={"councils": solved, "total": time.perf_counter() - started},
-        details={
-            "organisation": organisation, "protocol": protocol, "engine": engine,
-            "councils": parts.names, "rounds": result.rounds,
-            "traffic": {"messages": sum(r.messages for r in result.history),
-                        "bytes": traffic, "central_bytes": central_bytes},
-            "dual_objective": None if last is None else lp.sense * last.dual_objective,
-            "history": history,
-        },
+        council_run=CouncilRun(
+            organisation=organisation, protocol=protocol, engine=engine,
+            councils=parts.names, rounds=result.rounds,
+            traffic=Traffic(messages=sum(r.messages for r in result.history), bytes=traffic,
+                            central_bytes=central_bytes),
+            dual_objective=None if last is None else lp.sense * last.dual_objective,
+            history=history),
     )
     if lp.dated:
-        horizon = lp.horizon
-        plan.details["horizon"] = {"first": horizon.first, "last": horizon.last,
-                                   "lag": horizon.lag}
-        if outcome.yearly is not None:
-            plan.details["yearly_fulfilment"] = outcome.yearly
+        plan.horizon = lp.horizon
+        plan.yearly_fulfilment = outcome.yearly
     if localism or hidden or departmentalism:
         cooperative = make_plan(scenario, objective=str(goal), solver="highs")
-        plan.details["behaviour"] = {
+        plan.council_run.behaviour = {
             "localism": localism, "hidden": hidden, "departmentalism": departmentalism,
             "cooperative_objective": cooperative.objective_value,
             # what the nation loses, in the objective's units (positive: worse than cooperation)
@@ -145,7 +141,6 @@ def plan_by_councils(
                      else -lp.sense * (cooperative.objective_value - plan.objective_value)),
         }
     warnings = [str(issue) for issue in scenario.objective_warnings(str(goal))]
-    if warnings:  # tables this objective does not read, never dropped silently
-        plan.details["warnings"] = warnings
+    plan.warnings = warnings  # tables this objective does not read, never dropped silently
     plan.seconds = time.perf_counter() - started
     return plan

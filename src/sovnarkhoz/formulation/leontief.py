@@ -22,6 +22,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import gmres, splu
 
 from ..scenario.economy import Economy
+from ..solvers.device import cuda_available, pick_device
 
 DIRECT_LIMIT = 300_000
 """Above this many techniques, GMRES replaces the direct factorisation."""
@@ -73,17 +74,9 @@ def _choose(method: str, device: str, techniques: int) -> str:
         raise ValueError(f"unknown balance method {method!r}; choose one of {', '.join(METHODS)}")
     if method != "auto":
         return method
-    if device == "cuda" or (device == "auto" and techniques > DIRECT_LIMIT and _cuda()):
+    if device == "cuda" or (device == "auto" and techniques > DIRECT_LIMIT and cuda_available()):
         return "neumann"
     return "lu" if techniques <= DIRECT_LIMIT else "gmres"
-
-
-def _cuda() -> bool:
-    try:
-        import torch
-    except ImportError:
-        return False
-    return bool(torch.cuda.is_available())
 
 
 def solve_balance(economy: Economy, method: str = "auto", device: str = "auto") -> BalanceSolution:
@@ -132,8 +125,7 @@ def _neumann(M: sp.csc_matrix, rhs: np.ndarray, device: str, tolerance: float = 
     if the iteration has not settled within its budget."""
     import torch
 
-    if device == "auto":
-        device = "cuda" if torch.cuda.is_available() else "cpu"
+    device = pick_device(device)
     A = (sp.identity(M.shape[0], format="csr") - M.tocsr()).tocsr()
     AT = A.T.tocsr()
 

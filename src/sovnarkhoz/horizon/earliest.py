@@ -13,7 +13,7 @@ left out rather than carried with their targets let go: the LPs of the early yea
 answer usually lies, are small (100 products x 4 regions met in the 4th of 10 years: four LPs
 of 1 to 4 years, 4.8 s, where one 10-year model warm-started from year to year took 38 s,
 in the same session on the same shared cores; see docs/performance.md).
-LPs from IPM_NONZEROS nonzeros go to interior point (``solvers.highs.choose_method``).
+LPs from IPM_NONZEROS nonzeros go to interior point (``Solver.settings_for``).
 Warm starts were measured and dropped: the basis of year t-1's LP, extended by the new year's
 rows (basic) and columns (at zero), made dual simplex slower than a cold start (17,494
 iterations against 6,667 at 100 x 4, 4 years). The best λ_t of each year tried is reported.
@@ -38,8 +38,7 @@ from ..formulation import Levels, LinearProgram, Mode
 from ..formulation.years import build_years
 from ..scenario.errors import Issue, ScenarioError
 from ..scenario.model import Scenario
-from ..solvers import SolverOptions, get_solver
-from ..solvers.highs import choose_method
+from ..solvers import Solver, SolverOptions, get_solver
 from ..solvers.reach import MET, Reach, reach
 
 __all__ = ["MET", "Earliest", "chosen_targets", "earliest"]
@@ -154,7 +153,7 @@ def earliest(scenario: Scenario, targets: list[str] | None = None,
     return answer
 
 
-def _best_level(program: LinearProgram, backend: object, options: SolverOptions) -> Reach:
+def _best_level(program: LinearProgram, backend: Solver, options: SolverOptions) -> Reach:
     """The highest share λ (at most 1) of the chosen targets of the cut horizon's last year
     that a plan of its years can meet, the other targets held in full (level NaN when those
     conflict); every earlier year's λ_s is capped at 1 and free."""
@@ -163,8 +162,7 @@ def _best_level(program: LinearProgram, backend: object, options: SolverOptions)
     col_upper = data.col_upper.copy()
     col_upper[lam.slice] = 1.0
     problem = replace(data, col_upper=col_upper)
-    if getattr(backend, "name", "") == "highs":
-        options, _ = choose_method(options, problem)
+    options, _ = backend.settings_for(problem, options)
     try:
         return reach(problem, lam.stop - 1, backend, options)
     except RuntimeError as error:

@@ -32,8 +32,8 @@ import scipy.sparse as sp
 from ..formulation import Levels, LinearProgram, Mode
 from ..formulation.years import build_years
 from ..scenario.model import Scenario
-from ..solvers import SolverOptions, Status, get_solver
-from ..solvers.highs import HighsSolver, choose_method
+from ..solvers import SolverOptions, Status, get_solver, is_exact
+from ..solvers.highs import HighsSolver
 from ..solvers.iis import infeasible_subset
 from ..solvers.problem import LPData
 from ..solvers.reach import reach
@@ -106,7 +106,8 @@ def _first_conflict(scenario: Scenario, program: LinearProgram, options: SolverO
     """The LP of the horizon cut at the first year whose targets cannot all be met in full
     (None: every year's can), by doubling then bisection; and the LPs solved. HiGHS solves
     each cut's feasibility LP; a first-order solver instead maximises one share λ of every
-    target of the cut, capped at 1 (infeasible when λ cannot reach 1)."""
+    target of the cut, capped at 1 (infeasible when λ cannot reach 1): an inexact solver's
+    infeasibility is not trusted on its own."""
     count = program.horizon.count
     cuts: dict[int, LinearProgram] = {count - 1: program}
     solves = 0
@@ -118,15 +119,15 @@ def _first_conflict(scenario: Scenario, program: LinearProgram, options: SolverO
                 int(program.horizon.years[t])))
         data = cuts[t].data
         backend, _ = get_solver(solver, data, options.device)
-        if backend.name != "highs":
+        if not is_exact(backend):
             shared = build_years(scenario, None, horizon=cuts[t].horizon,
                                  mode=Mode(Levels.ONE))
             answer = reach(shared.data, shared.col_blocks["fulfilment"].start, backend,
                            options)
             solves += answer.solves
             return not answer.reached
-        settings, _ = choose_method(options, data)
-        result = HighsSolver().solve(data, settings)
+        settings, _ = backend.settings_for(data, options)
+        result = backend.solve(data, settings)
         solves += 1
         if result.status not in (Status.OPTIMAL, Status.INFEASIBLE):
             raise RuntimeError(f"explain: the feasibility LP ended {result.status.value} "

@@ -15,11 +15,19 @@ import pandas as pd
 
 from ..formulation import Kind, LinearProgram, Objective, solve_balance
 from ..scenario.model import Scenario
-from ..solvers import SolverOptions, SolverResult, Status, get_solver
-from ..solvers.highs import choose_method
+from ..solvers import (
+    Capability,
+    Solver,
+    SolverOptions,
+    SolverResult,
+    Status,
+    capabilities,
+    get_solver,
+    is_exact,
+)
 from .assemble import Assessment, assess, formulate, tabulate_and_verify
 from .optimality import Optimality
-from .result import Plan
+from .result import LPSize, Plan, SolveReport
 from .tables import activity_table, factor_table
 from .verify import Verification, verify
 
@@ -31,18 +39,20 @@ Progress = Callable[[str], None]
 def make_plan(
     scenario: Scenario,
     objective: str | None = None,
-    solver: str = "auto",
+    solver: str | Solver = "auto",
     options: SolverOptions | None = None,
     progress: Progress | None = None,
     warm_start: Plan | None = None,
 ) -> Plan:
     """Plan ``scenario`` for ``objective`` (default: the scenario's own, else max-fulfilment).
 
-    solver : ``auto``, ``highs`` or ``pdlp``. options : time limit, method, threads,
-    tolerance, device (SolverOptions).
+    solver : ``auto``, ``highs`` or ``pdlp``, or a backend (any :class:`~sovnarkhoz.solvers.
+    Solver`). options : time limit, method, threads, tolerance, device (SolverOptions).
     progress : called with a short line as each stage finishes.
     warm_start : an earlier plan of a scenario of the same shape (e.g. after a change of
-    targets); pdlp starts from its solution, HiGHS ignores it.
+    targets); a solver that can warm-start (pdlp) starts from its solution.
+    A solver without duals (:attr:`Capability.DUALS`) cannot have its plan proven optimal:
+    such a plan is verified for feasibility and reported ``feasible``.
     Raises :class:`~sovnarkhoz.scenario.ScenarioError` when the scenario cannot be planned
     with this objective (e.g. balance on an unproductive technology).
     """
@@ -73,20 +83,25 @@ def make_plan(
         f"{lp.data.nnz:,} nonzeros ({timings['assemble']:.2f} s)")
 
     backend, why = get_solver(solver, lp.data, options.device)
-    if backend.name == "highs":
-        options, method = choose_method(options, lp.data)
-        why = f"{why}; {method}" if method else why
+    options, method = backend.settings_for(lp.data, options)
+    why = f"{why}; {method}" if method else why
     say(f"solving with {why}")
-    start = warm_start.solution if warm_start is not None else None
+    can = capabilities(backend)
+    start = (warm_start.solution if warm_start is not None and Capability.WARM_START in can
+             else None)
     clock = time.perf_counter()
     result = backend.solve(lp.data, options, start)
     timings["solve"] = time.perf_counter() - clock
     say(f"solver: {result.status.value} ({result.message}) after {result.iterations:,} "
         f"iterations, {timings['solve']:.2f} s")
     # a first-order plan is checked at the tolerance it was asked to reach
-    asked = float(result.details.get("tolerance", 0.0))
-    outcome = _assessed(scenario, lp, result, asked, timings)
-    if _unproven(result, outcome):
+    asked = 0.0 if is_exact(backend) else options.tolerance or backend.default_tolerance
+    priced = Capability.DUALS in can  # without prices there is no proof to attempt
+    outcome = _assessed(scenario, lp, result, asked, timings, priced)
+    if _unproven(result, outcome) and not priced:
+        say(f"{backend.name} gives no prices: the plan can be checked for feasibility, not "
+            "proven optimal")
+    elif _unproven(result, outcome):
         say(f"the prices do not prove the plan optimal ({_proof(outcome.verification)}); "
             "solving again with tolerances a hundred times tighter")
         clock = time.perf_counter()
@@ -94,42 +109,37 @@ def make_plan(
         tighter = replace(options, tolerance=max(asked_of_solver * 1e-2, TIGHTEST))
         retry = backend.solve(lp.data, tighter, result)
         timings["solve"] += time.perf_counter() - clock
-        retried = _assessed(scenario, lp, retry, asked, timings)
+        retried = _assessed(scenario, lp, retry, asked, timings, priced)
         if retry.status is Status.OPTIMAL and retried.verification.passed:
             result, outcome = retry, retried
 
-    plan = Plan(scenario=scenario.name, objective=str(goal), status=result.status.value,
-                message=result.message, solver=backend.name, solver_choice=why)
-    plan.details = {
-        "size": {"rows": lp.data.num_rows, "columns": lp.data.num_cols, "nonzeros": lp.data.nnz},
-        **({} if years is None else
-           {"horizon": {"first": years.first, "last": years.last, "lag": years.lag}}),
-        "iterations": result.iterations,
-        "primal_objective": _plan_objective(result.objective, lp.sense),
-        "dual_objective": None,
-        "solver_details": result.details,
-    }
+    plan = Plan(scenario=scenario.name, objective=str(goal), status=result.status,
+                message=result.message, solver=backend.name, solver_choice=why, horizon=years,
+                solve=SolveReport(
+                    size=LPSize(lp.data.num_rows, lp.data.num_cols, lp.data.nnz),
+                    iterations=result.iterations,
+                    primal_objective=_plan_objective(result.objective, lp.sense),
+                    solver_details=result.details))
     if outcome is not None:
         plan.tables, plan.verification = outcome.tables, outcome.verification
         say(f"verified against the scenario tables: largest violation "
             f"{plan.verification.max_violation:.3g}; {_proof(plan.verification)} "
             f"({timings['verify'] + timings.get('optimality', 0.0):.2f} s)")
-        plan.details["dual_objective"] = _true_bound(plan.verification)
+        plan.solve.dual_objective = _true_bound(plan.verification)
         if result.status is Status.UNBOUNDED:
             plan.message = (f"{result.message}: the objective can improve without limit; no "
                             "factor supply, capacity or link limits the targets (the tables "
                             "hold one point along the unbounded direction)")
         elif plan.verification.passed:  # a fulfilment is claimed only for a checked plan
             plan.fulfilment = outcome.fulfilment
-            plan.objective_value = plan.details["primal_objective"]
-            if outcome.yearly is not None:
-                plan.details["yearly_fulfilment"] = outcome.yearly
+            plan.objective_value = plan.solve.primal_objective
+            plan.yearly_fulfilment = outcome.yearly
         if result.status is Status.OPTIMAL and not plan.verification.passed:
-            plan.status = Status.ERROR.value
+            plan.status = Status.ERROR
             plan.message = ("the solver reported an optimal plan, but it fails verification "
                             f"against the scenario tables: {plan.verification.worst}")
         elif result.status is Status.OPTIMAL and not plan.verification.proven_optimal:
-            plan.status = Status.FEASIBLE.value
+            plan.status = Status.FEASIBLE
             plan.message = unproven_message(plan.verification)
         elif result.status is not Status.OPTIMAL and result.status is not Status.UNBOUNDED:
             kept = ("a feasible plan, not proven optimal" if plan.verification.passed else
@@ -143,10 +153,9 @@ def make_plan(
 
 
 def _warned(plan: Plan, warnings: list[str]) -> Plan:
-    """The plan with ``details['warnings']``: tables the scenario gives that this objective
-    does not read (never dropped silently)."""
-    if warnings:
-        plan.details["warnings"] = warnings
+    """The plan with its ``warnings``: tables the scenario gives that this objective does
+    not read (never dropped silently)."""
+    plan.warnings = list(warnings)
     return plan
 
 
@@ -155,12 +164,14 @@ TIGHTEST = 1e-10
 
 
 def _assessed(scenario: Scenario, lp: LinearProgram, result: SolverResult, tolerance: float,
-              timings: dict[str, float]) -> Assessment | None:
-    """The solution's tables and verification (None when the solver kept no point)."""
+              timings: dict[str, float], priced: bool = True) -> Assessment | None:
+    """The solution's tables and verification (None when the solver kept no point); its
+    duals are read only when ``priced`` (the solver promises duals) and it has them."""
     if not result.has_solution:
         return None
-    return assess(scenario, lp, result.x, result.row_dual if result.has_duals else None,
-                  result.col_dual if result.has_duals else None, tolerance, timings)
+    duals = priced and result.has_duals
+    return assess(scenario, lp, result.x, result.row_dual if duals else None,
+                  result.col_dual if duals else None, tolerance, timings)
 
 
 def _unproven(result: SolverResult, outcome: Assessment | None) -> bool:
@@ -203,17 +214,17 @@ def unproven_message(check: Verification) -> str:
 
 def _explained(scenario: Scenario, plan: Plan) -> Plan:
     """An infeasible plan gets the explanation of why its targets cannot be met in full
-    (``details['explanation']``: the sentences and the constraints they come from)."""
-    if plan.status != Status.INFEASIBLE.value:
+    (``plan.explanation``: the sentences and the constraints they come from)."""
+    if plan.status is not Status.INFEASIBLE:
         return plan
     from .explain import explain
 
     try:
         explanation = explain(scenario)
     except Exception as error:  # noqa: BLE001 - an explanation must never lose the plan
-        plan.details["explanation"] = {"error": f"no explanation: {error}"}
+        plan.explanation = {"error": f"no explanation: {error}"}
         return plan
-    plan.details["explanation"] = explanation.as_dict()
+    plan.explanation = explanation.as_dict()
     if explanation.sentences:
         plan.message = f"{plan.message}: {explanation.sentences[0]}" + (
             f" (and {len(explanation.sentences) - 1} more; see explanation)"
@@ -260,13 +271,13 @@ def _balance_plan(scenario: Scenario, goal: Objective, started: float,
         0.0, 0.0, float("nan"), float("nan"),
         "balance: the one solution of (I - A) x = y, verified with every balance an equality")
     timings["verify"] = time.perf_counter() - clock
-    status, message = "optimal", f"gross outputs from {solution.method}"
+    status, message = Status.OPTIMAL, f"gross outputs from {solution.method}"
     short = factors[factors["slack"] < -1e-9 * np.maximum(1.0, factors["supply"])]
     capacity = e.tech_capacity
     over = np.flatnonzero(solution.levels > capacity + 1e-9 * np.maximum(1.0, capacity))
     if len(short) or len(over):
         # (I - A) x = y has one answer; if it does not fit, no plan meets the targets in full
-        status, found = "infeasible", []
+        status, found = Status.INFEASIBLE, []
         if len(short):
             worst = short.assign(gap=-short["slack"]).sort_values("gap").iloc[-1]
             found.append(f"the gross outputs need more factor than supplied: {worst['factor']} "
@@ -283,13 +294,12 @@ def _balance_plan(scenario: Scenario, goal: Objective, started: float,
             "; Leontief's system has one answer, so no plan meets every target in full "
             "(max-fulfilment says how much of them can be met)")
     elif not verification.passed:
-        status, message = "error", f"balance fails verification: {verification.worst}"
+        status, message = Status.ERROR, f"balance fails verification: {verification.worst}"
     plan = Plan(scenario=scenario.name, objective=str(goal), status=status, message=message,
                 solver=solution.method, solver_choice="Leontief's system (I - A) x = y",
                 fulfilment=1.0, objective_value=float(solution.levels.sum()),
                 tables={"activities": activities, "deliveries": deliveries,
                         "fulfilment": fulfilment, "factors": factors, "prices": prices},
-                verification=verification, timings=timings,
-                details={"residual": solution.residual})
+                verification=verification, timings=timings, residual=solution.residual)
     plan.seconds = time.perf_counter() - started
     return plan

@@ -72,7 +72,7 @@ def _deliveries(priority: np.ndarray, region: np.ndarray, product: np.ndarray,
 
 def _unfinished(scenario: Scenario, result: SolverResult, label: str) -> Plan:
     """The plan's header from the solve; its tables come next (if there is a solution)."""
-    plan = Plan(scenario=scenario.name, objective=label, status=result.status.value,
+    plan = Plan(scenario=scenario.name, objective=label, status=result.status,
                 message=result.message, solver="highs", solver_choice="HiGHS (persistent model)")
     plan.seconds = result.seconds
     return plan
@@ -84,7 +84,7 @@ def _settle(plan: Plan, result: SolverResult) -> None:
     if plan.verification.passed:
         plan.fulfilment = lowest_share(plan.tables["fulfilment"]["fulfilment"].to_numpy())
     if result.status is Status.OPTIMAL and not plan.verification.passed:
-        plan.status = Status.ERROR.value
+        plan.status = Status.ERROR
         plan.message = ("the solver reported an optimal plan, but it fails verification "
                         f"against the scenario tables: {plan.verification.worst}")
 
@@ -95,7 +95,7 @@ def plan_at_levels(scenario: Scenario, lp: LinearProgram, result: SolverResult,
     in full (each year), each priority at its level (in every year its rows hold).
 
     ``fulfilment`` is the lowest share of a target met (at least 1 when the plan holds);
-    ``details['priorities']`` the levels; status ``error`` when verification fails.
+    ``priority_levels`` the levels; status ``error`` when verification fails.
     """
     started = time.perf_counter()
     plan = _unfinished(scenario, result, label)
@@ -108,10 +108,9 @@ def plan_at_levels(scenario: Scenario, lp: LinearProgram, result: SolverResult,
     tables["priorities"] = priority_table(scenario, lp, levels)
     plan.tables = tables
     _settle(plan, result)
-    plan.details = {"priorities": levels}
+    plan.priority_levels = levels
     if lp.dated:
-        h = lp.horizon
-        plan.details["horizon"] = {"first": h.first, "last": h.last, "lag": h.lag}
+        plan.horizon = lp.horizon
     plan.solution = result
     plan.seconds = time.perf_counter() - started + result.seconds
     return plan

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,8 @@ import pandas as pd
 
 from ..output import staged_folder
 from ..scenario.files import write_frame
+from ..scenario.horizon import Horizon
+from ..solvers.result import Status
 from .verify import Verification
 
 CONTRACT_TABLES = ("activities", "deliveries", "fulfilment", "factors", "prices")
@@ -19,22 +21,93 @@ EXTRA_TABLES = ("links", "bottlenecks", "investment", "stocks", "priorities")
 
 
 @dataclass
+class LPSize:
+    """The central LP's shape: rows, columns and nonzeros."""
+
+    rows: int
+    columns: int
+    nonzeros: int
+
+
+@dataclass
+class SolveReport:
+    """What the central solve reports (summary.json's size, iterations, primal_objective,
+    dual_objective and solver_details).
+
+    primal_objective : the solver's objective in the objective's own sense (NaN: no point).
+    dual_objective : the bound of the plan's prices when they are dual feasible (None: no
+        bound they support).
+    solver_details : the backend's own numbers (HiGHS's iteration counts, pdlp's KKT
+        residuals), as it reports them.
+    """
+
+    size: LPSize
+    iterations: int
+    primal_objective: float
+    dual_objective: float | None = None
+    solver_details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Traffic:
+    """What the councils exchanged: messages and bytes, and the bytes of handing the whole
+    LP to a centre instead."""
+
+    messages: int
+    bytes: int
+    central_bytes: int
+
+
+@dataclass
+class CouncilRun:
+    """What a plan by councils reports (summary.json's organisation ... history, behaviour).
+
+    dual_objective : the last round's dual bound, in the objective's units (None: no round).
+    history : one record per round (mismatch, objective, gap, ...), as the protocol keeps it.
+    behaviour : localism, hidden reserves and departmentalism, and what they cost against
+        the cooperative optimum (None: the councils cooperated).
+    """
+
+    organisation: str
+    protocol: str
+    engine: str
+    councils: list[str]
+    rounds: int
+    traffic: Traffic
+    dual_objective: float | None
+    history: list[dict[str, Any]]
+    behaviour: dict[str, Any] | None = None
+
+
+@dataclass
 class Plan:
     """A planning answer.
 
-    status : optimal, infeasible, unbounded, time_limit or error (see ../shared/DESIGN.md).
+    status : optimal, feasible, infeasible, unbounded, time_limit or error (a
+        :class:`~sovnarkhoz.solvers.Status`, a ``str``: see ../shared/DESIGN.md).
     fulfilment : λ, the share of every target met (max-fulfilment), or the lowest share met.
     objective_value : the objective's own value (λ; the factor's total use; for balance the
         total gross output).
     tables : activities, deliveries, fulfilment, factors, prices (the contract's tables),
-        links and bottlenecks. Empty when no plan was found.
+        links and bottlenecks (investment, stocks, priorities where they apply); each but
+        fulfilment is also a property (``plan.activities``; ``plan.fulfilment`` is λ, the
+        table is :attr:`fulfilment_table`). Empty when no plan was found.
     verification : the plan recomputed from the scenario tables; None when there is no plan.
     seconds : wall time from the scenario in memory to the verified plan; ``timings`` splits it.
+    solve : what the central LP solve reports (None: balance, councils, priorities).
+    council_run : what a plan by councils reports (None: a central plan).
+    horizon : the years planned (None: a one-year plan).
+    yearly_fulfilment : {year: λ} over a horizon (max-fulfilment, max-total-fulfilment).
+    explanation : why an infeasible plan's targets cannot be met (sentences, members).
+    warnings : tables the scenario gives that this objective does not read.
+    residual : balance: the largest entry of |(I - A) x - y|.
+    priority_levels : {priority: λ_q} of a plan at priority levels (frontier, decide).
+    ``details`` gives these as summary.json writes them.
     """
 
     scenario: str
     objective: str
-    status: str
+    status: Status
     message: str
     solver: str
     solver_choice: str = ""
@@ -44,14 +117,108 @@ class Plan:
     verification: Verification | None = None
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
-    details: dict[str, Any] = field(default_factory=dict)
+    solve: SolveReport | None = None
+    council_run: CouncilRun | None = None
+    horizon: Horizon | None = None
+    yearly_fulfilment: dict[str, float] | None = None
+    explanation: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
+    residual: float | None = None
+    priority_levels: dict[str, float] | None = None
     solution: Any = field(default=None, repr=False)  # the solver's SolverResult, for warm starts
 
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        tables = self.__dict__.get("tables", {})
-        if name in tables:
-            return tables[name]
-        raise AttributeError(name)
+    def __post_init__(self) -> None:
+        self.status = Status(self.status)
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """The typed fields as summary.json writes them after its own fields, each present
+        only where it applies (a new dict: set the fields, not its entries)."""
+        out: dict[str, Any] = {}
+        if self.priority_levels is not None:
+            out["priorities"] = self.priority_levels
+        if self.residual is not None:
+            out["residual"] = self.residual
+        run = self.council_run
+        if run is not None:
+            out.update(organisation=run.organisation, protocol=run.protocol, engine=run.engine,
+                       councils=run.councils, rounds=run.rounds, traffic=asdict(run.traffic),
+                       dual_objective=run.dual_objective, history=run.history)
+        if self.solve is not None:
+            out["size"] = asdict(self.solve.size)
+        if self.horizon is not None:
+            out["horizon"] = {"first": self.horizon.first, "last": self.horizon.last,
+                              "lag": self.horizon.lag}
+        if self.solve is not None:
+            out.update(iterations=self.solve.iterations,
+                       primal_objective=self.solve.primal_objective,
+                       dual_objective=self.solve.dual_objective,
+                       solver_details=self.solve.solver_details)
+        if self.yearly_fulfilment is not None:
+            out["yearly_fulfilment"] = self.yearly_fulfilment
+        if self.explanation is not None:
+            out["explanation"] = self.explanation
+        if run is not None and run.behaviour is not None:
+            out["behaviour"] = run.behaviour
+        if self.warnings:
+            out["warnings"] = self.warnings
+        return out
+
+    @property
+    def dual_bound(self) -> float | None:
+        """The bound on the objective the solve (or the councils' last round) reports, in
+        the objective's units; None when there is none."""
+        if self.solve is not None:
+            return self.solve.dual_objective
+        return None if self.council_run is None else self.council_run.dual_objective
+
+    def _table(self, name: str) -> pd.DataFrame:
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise AttributeError(f"this plan has no {name} table") from None
+
+    @property
+    def activities(self) -> pd.DataFrame:
+        return self._table("activities")
+
+    @property
+    def deliveries(self) -> pd.DataFrame:
+        return self._table("deliveries")
+
+    @property
+    def fulfilment_table(self) -> pd.DataFrame:
+        """The fulfilment table (``plan.fulfilment`` is λ)."""
+        return self._table("fulfilment")
+
+    @property
+    def factors(self) -> pd.DataFrame:
+        return self._table("factors")
+
+    @property
+    def prices(self) -> pd.DataFrame:
+        return self._table("prices")
+
+    @property
+    def links(self) -> pd.DataFrame:
+        return self._table("links")
+
+    @property
+    def bottlenecks(self) -> pd.DataFrame:
+        return self._table("bottlenecks")
+
+    @property
+    def investment(self) -> pd.DataFrame:
+        return self._table("investment")
+
+    @property
+    def stocks(self) -> pd.DataFrame:
+        return self._table("stocks")
+
+    @property
+    def priorities(self) -> pd.DataFrame:
+        """The priorities table (the levels are :attr:`priority_levels`)."""
+        return self._table("priorities")
 
     @property
     def found(self) -> bool:
@@ -61,13 +228,13 @@ class Plan:
     @property
     def exit_code(self) -> int:
         """0 when a plan was found (optimal), 1 otherwise (../shared/DESIGN.md)."""
-        return 0 if self.status == "optimal" else 1
+        return 0 if self.status is Status.OPTIMAL else 1
 
     def summary(self) -> dict[str, Any]:
         """The contents of summary.json: the contract's fields first, then extras."""
         v = self.verification
         out: dict[str, Any] = {
-            "status": self.status,
+            "status": self.status.value,
             "objective": self.objective,
             "fulfilment": _number(self.fulfilment),
             "objective_value": _number(self.objective_value),

@@ -1,25 +1,44 @@
 """LP solvers: each takes an :class:`LPData` and :class:`SolverOptions`, returns a
 :class:`SolverResult`. They see matrices and bounds only; no scenario, no names.
 
-A new backend is a class with a ``name`` and a ``solve(lp, options, start)`` method, added to
-``get_solver``.
+A new backend is a class with the members of :class:`Solver` (a ``name``, its
+:class:`Capability` flags, a ``default_tolerance``, ``settings_for`` and ``solve``), added to
+``get_solver``. Callers never test a backend's name: they ask its capabilities.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from .capabilities import Capability, capabilities, is_exact
 from .options import DEVICES, METHODS, SolverOptions
 from .problem import LPData
 from .result import SolverResult, Status
 
 
 class Solver(Protocol):
+    """The seam between the planner and a backend.
+
+    name : how plans and logs name it (``summary.json``'s ``solver``).
+    capabilities : what its results can be relied on for (:class:`Capability`).
+    default_tolerance : what ``SolverOptions.tolerance = None`` stands for (a feasibility
+        tolerance for an EXACT solver, a relative KKT error otherwise).
+    """
+
     name: str
-    default_tolerance: float  # what ``SolverOptions.tolerance = None`` stands for
+    capabilities: Capability
+    default_tolerance: float
+
+    def settings_for(self, lp: LPData, options: SolverOptions) -> tuple[SolverOptions, str]:
+        """``options`` with the choices this solver makes for ``lp`` filled in (HiGHS: its
+        method by size), and a few words on them ("" when there are none)."""
+        ...
 
     def solve(self, lp: LPData, options: SolverOptions | None = None,
-              start: SolverResult | None = None) -> SolverResult: ...
+              start: SolverResult | None = None) -> SolverResult:
+        """Solve ``lp``; ``start``, an earlier result of the same shape, is used when the
+        solver has :attr:`Capability.WARM_START` and ignored otherwise."""
+        ...
 
 
 SOLVER_NAMES = ("auto", "highs", "pdlp")
@@ -27,14 +46,17 @@ PDLP_AUTO_NONZEROS = 200_000
 """``auto`` hands problems with at least this many nonzeros to pdlp when a GPU is visible."""
 
 
-def get_solver(name: str = "auto", lp: LPData | None = None,
+def get_solver(name: str | Solver = "auto", lp: LPData | None = None,
                device: str = "auto") -> tuple[Solver, str]:
-    """The solver called ``name`` and a sentence saying why it was chosen.
+    """The solver called ``name`` and a sentence saying why it was chosen (``name`` may also
+    be a backend itself, which is then used as given).
 
     ``auto``: pdlp on the GPU for problems of PDLP_AUTO_NONZEROS nonzeros or more when PyTorch
     sees a CUDA device (and ``device`` is not cpu); HiGHS otherwise. ``pdlp`` without PyTorch
     raises ImportError saying how to install it.
     """
+    if not isinstance(name, str):
+        return name, f"{name.name}, as given"
     if name not in SOLVER_NAMES:
         raise ValueError(f"unknown solver {name!r}; choose one of {', '.join(SOLVER_NAMES)}")
     from .highs import HighsSolver
@@ -65,5 +87,6 @@ def solve(lp: LPData, solver: str = "auto", options: SolverOptions | None = None
     return backend.solve(lp, options, start)
 
 
-__all__ = ["DEVICES", "LPData", "METHODS", "SOLVER_NAMES", "Solver", "SolverOptions",
-           "SolverResult", "Status", "get_solver", "solve"]
+__all__ = ["DEVICES", "METHODS", "SOLVER_NAMES", "Capability", "LPData", "Solver",
+           "SolverOptions", "SolverResult", "Status", "capabilities", "get_solver", "is_exact",
+           "solve"]

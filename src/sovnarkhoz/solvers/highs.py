@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .capabilities import Capability
 from .duality import dual_objective
 from .options import PROGRESS_AFTER, SolverOptions
 from .problem import LPData
@@ -54,6 +55,8 @@ def choose_method(options: SolverOptions | None, lp: LPData) -> tuple[SolverOpti
         return replace(options, method="ipm"), (
             f"interior point: an LP of {IPM_NONZEROS:,} nonzeros or more")
     return options, ""
+
+
 _BANNER_SHOWN = False
 
 
@@ -111,7 +114,15 @@ def pass_model(highs: highspy.Highs, lp: LPData) -> str | None:
 
 def _new_highs(quiet: bool) -> highspy.Highs:
     """A Highs instance; HiGHS prints a banner from C on its first construction in a process,
-    which would pollute our own output, so that one construction writes to /dev/null."""
+    which would pollute our own output, so that one construction writes to /dev/null.
+
+    highspy has no silencing of its own that acts in time: ``Highs()`` takes no arguments
+    and its C++ constructor prints the banner ("Running HiGHS 1.16.0 ...") to the process's
+    standard output before any option can be set; ``Highs.silent()`` and ``output_flag =
+    False`` only silence what comes after, and no environment variable turns it off
+    (checked with highspy 1.16 in a subprocess). So file descriptor 1 is pointed at
+    /dev/null for that one construction, and every later solve is silenced by its options.
+    """
     global _BANNER_SHOWN
     if _BANNER_SHOWN or not quiet:
         _BANNER_SHOWN = True
@@ -189,7 +200,13 @@ class HighsSolver:
     """Exact LP solver: dual simplex or interior point (with crossover) from HiGHS."""
 
     name = "highs"
+    capabilities = (Capability.EXACT | Capability.DUALS | Capability.CERTIFICATES
+                    | Capability.TIME_LIMIT)
     default_tolerance = DEFAULT_TOLERANCE
+
+    def settings_for(self, lp: LPData, options: SolverOptions) -> tuple[SolverOptions, str]:
+        """The method by size (:func:`choose_method`)."""
+        return choose_method(options, lp)
 
     def solve(self, lp: LPData, options: SolverOptions | None = None,
               start: SolverResult | None = None) -> SolverResult:

@@ -16,15 +16,20 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
+from .capabilities import is_exact
 from .highs import HighsSolver, highspy, run_highs
 from .options import SolverOptions
 from .problem import LPData
 from .reach import FIRST_ORDER_TOLERANCE
 from .result import Status
+
+if TYPE_CHECKING:
+    from . import Solver
 
 
 @dataclass
@@ -41,11 +46,8 @@ class Subset:
     method: str = ""
 
 
-_SIDE = {2: "lower", 3: "upper", 4: "both", 1: "both"}
-
-
 def infeasible_subset(lp: LPData, options: SolverOptions | None = None,
-                      solver: object | None = None, known_infeasible: bool = False) -> Subset:
+                      solver: Solver | None = None, known_infeasible: bool = False) -> Subset:
     """An irreducible infeasible subset of ``lp``, or ``feasible=True``.
 
     solver : the backend for the least Farkas certificate (default HiGHS).
@@ -57,12 +59,13 @@ def infeasible_subset(lp: LPData, options: SolverOptions | None = None,
     """
     started = time.perf_counter()
     options = options or SolverOptions()
+    solver = solver or HighsSolver()
     if known_infeasible:
         found = _sparse_certificate(lp, options, solver)
         options = _for_highs(options, solver)
         if found is not None:
             rows, cols, solves = _quickxplain(lp, found[0], found[1], options)
-            how = "" if _exact(solver) else f" ({solver.name})"  # type: ignore[union-attr]
+            how = "" if is_exact(solver) else f" ({solver.name})"
             return _subset(lp, rows, cols, time.perf_counter() - started, solves + 3,
                            f"least Farkas certificate{how} + QuickXplain")
     highs = HighsSolver._configured(options)
@@ -83,15 +86,10 @@ def infeasible_subset(lp: LPData, options: SolverOptions | None = None,
                    method + " + QuickXplain")
 
 
-def _exact(solver: object | None) -> bool:
-    """Whether ``solver`` (None: HiGHS) is HiGHS, whose answers are exact."""
-    return getattr(solver, "name", "highs") == "highs"
-
-
-def _for_highs(options: SolverOptions, solver: object | None) -> SolverOptions:
-    """``options`` for HiGHS's own solves: a first-order ``solver``'s tolerance is a relative
+def _for_highs(options: SolverOptions, solver: Solver) -> SolverOptions:
+    """``options`` for HiGHS's own solves: an inexact ``solver``'s tolerance is a relative
     KKT error, not a feasibility tolerance, and is dropped."""
-    return options if _exact(solver) else replace(options, tolerance=None)
+    return options if is_exact(solver) else replace(options, tolerance=None)
 
 
 def _subset(lp: LPData, rows: np.ndarray, cols: np.ndarray, seconds: float, solves: int,
@@ -133,7 +131,7 @@ def _candidates(lp: LPData, highs: highspy.Highs, options: SolverOptions,
     return np.arange(lp.num_rows), np.arange(lp.num_cols), "every constraint"
 
 
-def _sparse_certificate(lp: LPData, options: SolverOptions, solver: object | None = None,
+def _sparse_certificate(lp: LPData, options: SolverOptions, solver: Solver | None = None,
                         rounds: int = 2) -> tuple[np.ndarray, np.ndarray] | None:
     """The support of a Farkas certificate of least weight: nonnegative multipliers of the
     rows' lower (y_l) and upper (y_u) bounds and of the columns' upper bounds (z_u) that add
@@ -151,8 +149,8 @@ def _sparse_certificate(lp: LPData, options: SolverOptions, solver: object | Non
     HiGHS) solves these LPs; a first-order solver's multipliers are approximate, so their
     support is cut at ever smaller shares of the largest (1e-6, 1e-9, 1e-12) until HiGHS finds
     the subsystem infeasible. Returns (rows, columns) or None."""
-    exact = _exact(solver)
     solver = solver or HighsSolver()
+    exact = is_exact(solver)
     solve_options = options if exact else replace(
         options, tolerance=options.tolerance or FIRST_ORDER_TOLERANCE)
     options = _for_highs(options, solver)
@@ -180,7 +178,7 @@ def _sparse_certificate(lp: LPData, options: SolverOptions, solver: object | Non
         row_lower=np.concatenate([np.zeros(n), [1.0]]),
         row_upper=np.concatenate([np.zeros(n), [1.0]]),
         col_lower=np.zeros(k), col_upper=np.full(k, np.inf))
-    result = solver.solve(certificate, solve_options)  # type: ignore[attr-defined]
+    result = solver.solve(certificate, solve_options)
     if result.status is not Status.OPTIMAL:
         return None
     weight = result.x
@@ -188,7 +186,7 @@ def _sparse_certificate(lp: LPData, options: SolverOptions, solver: object | Non
     for _ in range(rounds - 1):  # reweighted (Candès, Wakin and Boyd 2008): sparser still
         scale = max(float(weight.max(initial=0.0)), 1e-300)
         certificate.c[:priced] = cost / (weight[:priced] / scale + 1e-3)
-        again = solver.solve(certificate, solve_options, result)  # type: ignore[attr-defined]
+        again = solver.solve(certificate, solve_options, result)
         if again.status is not Status.OPTIMAL:
             break
         weight, result = again.x, again

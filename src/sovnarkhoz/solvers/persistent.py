@@ -61,20 +61,6 @@ class PersistentHighs:
             if self.scale_objective:
                 self.highs.setOptionValue("user_objective_scale", cost_scale(cost, self.lp))
 
-    def set_upper(self, upper: np.ndarray) -> None:
-        """New column upper bounds (lower bounds stay those of the model)."""
-        upper = np.asarray(upper, dtype=np.float64)
-        columns = np.arange(len(upper), dtype=np.int32)
-        self.highs.changeColsBounds(len(upper), columns, self.lp.col_lower.astype(np.float64),
-                                    upper)
-
-    def set_row_bounds(self, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
-        """New bounds for ``rows`` (the basis is kept: the next solve starts from it)."""
-        rows = np.asarray(rows, dtype=np.int32)
-        if rows.size:
-            self.highs.changeRowsBounds(len(rows), rows, np.asarray(lower, dtype=np.float64),
-                                        np.asarray(upper, dtype=np.float64))
-
     def set_bounds(self, columns: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
         """New bounds for some columns only (the others keep theirs)."""
         columns = np.asarray(columns, dtype=np.int32)

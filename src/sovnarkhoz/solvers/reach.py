@@ -12,12 +12,17 @@ to ``FINEST``, where the level found so far is the answer.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .capabilities import is_exact
 from .options import SolverOptions
 from .problem import LPData
 from .result import SolverResult, Status
+
+if TYPE_CHECKING:
+    from . import Solver
 
 MET = 1.0 - 1e-7
 """An exact solver's λ at or above this counts as 1 (every chosen target met in full)."""
@@ -50,24 +55,25 @@ def margin(tolerance: float) -> float:
     return max(1.0 - MET, 10.0 * tolerance)
 
 
-def reach(lp: LPData, column: int, solver: object, options: SolverOptions | None = None
+def reach(lp: LPData, column: int, solver: Solver, options: SolverOptions | None = None
           ) -> Reach:
     """Maximise column ``column`` of ``lp`` (its cost and other columns' costs are replaced
     by -1 on it, 0 elsewhere; its upper bound by 1) with ``solver`` (a backend of
-    ``solvers.get_solver``) and decide whether it reaches 1."""
+    ``solvers.get_solver``) and decide whether it reaches 1. An exact solver
+    (:attr:`Capability.EXACT`) is taken at its word; any other is refined as above."""
     options = options or SolverOptions()
     c = np.zeros(lp.num_cols)
     c[column] = -1.0
     col_upper = lp.col_upper.copy()
     col_upper[column] = min(1.0, float(col_upper[column]))
     problem = replace(lp, c=c, col_upper=col_upper, offset=0.0)
-    exact = getattr(solver, "name", "") == "highs"
+    exact = is_exact(solver)
     tolerance = 0.0 if exact else (options.tolerance or FIRST_ORDER_TOLERANCE)
     start: SolverResult | None = None
     solves = 0
     while True:
         asked = options if exact else replace(options, tolerance=tolerance)
-        result = solver.solve(problem, asked, start)  # type: ignore[attr-defined]
+        result = solver.solve(problem, asked, start)
         solves += 1
         if result.status is Status.INFEASIBLE:
             return Reach(float("nan"), float("nan"), False, tolerance, solves, result)

@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ..capabilities import Capability
+from ..device import import_torch, pick_device
 from ..options import SolverOptions
 from ..problem import LPData
 from ..result import SolverResult, Status
 from . import kkt
-from .device import import_torch, pick_device
-from .scaling import scale_problem
+from .scaling import Scaled, scale_problem
 
 DEFAULT_TOLERANCE = 1e-4
 INFEASIBILITY_TOLERANCE = 1e-8
@@ -59,23 +61,63 @@ class PdlpSolver:
     """
 
     name = "pdlp"
+    capabilities = (Capability.DUALS | Capability.WARM_START | Capability.CERTIFICATES
+                    | Capability.TIME_LIMIT | Capability.GPU)
     default_tolerance = DEFAULT_TOLERANCE
 
     def __init__(self, settings: PdlpSettings | None = None, dtype: str = "float64"):
         self.settings = settings or PdlpSettings()
         self.dtype = dtype
 
+    def settings_for(self, lp: LPData, options: SolverOptions) -> tuple[SolverOptions, str]:
+        """pdlp makes no choice by size: ``options`` as given."""
+        return options, ""
+
     def solve(self, lp: LPData, options: SolverOptions | None = None,
               start: SolverResult | None = None) -> SolverResult:
+        """Scale ``lp``, choose the step sizes, iterate from ``start`` (or zero) until the
+        relative KKT error falls under the tolerance, a certificate is found or time or
+        iterations run out, and report the best candidate on the unscaled problem."""
         options = options or SolverOptions()
         torch = import_torch()
         started = time.perf_counter()
         device = pick_device(options.device)
         if options.threads is not None and device == "cpu":
             torch.set_num_threads(int(options.threads))
-        dtype = getattr(torch, self.dtype)
         tol = options.tolerance if options.tolerance is not None else DEFAULT_TOLERANCE
-        s = self.settings
+        space = self._scaled(torch, lp, device)
+        setup_seconds = time.perf_counter() - started
+        steps = self._step_sizes(space, lp.A.shape)
+        run = _Run.starting(space, steps.weight, self._start(space, start, lp.A.shape))
+        deadline = None if options.time_limit is None else started + options.time_limit
+        iterate_started = time.perf_counter()
+        status, message = run.iterate(self.settings, steps.eta, tol, deadline)
+        if device == "cuda":
+            torch.cuda.synchronize()
+        iterating = time.perf_counter() - iterate_started
+
+        result = SolverResult(status=status, message=message, solver=self.name,
+                              seconds=time.perf_counter() - started, iterations=run.total)
+        if status in (Status.OPTIMAL, Status.TIME_LIMIT):
+            ux, uy = run.best
+            result.x = ux.cpu().numpy().astype(np.float64)
+            result.row_dual = uy.cpu().numpy().astype(np.float64)
+            result.col_dual = run.z_plus.cpu().numpy().astype(np.float64)
+            result.objective = run.measures.primal_objective
+            result.dual_objective = run.measures.dual_objective
+        result.details = {
+            "device": device, "dtype": self.dtype, "tolerance": tol, "restarts": run.restarts,
+            "primal_weight": run.weight, "step_size": steps.eta, "norm_estimate": steps.norm,
+            "setup_seconds": setup_seconds, "iterate_seconds": iterating,
+            "ms_per_iteration": 1000.0 * iterating / max(run.total, 1),
+            **(run.measures.as_dict() if run.measures is not None else {}),
+        }
+        return result
+
+    def _scaled(self, torch: Any, lp: LPData, device: str) -> _Space:
+        """``lp`` on the device: the unscaled data the KKT measures read, and its scaled
+        form (Ruiz, Pock-Chambolle and bound-objective scaling) that the iteration runs on."""
+        dtype = getattr(torch, self.dtype)
 
         def tensor(values: np.ndarray) -> Any:
             return torch.as_tensor(np.ascontiguousarray(values), dtype=dtype, device=device)
@@ -86,143 +128,206 @@ class PdlpSolver:
         problem = kkt.make_problem(torch, tensor(lp.c), tensor(lp.row_lower),
                                    tensor(lp.row_upper), tensor(lp.col_lower),
                                    tensor(lp.col_upper), float(lp.offset))
-        sc = scale_problem(torch, rows, cols, tensor(coo.data), lp.A.shape, problem.c,
-                           problem.row_lower, problem.row_upper, problem.col_lower,
-                           problem.col_upper, s.ruiz_iterations, s.bound_objective_scaling)
-        del rows, cols, coo
-        setup_seconds = time.perf_counter() - started
+        s = self.settings
+        scaled = scale_problem(torch, rows, cols, tensor(coo.data), lp.A.shape, problem.c,
+                               problem.row_lower, problem.row_upper, problem.col_lower,
+                               problem.col_upper, s.ruiz_iterations, s.bound_objective_scaling)
+        return _Space(torch, device, dtype, tensor, problem, scaled)
 
-        m, n = lp.A.shape
-        norm = _largest_singular_value(torch, sc.A, sc.AT, n, s.power_iterations, dtype, device)
+    def _step_sizes(self, space: _Space, shape: tuple[int, int]) -> _Steps:
+        """η = step_safety / ||Ã||₂ (power iteration) and the first primal weight
+        ω = ||c̃|| / ||b̃|| (1 when either is nearly zero)."""
+        torch, sc, s = space.torch, space.scaled, self.settings
+        norm = _largest_singular_value(torch, sc.A, sc.AT, shape[1], s.power_iterations,
+                                       space.dtype, space.device)
         eta = s.step_safety / max(norm, 1e-12)
         c_norm = float(torch.linalg.vector_norm(sc.c))
         finite_rows = torch.cat([sc.row_lower[torch.isfinite(sc.row_lower)],
                                  sc.row_upper[torch.isfinite(sc.row_upper)]])
         b_norm = float(torch.linalg.vector_norm(finite_rows)) if finite_rows.numel() else 0.0
         weight = c_norm / b_norm if c_norm > 1e-10 and b_norm > 1e-10 else 1.0
+        return _Steps(norm=norm, eta=eta, weight=weight)
 
-        x = torch.zeros(n, dtype=dtype, device=device)
-        y = torch.zeros(m, dtype=dtype, device=device)
+    @staticmethod
+    def _start(space: _Space, start: SolverResult | None, shape: tuple[int, int]
+               ) -> tuple[Any, Any]:
+        """The first iterate in the scaled space: ``start``'s x (and its row duals, when they
+        fit) or zero, x clipped to its bounds."""
+        torch, sc = space.torch, space.scaled
+        m, n = shape
+        x = torch.zeros(n, dtype=space.dtype, device=space.device)
+        y = torch.zeros(m, dtype=space.dtype, device=space.device)
         if start is not None and start.has_solution and start.x.size == n:
-            x = tensor(start.x) / sc.x_unscale
+            x = space.tensor(start.x) / sc.x_unscale
             if start.row_dual.size == m:
-                y = tensor(start.row_dual) / sc.y_unscale
-        x = torch.clamp(x, min=sc.col_lower, max=sc.col_upper)
+                y = space.tensor(start.row_dual) / sc.y_unscale
+        return torch.clamp(x, min=sc.col_lower, max=sc.col_upper), y
+
+
+@dataclass
+class _Space:
+    """The LP on the device: ``problem`` unscaled (for the measures), ``scaled`` (for the
+    iteration); ``tensor`` turns a numpy array into one of its tensors."""
+
+    torch: Any
+    device: str
+    dtype: Any
+    tensor: Callable[[np.ndarray], Any]
+    problem: kkt.Problem
+    scaled: Scaled
+
+
+@dataclass
+class _Steps:
+    norm: float  # estimate of ||Ã||₂
+    eta: float  # η: τ = η/ω, σ = ηω
+    weight: float  # the first primal weight ω
+
+
+@dataclass
+class _Run:
+    """The iteration's state: the iterate z = (x, y), the Halpern anchor (the last restart
+    point), where the last restart was, counts, the restart criteria's residuals, the primal
+    weight, and the last candidate measured (``best``, ``measures``, ``z_plus``)."""
+
+    space: _Space
+    weight: float
+    x: Any
+    y: Any
+    anchor_x: Any
+    anchor_y: Any
+    last_restart_x: Any
+    last_restart_y: Any
+    best: tuple[Any, Any]
+    inner: int = 0
+    total: int = 0
+    restarts: int = 0
+    anchor_residual: float = math.inf
+    previous_residual: float = math.inf
+    measures: kkt.Residuals | None = None
+    z_plus: Any = None
+
+    @classmethod
+    def starting(cls, space: _Space, weight: float, start: tuple[Any, Any]) -> _Run:
+        x, y = start
+        return cls(space=space, weight=weight, x=x, y=y, anchor_x=x.clone(),
+                   anchor_y=y.clone(), last_restart_x=x.clone(), last_restart_y=y.clone(),
+                   best=(x, y))
+
+    def iterate(self, s: PdlpSettings, eta: float, tol: float, deadline: float | None
+                ) -> tuple[Status, str]:
+        """Halpern steps, ``check_every`` at a time, until a stop; (status, message)."""
+        sc = self.space.scaled
         neg_upper, neg_lower = -sc.row_upper, -sc.row_lower
-
-        def step(x: Any, y: Any, tau: float, sigma: float) -> tuple[Any, Any]:
-            """One PDHG step T(x, y) in the scaled space."""
-            x_new = torch.clamp(x - tau * (sc.c - sc.AT @ y), min=sc.col_lower, max=sc.col_upper)
-            v = y / sigma - sc.A @ (2.0 * x_new - x)
-            y_new = sigma * (v - torch.clamp(v, min=neg_upper, max=neg_lower))
-            return x_new, y_new
-
-        def distance(dx: Any, dy: Any, w: float) -> float:
-            return math.sqrt(w * float(dx @ dx) + float(dy @ dy) / w)
-
-        anchor_x, anchor_y = x.clone(), y.clone()
-        last_restart_x, last_restart_y = x.clone(), y.clone()
-        inner = 0
-        total = 0
-        restarts = 0
-        anchor_residual = math.inf
-        previous_residual = math.inf
-        status, message = Status.TIME_LIMIT, "iteration limit reached"
-        best: tuple[Any, Any] = (x, y)
-        measures: kkt.Residuals | None = None
-        z_plus = None
-        deadline = None if options.time_limit is None else started + options.time_limit
-        iterate_started = time.perf_counter()
         while True:
-            tau, sigma = eta / weight, eta * weight
-            for _ in range(s.check_every - 1):
-                tx, ty = step(x, y, tau, sigma)
-                w = (inner + 1) / (inner + 2)
-                x = w * (2.0 * tx - x) + (1.0 - w) * anchor_x
-                y = w * (2.0 * ty - y) + (1.0 - w) * anchor_y
-                inner += 1
-            tx, ty = step(x, y, tau, sigma)
-            total += s.check_every
-            # ---- measure the candidate T(z) on the unscaled problem ---------------------
-            ux, uy = tx * sc.x_unscale, ty * sc.y_unscale
-            Ax = (sc.A @ tx) * sc.Ax_unscale
-            ATy = (sc.AT @ ty) * sc.ATy_unscale
-            measures, z_plus = kkt.residuals(torch, problem, ux, uy, Ax, ATy)
-            best = (ux, uy)
-            error = measures.worst if s.rowwise_check else measures.worst_l2
+            tau, sigma = eta / self.weight, eta * self.weight
+            tx, ty = self._steps(s.check_every, tau, sigma, neg_upper, neg_lower)
+            self.total += s.check_every
+            error = self._measure(tx, ty, s.rowwise_check)
             if error <= tol:
-                status = Status.OPTIMAL
-                message = f"relative KKT error {error:.2e} <= {tol:g}"
-                break
-            dx, dy = tx - x, ty - y
-            residual = distance(dx, dy, weight)
-            if measures.primal > tol:
-                ray = kkt.primal_infeasibility(torch, problem, dy * sc.y_unscale,
-                                               (sc.AT @ dy) * sc.ATy_unscale)
-                if ray <= INFEASIBILITY_TOLERANCE:
-                    status, message = Status.INFEASIBLE, (
-                        f"primal infeasible: Farkas certificate found (ratio {ray:.1e})")
-                    break
-            if measures.dual > tol:
-                ray = kkt.dual_infeasibility(torch, problem, dx * sc.x_unscale,
-                                             (sc.A @ dx) * sc.Ax_unscale)
-                if ray <= INFEASIBILITY_TOLERANCE:
-                    status, message = Status.UNBOUNDED, (
-                        f"dual infeasible: an improving ray found (ratio {ray:.1e})")
-                    break
-            now = time.perf_counter()
-            if deadline is not None and now >= deadline:
-                status, message = Status.TIME_LIMIT, (
-                    f"time limit reached; relative KKT error {measures.worst:.2e}")
-                break
-            if total >= s.max_iterations:
-                message = f"iteration limit reached; relative KKT error {measures.worst:.2e}"
-                break
-            # ---- restart? ---------------------------------------------------------------
-            restart = (residual <= s.sufficient_decay * anchor_residual
-                       or (residual <= s.necessary_decay * anchor_residual
-                           and residual > previous_residual)
-                       or inner >= s.artificial_share * total)
-            previous_residual = residual
+                return Status.OPTIMAL, f"relative KKT error {error:.2e} <= {tol:g}"
+            dx, dy = tx - self.x, ty - self.y
+            residual = _distance(dx, dy, self.weight)
+            stop = self._stop(dx, dy, tol, deadline, s.max_iterations)
+            if stop is not None:
+                return stop
+            restart = self._restart_due(s, residual)
+            self.previous_residual = residual
             if restart:
-                moved_x = float(torch.linalg.vector_norm(tx - last_restart_x))
-                moved_y = float(torch.linalg.vector_norm(ty - last_restart_y))
-                if moved_x > 1e-10 and moved_y > 1e-10:
-                    weight = math.exp(s.weight_smoothing * math.log(moved_y / moved_x)
-                                      + (1 - s.weight_smoothing) * math.log(weight))
-                x, y = tx, ty
-                anchor_x, anchor_y = tx.clone(), ty.clone()
-                last_restart_x, last_restart_y = tx.clone(), ty.clone()
-                anchor_residual = residual
-                previous_residual = math.inf
-                inner = 0
-                restarts += 1
+                self._restart(tx, ty, residual, s.weight_smoothing)
             else:
-                w = (inner + 1) / (inner + 2)
-                x = w * (2.0 * tx - x) + (1.0 - w) * anchor_x
-                y = w * (2.0 * ty - y) + (1.0 - w) * anchor_y
-                inner += 1
-        if device == "cuda":
-            torch.cuda.synchronize()
-        iterating = time.perf_counter() - iterate_started
+                self._halpern(tx, ty)
 
-        ux, uy = best
-        result = SolverResult(status=status, message=message, solver=self.name,
-                              seconds=time.perf_counter() - started, iterations=total)
-        if status in (Status.OPTIMAL, Status.TIME_LIMIT):
-            result.x = ux.cpu().numpy().astype(np.float64)
-            result.row_dual = uy.cpu().numpy().astype(np.float64)
-            result.col_dual = z_plus.cpu().numpy().astype(np.float64)
-            result.objective = measures.primal_objective
-            result.dual_objective = measures.dual_objective
-        result.details = {
-            "device": device, "dtype": self.dtype, "tolerance": tol, "restarts": restarts,
-            "primal_weight": weight, "step_size": eta, "norm_estimate": norm,
-            "setup_seconds": setup_seconds, "iterate_seconds": iterating,
-            "ms_per_iteration": 1000.0 * iterating / max(total, 1),
-            **(measures.as_dict() if measures is not None else {}),
-        }
-        return result
+    def _steps(self, count: int, tau: float, sigma: float, neg_upper: Any, neg_lower: Any
+               ) -> tuple[Any, Any]:
+        """``count`` - 1 Halpern steps from z, then the candidate T(z)."""
+        for _ in range(count - 1):
+            tx, ty = self._pdhg(tau, sigma, neg_upper, neg_lower)
+            self._halpern(tx, ty)
+        return self._pdhg(tau, sigma, neg_upper, neg_lower)
+
+    def _pdhg(self, tau: float, sigma: float, neg_upper: Any, neg_lower: Any
+              ) -> tuple[Any, Any]:
+        """One PDHG step T(x, y) in the scaled space."""
+        sc, torch, x, y = self.space.scaled, self.space.torch, self.x, self.y
+        x_new = torch.clamp(x - tau * (sc.c - sc.AT @ y), min=sc.col_lower, max=sc.col_upper)
+        v = y / sigma - sc.A @ (2.0 * x_new - x)
+        y_new = sigma * (v - torch.clamp(v, min=neg_upper, max=neg_lower))
+        return x_new, y_new
+
+    def _halpern(self, tx: Any, ty: Any) -> None:
+        """z ← (k+1)/(k+2) · (2 T(z) - z) + 1/(k+2) · anchor."""
+        w = (self.inner + 1) / (self.inner + 2)
+        self.x = w * (2.0 * tx - self.x) + (1.0 - w) * self.anchor_x
+        self.y = w * (2.0 * ty - self.y) + (1.0 - w) * self.anchor_y
+        self.inner += 1
+
+    def _measure(self, tx: Any, ty: Any, rowwise: bool) -> float:
+        """The candidate T(z) on the unscaled problem: its KKT residuals; the error that
+        decides optimality (with or without the row-by-row check)."""
+        sc, torch = self.space.scaled, self.space.torch
+        ux, uy = tx * sc.x_unscale, ty * sc.y_unscale
+        Ax = (sc.A @ tx) * sc.Ax_unscale
+        ATy = (sc.AT @ ty) * sc.ATy_unscale
+        self.measures, self.z_plus = kkt.residuals(torch, self.space.problem, ux, uy, Ax, ATy)
+        self.best = (ux, uy)
+        return self.measures.worst if rowwise else self.measures.worst_l2
+
+    def _stop(self, dx: Any, dy: Any, tol: float, deadline: float | None,
+              max_iterations: int) -> tuple[Status, str] | None:
+        """A reason to stop other than optimality: a Farkas certificate (the primal is off),
+        an improving ray (the dual is off), the time or the iteration limit; else None."""
+        sc, torch, problem, measures = (self.space.scaled, self.space.torch,
+                                        self.space.problem, self.measures)
+        if measures.primal > tol:
+            ray = kkt.primal_infeasibility(torch, problem, dy * sc.y_unscale,
+                                           (sc.AT @ dy) * sc.ATy_unscale)
+            if ray <= INFEASIBILITY_TOLERANCE:
+                return Status.INFEASIBLE, (
+                    f"primal infeasible: Farkas certificate found (ratio {ray:.1e})")
+        if measures.dual > tol:
+            ray = kkt.dual_infeasibility(torch, problem, dx * sc.x_unscale,
+                                         (sc.A @ dx) * sc.Ax_unscale)
+            if ray <= INFEASIBILITY_TOLERANCE:
+                return Status.UNBOUNDED, (
+                    f"dual infeasible: an improving ray found (ratio {ray:.1e})")
+        if deadline is not None and time.perf_counter() >= deadline:
+            return Status.TIME_LIMIT, (
+                f"time limit reached; relative KKT error {measures.worst:.2e}")
+        if self.total >= max_iterations:
+            return Status.TIME_LIMIT, (
+                f"iteration limit reached; relative KKT error {measures.worst:.2e}")
+        return None
+
+    def _restart_due(self, s: PdlpSettings, residual: float) -> bool:
+        """Sufficient decay of the fixed-point residual since the anchor, necessary decay
+        without progress since the last check, or too long since the last restart."""
+        return (residual <= s.sufficient_decay * self.anchor_residual
+                or (residual <= s.necessary_decay * self.anchor_residual
+                    and residual > self.previous_residual)
+                or self.inner >= s.artificial_share * self.total)
+
+    def _restart(self, tx: Any, ty: Any, residual: float, smoothing: float) -> None:
+        """Restart at the candidate: re-balance the primal weight from how far x and y moved
+        since the last restart, and anchor there."""
+        torch = self.space.torch
+        moved_x = float(torch.linalg.vector_norm(tx - self.last_restart_x))
+        moved_y = float(torch.linalg.vector_norm(ty - self.last_restart_y))
+        if moved_x > 1e-10 and moved_y > 1e-10:
+            self.weight = math.exp(smoothing * math.log(moved_y / moved_x)
+                                   + (1 - smoothing) * math.log(self.weight))
+        self.x, self.y = tx, ty
+        self.anchor_x, self.anchor_y = tx.clone(), ty.clone()
+        self.last_restart_x, self.last_restart_y = tx.clone(), ty.clone()
+        self.anchor_residual = residual
+        self.previous_residual = math.inf
+        self.inner = 0
+        self.restarts += 1
+
+
+def _distance(dx: Any, dy: Any, w: float) -> float:
+    """||(dx, dy)||_ω = sqrt(ω ||dx||² + ||dy||² / ω)."""
+    return math.sqrt(w * float(dx @ dx) + float(dy @ dy) / w)
 
 
 def _largest_singular_value(torch: Any, A: Any, AT: Any, n: int, iterations: int, dtype: Any,
