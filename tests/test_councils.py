@@ -389,6 +389,14 @@ def test_quotas_reach_the_central_optimum_on_small_generated_economies(products,
     assert plan.verification.max_relative_violation <= 1e-6
     for record in plan.details["history"]:  # the centre's value bounds λ from above
         assert -record["dual_objective"] >= central.fulfilment * (1 - 1e-7)
+    # the prices: the centre's of the shared rows, each council's own at them, are a dual
+    # solution of the central LP with no gap (the quota problems' own duals gave a gap of 1)
+    from dualcheck import dual_check
+    from sovnarkhoz.plan.assemble import formulate, linear_program
+
+    lp = linear_program(formulate(scenario, Objective.parse("max-fulfilment"))).data
+    infeasibility, gap = dual_check(lp, plan.solution.x, plan.solution.row_dual)
+    assert infeasibility <= 1e-9 and gap <= 1e-6
 
 
 def test_councils_planning_with_pdlp_reach_the_central_optimum(bundled_scenario):
@@ -489,3 +497,145 @@ def test_dantzig_wolfe_central_prices_cover_every_row_at_once(monkeypatch):
     vertex = dantzig_wolfe.decompose(lp, owner, ["only"], tolerance=1e-9)
     assert vertex.converged and vertex.rounds >= n
     assert vertex.x[-1] == pytest.approx(1.0, abs=1e-9)
+
+
+# --- the councils' prices are the economy's: a dual solution of the whole LP -------------
+
+_REFERENCE: dict[str, tuple] = {}
+
+
+def _central_prices(scenario):
+    """The central LP's data, its plan by simplex, and each row's range of optimal duals
+    (checked against a second solve by interior point: same prices)."""
+    from dualcheck import dual_ranges
+    from sovnarkhoz.plan.assemble import formulate, linear_program
+    from sovnarkhoz.solvers import SolverOptions
+
+    if scenario.name not in _REFERENCE:
+        lp = linear_program(formulate(scenario, Objective.parse("max-fulfilment"))).data
+        simplex = sovnarkhoz.make_plan(scenario, solver="highs",
+                                       options=SolverOptions(method="simplex"))
+        ipm = sovnarkhoz.make_plan(scenario, solver="highs", options=SolverOptions(method="ipm"))
+        np.testing.assert_allclose(ipm.solution.row_dual, simplex.solution.row_dual, atol=1e-9)
+        _REFERENCE[scenario.name] = (lp, simplex, dual_ranges(lp, simplex.solution.x))
+    return _REFERENCE[scenario.name]
+
+
+def test_the_central_prices_of_two_regions_are_unique_and_presidiums_but_meat(
+        bundled_scenario):
+    """The optimal dual face, row by row: two_regions has one set of prices; presidium too,
+    but for meat in either region, whose price may lie anywhere from 0 to 0.404 (centre) and
+    0.425 (Kazakhstan): the plan is the same whichever."""
+    _, _, ranges = _central_prices(bundled_scenario("two_regions"))
+    assert np.all(ranges[:, 1] - ranges[:, 0] <= 1e-9)
+    lp, central, ranges = _central_prices(bundled_scenario("presidium"))
+    rows = np.array(build_lp(bundled_scenario("presidium").economy,
+                             Objective.parse("max-fulfilment")).row_names())
+    loose = rows[ranges[:, 1] - ranges[:, 0] > 1e-9]
+    assert set(loose) == {"balance[centre,meat]", "balance[kazakhstan,meat]"}
+    assert ranges[rows == "balance[centre,meat]"][0] == pytest.approx([0.0, 40 / 99])
+
+
+@pytest.mark.parametrize("protocol", ["prices", "quotas", "dantzig-wolfe"])
+@pytest.mark.parametrize("organisation", ["territorial", "branch"])
+@pytest.mark.parametrize("name", ["two_regions", "presidium"])
+def test_every_exact_protocol_gives_the_central_prices(bundled_scenario, name, organisation,
+                                                       protocol):
+    """Every table of prices (products, factors, links, capacity) and the bottlenecks equal
+    the central plan's to 1e-6 wherever the central prices are unique, and lie in the optimal
+    dual face where they are not (presidium's meat); the prices are dual feasible for the
+    central LP with no duality gap."""
+    from dualcheck import dual_check
+
+    scenario = bundled_scenario(name)
+    lp, central, ranges = _central_prices(scenario)
+    plan = plan_by_councils(scenario, organisation, protocol=protocol, tolerance=1e-9,
+                            max_rounds=500)
+    assert plan.status == "optimal", plan.message
+    y = plan.solution.row_dual
+    unique = ranges[:, 1] - ranges[:, 0] <= 1e-9
+    np.testing.assert_allclose(y[unique], central.solution.row_dual[unique], atol=1e-6)
+    assert np.all((y >= ranges[:, 0] - 1e-6) & (y <= ranges[:, 1] + 1e-6))
+    for table in ("factors", "links"):
+        np.testing.assert_allclose(plan.tables[table]["price"], central.tables[table]["price"],
+                                   atol=1e-6)
+    balance = build_lp(scenario.economy, Objective.parse("max-fulfilment")).row_blocks["balance"]
+    np.testing.assert_allclose(plan.prices["price"][unique[balance.slice]],
+                               central.prices["price"][unique[balance.slice]], atol=1e-6)
+    np.testing.assert_allclose(plan.activities["capacity_price"],
+                               central.activities["capacity_price"], atol=1e-6)
+    key = ["kind", "where", "what"]
+    pd.testing.assert_frame_equal(plan.bottlenecks[key], central.bottlenecks[key])
+    np.testing.assert_allclose(plan.bottlenecks["price"], central.bottlenecks["price"],
+                               atol=1e-6)
+    infeasibility, gap = dual_check(lp, plan.solution.x, y)
+    assert infeasibility <= 1e-9 and gap <= 1e-8
+
+
+@pytest.mark.parametrize("organisation", ["territorial", "branch"])
+def test_quotas_price_labour_as_derived_by_hand(bundled_scenario, organisation):
+    """Kornai-Liptak on two_regions: labour is worth 45/266 = 0.16917 in the North and
+    81/266 = 0.30451 in the South (tests/test_golden.py), not the 9000 of the councils'
+    quota penalty, and both regions' labour are bottlenecks."""
+    plan = plan_by_councils(bundled_scenario("two_regions"), organisation, protocol="quotas",
+                            tolerance=1e-9, max_rounds=100)
+    assert plan.status == "optimal", plan.message
+    labour = plan.factors.set_index("region")["price"]
+    assert labour["north"] == pytest.approx(45 / 266, rel=1e-9)
+    assert labour["south"] == pytest.approx(81 / 266, rel=1e-9)
+    assert round(labour["north"], 5) == 0.16917 and round(labour["south"], 5) == 0.30451
+    assert set(plan.bottlenecks["where"]) == {"north", "south"}
+
+
+def test_quotas_on_presidium_price_the_binding_factors():
+    """presidium by territorial councils and quotas: land in the centre at 10/99 and labour
+    in Kazakhstan at 19/198 (0.0960, not 6650), both bottlenecks, as in the central plan."""
+    scenario = sovnarkhoz.load_scenario(sovnarkhoz.bundled("presidium"))
+    plan = plan_by_councils(scenario, "territorial", protocol="quotas", tolerance=1e-9,
+                            max_rounds=500)
+    assert plan.status == "optimal", plan.message
+    price = plan.factors.set_index(["region", "factor"])["price"]
+    assert price["centre", "land"] == pytest.approx(10 / 99, rel=1e-9)
+    assert price["kazakhstan", "labour"] == pytest.approx(19 / 198, rel=1e-9)
+    assert price["centre", "labour"] == pytest.approx(0.0, abs=1e-12)
+    assert list(zip(plan.bottlenecks["where"], plan.bottlenecks["what"], strict=True)) == [
+        ("centre", "land"), ("kazakhstan", "labour")]
+
+
+@pytest.mark.parametrize("organisation", ["territorial", "branch"])
+def test_admm_prices_are_dual_feasible_to_its_tolerance(bundled_scenario, organisation):
+    """ADMM converges only to its tolerance, and so do its prices: those the councils last
+    planned against, with the councils' own duals there, the dual point whose gap and
+    residual the stopping rule measured (1e-4 here)."""
+    from dualcheck import dual_check
+
+    scenario = bundled_scenario("two_regions")
+    lp, central, _ = _central_prices(scenario)
+    plan = plan_by_councils(scenario, organisation, protocol="admm", tolerance=1e-4,
+                            max_rounds=2000)
+    assert plan.status == "optimal", plan.message
+    infeasibility, gap = dual_check(lp, plan.solution.x, plan.solution.row_dual)
+    assert infeasibility <= 1e-4 and gap <= 1e-4
+    assert gap == pytest.approx(plan.details["history"][-1]["gap"], rel=1e-3)
+    np.testing.assert_allclose(plan.factors["price"], central.factors["price"], rtol=1e-3)
+
+
+@pytest.mark.parametrize("protocol", ["prices", "dantzig-wolfe"])
+@pytest.mark.parametrize("organisation", ["territorial", "branch"])
+def test_councils_prices_are_a_dual_solution_on_generated_economies(protocol, organisation):
+    """Generated economies (where the optimal prices need not be unique): the councils'
+    prices are dual feasible for the central LP (plan.assemble.formulate) and close the
+    duality gap with the councils' plan to 1e-6 relative. (Quotas: in
+    test_quotas_reach_the_central_optimum_on_small_generated_economies.)"""
+    from conftest import generated
+    from dualcheck import dual_check
+    from sovnarkhoz.plan.assemble import formulate, linear_program
+
+    for seed in (1, 2):
+        scenario = generated(10, 4, 2, inputs=3, seed=seed)
+        lp = linear_program(formulate(scenario, Objective.parse("max-fulfilment"))).data
+        plan = plan_by_councils(scenario, organisation, protocol=protocol, tolerance=1e-8,
+                                max_rounds=500)
+        assert plan.status == "optimal", plan.message
+        infeasibility, gap = dual_check(lp, plan.solution.x, plan.solution.row_dual)
+        assert infeasibility <= 1e-9 and gap <= 1e-6, (seed, infeasibility, gap)

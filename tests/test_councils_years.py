@@ -230,3 +230,40 @@ def test_prices_out_of_rounds_over_years_points_to_dantzig_wolfe():
     assert "--protocol dantzig-wolfe" in plan.message
     assert plan.details["rounds"] == 1
     assert np.isfinite(plan.verification.max_violation)  # the plan so far, checked
+
+
+def _dual_check(scenario, objective: str, plan) -> tuple[float, float]:
+    from dualcheck import dual_check
+    from sovnarkhoz.plan.assemble import formulate, linear_program
+
+    lp = linear_program(formulate(scenario, Objective.parse(objective))).data
+    return dual_check(lp, plan.solution.x, plan.solution.row_dual)
+
+
+@pytest.mark.parametrize("protocol", ["prices", "quotas", "dantzig-wolfe"])
+@pytest.mark.parametrize("organisation", ["territorial", "branch"])
+@pytest.mark.parametrize("objective", OBJECTIVES)
+def test_every_exact_protocol_prices_the_hand_economy_as_a_dual_solution(protocol,
+                                                                         organisation,
+                                                                         objective):
+    """Over a horizon too the plan's prices (stocks, investment, every year's balances and
+    factors) are a dual solution of the central multi-year LP, with no gap."""
+    scenario = tiny()
+    plan = plan_by_councils(scenario, organisation, objective=objective, protocol=protocol,
+                            tolerance=1e-9, max_rounds=200)
+    assert plan.status == "optimal", plan.message
+    infeasibility, gap = _dual_check(scenario, objective, plan)
+    assert infeasibility <= 1e-9 and gap <= 1e-8
+
+
+@pytest.mark.parametrize("protocol", ["prices", "dantzig-wolfe"])
+@pytest.mark.parametrize("organisation", ["territorial", "branch"])
+@pytest.mark.parametrize("objective", OBJECTIVES)
+def test_councils_prices_are_a_dual_solution_over_years_on_a_generated_economy(
+        protocol, organisation, objective):
+    scenario = generated_years()
+    plan = plan_by_councils(scenario, organisation, objective=objective, protocol=protocol,
+                            tolerance=1e-8, max_rounds=400)
+    assert plan.status == "optimal", plan.message
+    infeasibility, gap = _dual_check(scenario, objective, plan)
+    assert infeasibility <= 1e-9 and gap <= 1e-6

@@ -19,6 +19,7 @@ from ..plan.assemble import assess, formulate, linear_program
 from ..plan.planner import make_plan
 from ..plan.result import Plan
 from ..scenario.model import Scenario
+from ..solvers.result import SolverResult, Status
 from .behaviour import with_behaviour
 from .bundle import coordinate_by_prices
 from .dantzig_wolfe import decompose
@@ -30,6 +31,25 @@ from .quotas import allot
 
 PROTOCOLS = ("prices", "quotas", "dantzig-wolfe", "admm")
 ENGINES = tuple(ENGINE_TYPES)
+
+
+def suggested_protocol(scenario: Scenario, organisation: str) -> str:
+    """The protocol to plan ``scenario`` by ``organisation`` with when none is asked for:
+    dantzig-wolfe over several years (its central prices cover the many yearly target rows at
+    once; the prices protocol does not reach the optimum of ussr1957's 1957-70 within its
+    rounds, docs/performance.md), else prices. The same for every organisation so far."""
+    horizon = scenario.horizon
+    if horizon is not None and horizon.last > horizon.first:
+        return "dantzig-wolfe"
+    return "prices"
+
+
+def _solvers_that_ran(counts: dict[str, int]) -> str:
+    """What the councils actually planned with: pdlp, highs, or both ("pdlp+highs": pdlp
+    answered, HiGHS settled what it could not); highs for protocols whose councils only use
+    HiGHS (quotas, admm)."""
+    ran = [name for name in ("pdlp", "highs") if counts.get(name)]
+    return "+".join(ran) if ran else "highs"
 
 
 def plan_by_councils(
@@ -108,16 +128,14 @@ def plan_by_councils(
             f"round limit {max_rounds} reached: mismatch {last.mismatch:.1e}, gap {last.gap:.1e}, "
             f"dual residual {last.dual_residual:.1e}")
         if protocol == "prices" and isinstance(program, YearsProgram) and program.horizon.count > 1:
-            message += ("; over several years --protocol dantzig-wolfe needs far fewer rounds "
-                        "(ussr1957 1957-61: 80 against 461)")
+            message += "; over several years --protocol dantzig-wolfe needs far fewer rounds"
     history = [vars(r) for r in result.history]
     traffic = sum(r.bytes for r in result.history)
     central_bytes = int(8 * (3 * lp.data.nnz + 2 * lp.data.num_rows + 3 * lp.data.num_cols))
     plan = Plan(
         scenario=scenario.name, objective=str(goal), status=status, message=message,
-        solver="pdlp" if solver == "pdlp" and protocol in ("prices", "dantzig-wolfe")
-        else "highs", solver_choice=f"{organisation} councils, {protocol} protocol, "
-        f"{engine} engine",
+        solver=_solvers_that_ran(result.solvers),
+        solver_choice=f"{organisation} councils, {protocol} protocol, {engine} engine",
         fulfilment=outcome.fulfilment,
         objective_value=(lp.sense * float(lp.data.c @ result.x)) if check.passed else None,
         tables=outcome.tables, verification=check,
@@ -146,5 +164,12 @@ def plan_by_councils(
             "cost": (None if plan.objective_value is None or cooperative.objective_value is None
                      else -lp.sense * (cooperative.objective_value - plan.objective_value)),
         }
+    # the assembled point and prices, as a solver's would be: x, the row duals (the centre's
+    # final prices of the shared rows, the councils' own at those prices) and reduced costs
+    plan.solution = SolverResult(
+        status=Status.OPTIMAL if status == "optimal" else Status.ERROR
+        if status == "error" else Status.TIME_LIMIT, message=message, solver=plan.solver,
+        x=result.x, row_dual=result.row_dual, col_dual=reduced,
+        objective=float(lp.data.c @ result.x) + lp.data.offset)
     plan.seconds = time.perf_counter() - started
     return plan
