@@ -639,3 +639,94 @@ def test_councils_prices_are_a_dual_solution_on_generated_economies(protocol, or
         assert plan.status == "optimal", plan.message
         infeasibility, gap = dual_check(lp, plan.solution.x, plan.solution.row_dual)
         assert infeasibility <= 1e-9 and gap <= 1e-6, (seed, infeasibility, gap)
+
+
+# --- what the councils show as they go, and what the plan says ran -----------------------
+
+def test_plan_by_councils_shows_rounds_and_gap_not_a_share_of_the_round_cap(capsys):
+    """Without a terminal: plain lines, the first round and the last, each with the round,
+    the mismatch and the gap; nothing that reads as a share of --rounds done."""
+    code = main(["plan", "two_regions", "--organisation", "territorial", "--protocol",
+                 "quotas", "--tolerance", "1e-9"])
+    assert code == 0
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if "territorial councils, quotas" in line]
+    assert len(lines) == 2
+    assert "round 1, mismatch" in lines[0] and "gap" in lines[0]
+    assert "(last)" in lines[1] and "gap" in lines[1]
+    rounds = int(lines[1].split("round ")[1].split(" ")[0])
+    assert 1 < rounds <= 20
+    assert "%" not in err and "remaining" not in err
+
+
+def test_the_round_counter_on_a_terminal_has_no_total():
+    """On a terminal a tqdm counter of rounds with the gap as it goes: a run of 403 rounds
+    reads "403 rounds", not "20%" of the cap with a time remaining."""
+    import io
+
+    from sovnarkhoz.cli.progress import RoundDisplay
+    from sovnarkhoz.councils import Round
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    with RoundDisplay("territorial councils, prices", stream=stream) as display:
+        for number in range(1, 404):
+            display.update(Round(round=number, mismatch=1e-3, objective=0.0,
+                                 dual_objective=0.0, gap=10 ** (-number / 50),
+                                 dual_residual=0.0, rho=1.0, messages=0, bytes=0,
+                                 seconds=0.0))
+    shown = stream.getvalue().split("\r")[-1]
+    assert shown.startswith("territorial councils, prices: 403 rounds")
+    assert "gap=8.7e-09" in shown and "mismatch=1.0e-03" in shown
+    assert "%" not in stream.getvalue() and "<" not in shown
+
+
+def test_plain_progress_lines_come_every_few_seconds():
+    import io
+
+    from sovnarkhoz.cli.progress import RoundDisplay
+    from sovnarkhoz.councils import Round
+
+    stream = io.StringIO()
+    display = RoundDisplay("branch councils, dantzig-wolfe", stream=stream, every=0.0)
+    for number in (1, 2, 3):
+        display.update(Round(round=number, mismatch=0.5, objective=0.0, dual_objective=0.0,
+                             gap=0.25 / number, dual_residual=0.0, rho=0.0, messages=0,
+                             bytes=0, seconds=0.0))
+    display.close()
+    lines = stream.getvalue().splitlines()
+    assert [line.split("] ")[1] for line in lines] == [
+        "branch councils, dantzig-wolfe: round 1, mismatch 5.0e-01, gap 2.5e-01",
+        "branch councils, dantzig-wolfe: round 2, mismatch 5.0e-01, gap 1.2e-01",
+        "branch councils, dantzig-wolfe: round 3, mismatch 5.0e-01, gap 8.3e-02"]
+
+
+def test_councils_report_the_solver_that_planned(bundled_scenario, monkeypatch):
+    """--solver auto on this machine: councils plan with HiGHS, and say so; where auto picks
+    pdlp for the councils (on a GPU, for large councils; here a stand-in named pdlp that
+    answers by HiGHS, so that the test needs neither), the plan says pdlp, not highs."""
+    from sovnarkhoz.councils import proposals
+    from sovnarkhoz.solvers.highs import HighsSolver
+
+    scenario = bundled_scenario("two_regions")
+    plan = plan_by_councils(scenario, "territorial", protocol="dantzig-wolfe", solver="auto")
+    assert plan.status == "optimal" and plan.solver == "highs"
+
+    class FirstOrder(HighsSolver):
+        name = "pdlp"
+
+    asked = []
+
+    def choose(name, lp, *rest):
+        asked.append(name)
+        return FirstOrder(), "pdlp (large council on a GPU)"
+
+    monkeypatch.setattr(proposals, "get_solver", choose)
+    for protocol in ("dantzig-wolfe", "prices"):
+        plan = plan_by_councils(scenario, "territorial", protocol=protocol, solver="auto")
+        assert plan.status == "optimal", plan.message
+        assert plan.solver == "pdlp" and plan.solution.solver == "pdlp"
+    assert set(asked) == {"auto"}

@@ -228,6 +228,7 @@ def test_prices_out_of_rounds_over_years_points_to_dantzig_wolfe():
     assert plan.status == "time_limit"
     assert plan.message.startswith("round limit 1 reached")
     assert "--protocol dantzig-wolfe" in plan.message
+    assert "ussr1957" not in plan.message and "against" not in plan.message  # advice only
     assert plan.details["rounds"] == 1
     assert np.isfinite(plan.verification.max_violation)  # the plan so far, checked
 
@@ -267,3 +268,43 @@ def test_councils_prices_are_a_dual_solution_over_years_on_a_generated_economy(
     assert plan.status == "optimal", plan.message
     infeasibility, gap = _dual_check(scenario, objective, plan)
     assert infeasibility <= 1e-9 and gap <= 1e-6
+
+
+def test_compare_over_years_plans_by_dantzig_wolfe_and_says_what_it_waits_for(tmp_path,
+                                                                                capsys):
+    """compare on a multi-year scenario: each organisation by dantzig-wolfe (the protocol
+    that gets there over many years), announced before it starts, its rounds and gap as it
+    goes; every organisation reaches 15/9."""
+    directory = tmp_path / "tiny"
+    tiny().write(directory)
+    code = main(["compare", str(directory), "--objective", "max-total-fulfilment",
+                 "--tolerance", "1e-9", "--out", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    assert code == 0
+    table = pd.read_csv(tmp_path / "out" / "comparison.csv")
+    assert list(table["protocol"].fillna("")) == ["", "dantzig-wolfe", "dantzig-wolfe"]
+    assert table["objective_value"].to_numpy() == pytest.approx(15 / 9, rel=1e-9)
+    err = captured.err.splitlines()
+    said = [line.split("] ", 1)[1] for line in err]
+    assert said[0] == "central: planning centrally (HiGHS)"
+    for organisation in ("territorial", "branch"):
+        start = said.index(f"{organisation} councils: planning by the dantzig-wolfe protocol "
+                           "(at most 2000 rounds, to a gap of 1e-09)")
+        first = said[start + 1]
+        assert first.startswith(f"{organisation} councils, dantzig-wolfe: round 1, mismatch")
+        assert "gap" in first
+    assert "dantzig-wolfe" in captured.out
+
+
+def test_compare_takes_the_protocol_asked_for():
+    from sovnarkhoz.councils import compare_organisations
+
+    seen = []
+    table = compare_organisations(tiny(), "max-total-fulfilment", tolerance=1e-9,
+                                  protocol="quotas",
+                                  starting=lambda who, protocol: seen.append((who, protocol)),
+                                  progress=lambda who, record: seen.append((who, record.round)))
+    assert list(table["protocol"]) == ["", "quotas", "quotas"]
+    assert seen[:3] == [("central", None), ("territorial", "quotas"), ("territorial", 1)]
+    assert ("branch", "quotas") in seen and ("branch", 1) in seen
+    assert (table["status"] == "optimal").all()

@@ -38,7 +38,7 @@ class RoundDisplay:
         if not quiet and _is_terminal(self.stream):
             from tqdm import tqdm
 
-            self.bar = tqdm(total=None, desc=label, unit="round", file=self.stream,
+            self.bar = tqdm(total=None, desc=label, unit=" rounds", file=self.stream,
                             leave=True, mininterval=0.5)
 
     def update(self, record: Round) -> None:
