@@ -30,6 +30,7 @@ import pandas as pd
 import pytest
 
 import sovnarkhoz
+from dualcheck import proof_status
 from sovnarkhoz.cli.main import main
 from sovnarkhoz.councils import partition, plan_by_councils
 from sovnarkhoz.councils.prices import split
@@ -117,7 +118,7 @@ def test_every_exact_protocol_plans_the_hand_economy(protocol, organisation):
 def test_admm_plans_the_hand_economy(organisation):
     plan = plan_by_councils(tiny(), organisation, objective="max-total-fulfilment",
                             protocol="admm", tolerance=1e-4, max_rounds=1000)
-    assert plan.status == "optimal", plan.message
+    assert plan.status == proof_status(plan), plan.message
     assert plan.objective_value == pytest.approx(15 / 9, rel=3e-4)
     assert plan.verification.passed
 
@@ -174,7 +175,7 @@ def test_engines_agree_on_a_multi_year_plan():
 def test_hidden_capacity_scales_every_year():
     plan = plan_by_councils(tiny(), "territorial", objective="max-total-fulfilment",
                             hidden=0.1, tolerance=1e-9)
-    assert plan.status == "optimal" and plan.verification.passed
+    assert plan.status == proof_status(plan) and plan.verification.passed
     assert plan.objective_value == pytest.approx(14 / 9, rel=1e-9)
     assert plan.details["behaviour"]["cost"] == pytest.approx(1 / 9, rel=1e-9)
     labour = plan.factors.set_index("year")
@@ -185,7 +186,7 @@ def test_hidden_capacity_scales_every_year():
 def test_departmentalism_over_years(strength, total):
     plan = plan_by_councils(tiny(), "branch", objective="max-total-fulfilment",
                             departmentalism=strength, tolerance=1e-9)
-    assert plan.status == "optimal" and plan.verification.passed
+    assert plan.status == proof_status(plan) and plan.verification.passed
     assert plan.objective_value == pytest.approx(total, rel=1e-9)
     behaviour = plan.details["behaviour"]
     assert behaviour["cooperative_objective"] == pytest.approx(15 / 9)
@@ -228,5 +229,83 @@ def test_prices_out_of_rounds_over_years_points_to_dantzig_wolfe():
     assert plan.status == "time_limit"
     assert plan.message.startswith("round limit 1 reached")
     assert "--protocol dantzig-wolfe" in plan.message
+    assert "ussr1957" not in plan.message and "against" not in plan.message  # advice only
     assert plan.details["rounds"] == 1
     assert np.isfinite(plan.verification.max_violation)  # the plan so far, checked
+
+
+def _dual_check(scenario, objective: str, plan) -> tuple[float, float]:
+    from dualcheck import dual_check
+    from sovnarkhoz.plan.assemble import formulate
+
+    lp = formulate(scenario, Objective.parse(objective)).data
+    return dual_check(lp, plan.solution.x, plan.solution.row_dual)
+
+
+@pytest.mark.parametrize("protocol", ["prices", "quotas", "dantzig-wolfe"])
+@pytest.mark.parametrize("organisation", ["territorial", "branch"])
+@pytest.mark.parametrize("objective", OBJECTIVES)
+def test_every_exact_protocol_prices_the_hand_economy_as_a_dual_solution(protocol,
+                                                                         organisation,
+                                                                         objective):
+    """Over a horizon too the plan's prices (stocks, investment, every year's balances and
+    factors) are a dual solution of the central multi-year LP, with no gap."""
+    scenario = tiny()
+    plan = plan_by_councils(scenario, organisation, objective=objective, protocol=protocol,
+                            tolerance=1e-9, max_rounds=200)
+    assert plan.status == "optimal", plan.message
+    infeasibility, gap = _dual_check(scenario, objective, plan)
+    assert infeasibility <= 1e-9 and gap <= 1e-8
+
+
+@pytest.mark.parametrize("protocol", ["prices", "dantzig-wolfe"])
+@pytest.mark.parametrize("organisation", ["territorial", "branch"])
+@pytest.mark.parametrize("objective", OBJECTIVES)
+def test_councils_prices_are_a_dual_solution_over_years_on_a_generated_economy(
+        protocol, organisation, objective):
+    scenario = generated_years()
+    plan = plan_by_councils(scenario, organisation, objective=objective, protocol=protocol,
+                            tolerance=1e-8, max_rounds=400)
+    assert plan.status == "optimal", plan.message
+    infeasibility, gap = _dual_check(scenario, objective, plan)
+    assert infeasibility <= 1e-9 and gap <= 1e-6
+
+
+def test_compare_over_years_plans_by_dantzig_wolfe_and_says_what_it_waits_for(tmp_path,
+                                                                                capsys):
+    """compare on a multi-year scenario: each organisation by dantzig-wolfe (the protocol
+    that gets there over many years), announced before it starts, its rounds and gap as it
+    goes; every organisation reaches 15/9."""
+    directory = tmp_path / "tiny"
+    tiny().write(directory)
+    code = main(["compare", str(directory), "--objective", "max-total-fulfilment",
+                 "--tolerance", "1e-9", "--out", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    assert code == 0
+    table = pd.read_csv(tmp_path / "out" / "comparison.csv")
+    assert list(table["protocol"].fillna("")) == ["", "dantzig-wolfe", "dantzig-wolfe"]
+    assert table["objective_value"].to_numpy() == pytest.approx(15 / 9, rel=1e-9)
+    err = captured.err.splitlines()
+    said = [line.split("] ", 1)[1] for line in err]
+    assert said[0] == "central: planning centrally (HiGHS)"
+    for organisation in ("territorial", "branch"):
+        start = said.index(f"{organisation} councils: planning by the dantzig-wolfe protocol "
+                           "(at most 2000 rounds, to a gap of 1e-09)")
+        first = said[start + 1]
+        assert first.startswith(f"{organisation} councils, dantzig-wolfe: round 1, mismatch")
+        assert "gap" in first
+    assert "dantzig-wolfe" in captured.out
+
+
+def test_compare_takes_the_protocol_asked_for():
+    from sovnarkhoz.councils import compare_organisations
+
+    seen = []
+    table = compare_organisations(tiny(), "max-total-fulfilment", tolerance=1e-9,
+                                  protocol="quotas",
+                                  starting=lambda who, protocol: seen.append((who, protocol)),
+                                  progress=lambda who, record: seen.append((who, record.round)))
+    assert list(table["protocol"]) == ["", "quotas", "quotas"]
+    assert seen[:3] == [("central", None), ("territorial", "quotas"), ("territorial", 1)]
+    assert ("branch", "quotas") in seen and ("branch", 1) in seen
+    assert (table["status"] == "optimal").all()

@@ -147,12 +147,15 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("scenario", metavar="DIR")
     compare.add_argument("--objective")
     compare.add_argument("--engine", choices=ENGINES, default="local")
-    compare.add_argument("--protocol", choices=PROTOCOLS, default="prices")
+    compare.add_argument("--protocol", choices=PROTOCOLS,
+                         help="how the centre coordinates the councils (see plan --protocol); "
+                         "default: dantzig-wolfe for a multi-year scenario, else prices")
     compare.add_argument("--rounds", type=_positive_int, default=2000)
     compare.add_argument("--tolerance", type=_fraction, default=1e-4, metavar="EPS")
     compare.add_argument("--out", type=Path, metavar="OUT",
                          help="also write OUT/comparison.csv")
     add_force(compare)
+    compare.add_argument("--quiet", action="store_true", help="no progress lines")
 
     sub.add_parser("scenarios", help="list the bundled scenarios")
     horizon.add_commands(sub)
@@ -359,6 +362,7 @@ def _stage_printer(quiet: bool):
         if not quiet:
             print(f"[{time.perf_counter() - started:8.2f} s] {line}", file=sys.stderr, flush=True)
 
+    say.started = started  # type: ignore[attr-defined]  # for RoundDisplay's lines
     return say
 
 
@@ -383,7 +387,7 @@ def _plan(args: argparse.Namespace) -> int:
         plan = make_plan(scenario, objective=objective, solver=args.solver, options=options,
                          progress=say)
     else:
-        plan = _plan_by_councils(args, scenario, objective)
+        plan = _plan_by_councils(args, scenario, objective, say.started)
     plan.timings = {"load_and_validate": loaded, **plan.timings}
     written = (plan.write(args.out, args.format, force=args.force) if args.out is not None
                else [])
@@ -391,23 +395,20 @@ def _plan(args: argparse.Namespace) -> int:
     return plan.exit_code
 
 
-def _plan_by_councils(args: argparse.Namespace, scenario, objective: str | None):
-    """Councils coordinated round by round, with a progress bar of mismatch and gap."""
-    from tqdm import tqdm
-
+def _plan_by_councils(args: argparse.Namespace, scenario, objective: str | None,
+                      started: float | None = None):
+    """Councils coordinated round by round, showing the rounds done, mismatch and gap."""
     from ..councils import plan_by_councils
+    from .progress import RoundDisplay
 
     tolerance = args.tolerance if args.tolerance is not None else 1e-4
-    with tqdm(total=args.rounds, desc=f"{args.organisation} councils", unit="round",
-              disable=args.quiet, file=sys.stderr, leave=True, mininterval=0.5) as bar:
-        def show(record) -> None:
-            bar.update(1)
-            bar.set_postfix(mismatch=f"{record.mismatch:.1e}", gap=f"{record.gap:.1e}")
-
+    label = f"{args.organisation} councils, {args.protocol}"
+    with RoundDisplay(label, quiet=args.quiet, started=started) as display:
         try:
             return plan_by_councils(scenario, args.organisation, objective=objective,
                                     protocol=args.protocol, engine=args.engine,
-                                    tolerance=tolerance, max_rounds=args.rounds, progress=show,
+                                    tolerance=tolerance, max_rounds=args.rounds,
+                                    progress=display.update,
                                     localism=args.localism, hidden=args.hidden,
                                     departmentalism=args.departmentalism,
                                     address=args.address, solver=args.solver)
@@ -490,13 +491,33 @@ def _scenarios(args: argparse.Namespace) -> int:
 
 def _compare(args: argparse.Namespace) -> int:
     from ..councils import compare_organisations
+    from .progress import RoundDisplay
 
     check_out(args.out, args.force, command="compare")
+    say = _stage_printer(args.quiet)
     objective = _checked_objective(args.objective)
     scenario = load_checked(resolve_scenario(args.scenario))
+    displays: dict[str, RoundDisplay] = {}
+
+    def starting(organisation: str, protocol: str | None) -> None:
+        if protocol is None:
+            say(f"{organisation}: planning centrally (HiGHS)")
+            return
+        say(f"{organisation} councils: planning by the {protocol} protocol "
+            f"(at most {args.rounds} rounds, to a gap of {args.tolerance:g})")
+        displays[organisation] = RoundDisplay(f"{organisation} councils, {protocol}",
+                                              quiet=args.quiet, started=say.started)
+
+    def finished(organisation: str) -> None:
+        display = displays.pop(organisation, None)
+        if display is not None:
+            display.close()
+
     try:
-        table = compare_organisations(scenario, objective, args.engine, args.tolerance,
-                                      args.rounds, args.protocol)
+        table = compare_organisations(
+            scenario, objective, args.engine, args.tolerance, args.rounds, args.protocol,
+            starting=starting, progress=lambda who, record: displays[who].update(record),
+            finished=finished)
     except (ValueError, ImportError) as error:
         raise UsageError(str(error)) from None
     print(f"Organisations compared on {scenario.name} (tolerance {args.tolerance:g}):")

@@ -115,7 +115,7 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
     x, row_dual = centre.assemble(engine, weights, centre_x, y_hat)
     centre.count_last(history)
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
-                        rounds=rounds, stopped=stopped)
+                        rounds=rounds, stopped=stopped, solvers=centre.solvers)
 
 
 def _proximal_master(centre: Centre, y_hat: np.ndarray, step: float, largest: float):

@@ -78,6 +78,7 @@ class Centre:
                              lp.col_upper[self.columns], self.lower, self.upper, self.K,
                              lp.offset)
         self.proposed = [0] * self.K  # how many proposals each council keeps
+        self.solvers: dict[str, int] = {}  # how many answers each solver found
         self.messages = 0  # between the centre and the councils, so far
         self.bytes = 0
         self._logged = (0, 0)  # (messages, bytes) already put into a logged round
@@ -122,6 +123,7 @@ class Centre:
         answers = engine.round([("prices", y[rows]) for rows in self.local_rows])
         for k, answer in enumerate(answers):
             self.proposed[k] += answer.new
+            self.solvers[answer.solver] = self.solvers.get(answer.solver, 0) + 1
         self.messages += 2 * self.K  # prices out, proposals back: (s_k) and (s_k + 2) floats
         self.bytes += 8 * sum(2 * len(r) + 2 for r in self.local_rows)
         return answers
@@ -137,13 +139,17 @@ class Centre:
 
     def assemble(self, engine: Engine, weights: np.ndarray, centre_x: np.ndarray,
                  y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Tell each council its mix, collect the plans: the national x and row prices."""
+        """Tell each council its mix and the final prices y (m,) of the shared rows, collect
+        the plans and the councils' prices of their own rows at y: the national x and row
+        prices."""
         # proposals taken after the mix was chosen get no weight
         weights = np.concatenate([weights, np.zeros(len(self.menu) - len(weights))])
         mixes = self.menu.weights_by_council(weights, self.proposed)
-        engine.round([("mix", mix) for mix in mixes])
+        engine.round([("mix", (mix, y[rows]))
+                      for mix, rows in zip(mixes, self.local_rows, strict=True)])
         self.messages += self.K
-        self.bytes += 8 * sum(len(mix) for mix in mixes)
+        self.bytes += 8 * sum(len(mix) + len(rows)
+                              for mix, rows in zip(mixes, self.local_rows, strict=True))
         x = np.zeros(self.lp.num_cols)
         row_dual = np.zeros(self.lp.num_rows)
         for d, (plan, duals) in zip(self.data, engine.results(), strict=True):
@@ -211,7 +217,8 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
     started = time.perf_counter()
     rounds = 0
     best = -np.inf  # the best bound so far, and the prices that gave it
-    best_prices: np.ndarray | None = None
+    best_prices: np.ndarray | None = None  # (for smoothing; forgotten when central ends)
+    bound_prices: np.ndarray | None = None  # the prices of the best bound, kept
     smooth = True
     central: float | None = CENTRAL_TOLERANCE  # None once the prices are the master's vertex's
     first_cost: float | None = None
@@ -238,7 +245,7 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
         bound = centre.dual_value(posted, answers) if central is not None or posted is not y \
             else master + float(np.sum(np.minimum(0.0, _values(answers) - sigma)))
         if bound > best:
-            best, best_prices = bound, posted
+            best, best_prices, bound_prices = bound, posted, posted
         added = 0
         for k, answer in enumerate(answers):
             # a proposal that beats the council's value at the master's own prices improves
@@ -273,10 +280,14 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
                        "rounding")
             break
         smooth = added > 0  # smoothed prices that add nothing: the master's own next
-    x, row_dual = centre.assemble(engine, weights, centre_x, y)
+    # the prices posted at the end are those of the best bound: g(y) is the optimum to the
+    # tolerance, so they are an optimal dual (the master's own prices need not be: its
+    # last vertex may price out a proposal it never got)
+    final = bound_prices if bound_prices is not None else y
+    x, row_dual = centre.assemble(engine, weights, centre_x, final)
     centre.count_last(history)
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
-                        rounds=rounds, stopped=stopped)
+                        rounds=rounds, stopped=stopped, solvers=centre.solvers)
 
 
 def _values(answers: list[Proposal]) -> np.ndarray:

@@ -63,6 +63,7 @@ class Coordination:
     history: list[Round] = field(default_factory=list)
     rounds: int = 0
     stopped: str | None = None  # why it stopped early (a solver failed), if it did
+    solvers: dict[str, int] = field(default_factory=dict)  # answers found by each solver
 
 
 def split(lp: LPData, owner: np.ndarray, names: list[str]) -> tuple[list[CouncilData],
@@ -202,13 +203,17 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
                 rho, w = rho * 2.0, w / 2.0
             elif dual > 10 * primal:
                 rho, w = rho / 2.0, w * 2.0
+    # the prices are those the councils last planned against, with their own duals there:
+    # the dual point whose gap and residual the stopping rule measured (w has moved since,
+    # but no council has priced its rows at the moved prices)
+    final = y if history else _posted_prices(-rho * w, lower, upper)
     x = np.zeros(lp.num_cols)
     row_dual = np.zeros(lp.num_rows)
     for d, (council_x, private_duals) in zip(data, engine.results(), strict=True):
         x[d.columns] = council_x
         row_dual[d.private_rows] = private_duals
     x[centre_columns] = centre_x
-    row_dual[shared] = _posted_prices(-rho * w, lower, upper)
+    row_dual[shared] = final
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
                         rounds=total_rounds, stopped=stopped)
 

@@ -33,7 +33,8 @@ class Proposal:
     kind: "point" (a plan) or "ray" (a direction in which its plans improve without end);
     index: its number in the council's own list; new: False when it repeats an earlier one;
     contribution: (s_k,) what it adds to the council's shared rows; cost: its objective c'x;
-    value: its cost at the posted prices, c'x - y'B x (for a ray: of the unit direction).
+    value: its cost at the posted prices, c'x - y'B x (for a ray: of the unit direction);
+    solver: what found it (highs or pdlp; none for a ray announced without solving).
     """
 
     kind: str
@@ -42,6 +43,7 @@ class Proposal:
     contribution: np.ndarray
     cost: float
     value: float
+    solver: str = "none"
 
 
 class PricingCouncil:
@@ -51,8 +53,11 @@ class PricingCouncil:
     "highs" or "pdlp" (on any device); HiGHS settles what pdlp cannot (rays, infeasibility).
 
     Requests: ("prices", y) with y (s_k,) the posted prices of its shared rows, answered by
-    a Proposal; ("mix", weights) with weights (number of proposals,), answered by None after
-    the council sets its plan to that mix of its proposals.
+    a Proposal; ("mix", (weights, y)) with weights (number of proposals,) and the centre's
+    final prices y (s_k,), answered by None after the council sets its plan to that mix of
+    its proposals and prices its own rows by planning against y (its duals at the last
+    prices asked need not be those of y: a smoothed or null round's prices are not the
+    centre's final ones).
     """
 
     def __init__(self, data: CouncilData, solver: str = "auto"):
@@ -75,14 +80,21 @@ class PricingCouncil:
         if kind == "rays":
             return self._free_directions()
         if kind == "mix":
+            weights, prices = payload
             self.x = np.zeros(len(self.data.columns))
-            for (_, vector), weight in zip(self.proposals, payload, strict=True):
+            for (_, vector), weight in zip(self.proposals, weights, strict=True):
                 if weight:
                     self.x += weight * vector
+            try:
+                kind, _, duals, _ = self._best(self.data.c - self.data.B.T @ prices)
+            except RuntimeError:  # its solver failed: the plan stands, with the last duals
+                return None
+            if kind == "point":  # else (no optimum at y) keep the last prices' duals
+                self.private_duals = duals
             return None
         d = self.data
         cost = d.c - d.B.T @ payload
-        kind, vector, duals = self._best(cost)
+        kind, vector, duals, solver = self._best(cost)
         if kind == "point":
             self.private_duals = duals
         index = next((i for i, (old_kind, old) in enumerate(self.proposals)
@@ -92,7 +104,7 @@ class PricingCouncil:
             index = len(self.proposals)
             self.proposals.append((kind, vector))
         return Proposal(kind=kind, index=index, new=new, contribution=d.B @ vector,
-                        cost=float(d.c @ vector), value=float(cost @ vector))
+                        cost=float(d.c @ vector), value=float(cost @ vector), solver=solver)
 
     def _free_directions(self) -> list[Proposal]:
         """Its obvious rays, announced once: columns that none of its own rows hold and no
@@ -122,14 +134,16 @@ class PricingCouncil:
         """Its plan (the last mix) and its own rows' prices."""
         return self.x, self.private_duals
 
-    def _best(self, cost: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
+    def _best(self, cost: np.ndarray) -> tuple[str, np.ndarray, np.ndarray, str]:
+        """The council's best plan at ``cost``: (point or ray, the vector, its own rows'
+        duals, the solver that found it)."""
         if self.first_order is not None:
             lp = replace(self.model.lp, c=cost)
             result = self.first_order.solve(lp, SolverOptions(tolerance=FIRST_ORDER_TOLERANCE),
                                             self.last)
             if result.status is Status.OPTIMAL:  # else HiGHS decides (rays, infeasibility)
                 self.last = result
-                return "point", result.x, result.row_dual
+                return "point", result.x, result.row_dual, "pdlp"
         self.model.set_cost(cost)
         result = self.model.solve()
         if result.status not in (Status.OPTIMAL, Status.UNBOUNDED):
@@ -138,11 +152,12 @@ class PricingCouncil:
             self.model.highs.clearSolver()
             result = self.model.solve()
         if result.status is Status.OPTIMAL:
-            return "point", result.x, result.row_dual
+            return "point", result.x, result.row_dual, "highs"
         if result.status is Status.UNBOUNDED:
             ray = self._ray(cost)
             if ray is not None:
-                return "ray", ray / max(np.abs(ray).max(), 1e-300), self.private_duals
+                return ("ray", ray / max(np.abs(ray).max(), 1e-300), self.private_duals,
+                        "highs")
         raise RuntimeError(f"council {self.data.name}'s pricing problem ended "
                            f"{result.status.value}: {result.message}")
 

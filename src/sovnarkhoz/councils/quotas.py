@@ -37,7 +37,7 @@ from ..solvers.options import SolverOptions
 from ..solvers.persistent import PersistentHighs
 from ..solvers.problem import LPData
 from ..solvers.result import Status
-from .council import CouncilData
+from .council import CouncilData, own_prices
 from .engines import Engine, LocalEngine
 from .prices import Coordination, Round, split
 
@@ -58,7 +58,11 @@ class QuotaCouncil:
 
     Requests: ("floor", None), answered by the least its plan can cost with no quota
     (-1e12 when unbounded); ("quota", q) with q (s_k,), answered by (cost, quota prices π
-    (s_k,), largest miss); ("plan", q): plan to q and keep that plan as its result.
+    (s_k,), largest miss); ("plan", (q, y)): plan to q and keep that plan as its result, with
+    its own rows priced against the centre's final prices y (s_k,) of its shared rows
+    (``council.own_prices``; the duals of the quota problem itself are not prices: at fixed
+    quotas its own rows are degenerate, and their duals carried the penalty, 9000 for a
+    unit of labour in two_regions' north where the economy's price is 0.169).
     """
 
     def __init__(self, data: CouncilData, penalty: float):
@@ -79,14 +83,15 @@ class QuotaCouncil:
         self.x = np.zeros(n)
         self.private_duals = np.zeros(self.private)
 
-    def answer(self, request: tuple[str, np.ndarray | None]):
-        kind, quota = request
+    def answer(self, request: tuple[str, object]):
+        kind, payload = request
         if kind == "floor":
             d = self.data
             result = HighsSolver().solve(LPData(
                 c=d.c, A=d.A_private, row_lower=d.row_lower, row_upper=d.row_upper,
                 col_lower=d.col_lower, col_upper=d.col_upper), SolverOptions())
             return float(result.objective) if result.status is Status.OPTIMAL else -1e12
+        quota, prices = payload if kind == "plan" else (payload, None)
         rows = np.arange(self.private, self.private + self.s, dtype=np.int32)
         self.model.highs.changeRowsBounds(self.s, rows, quota, quota)
         result = self.model.solve()
@@ -95,7 +100,9 @@ class QuotaCouncil:
                                f"{result.status.value}")
         x = result.x
         if kind == "plan":
-            self.x, self.private_duals = x[: self.n], result.row_dual[: self.private]
+            self.x = x[: self.n]
+            duals = own_prices(self.data, prices)
+            self.private_duals = duals if duals is not None else np.zeros(self.private)
             return None
         return (float(result.objective), result.row_dual[self.private:],
                 float(x[self.n:].max(initial=0.0)))
@@ -193,7 +200,12 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
         if stopped:
             break
     plan_quota, centre_plan = feasible if feasible is not None else (best_quota, best_x)
-    engine.round([("plan", q) for q in plan_quota])
+    # the plan's quotas and the final prices, the centre's duals of the shared rows
+    engine.round([("plan", (q, y[rows])) for q, rows in zip(plan_quota, local_rows,
+                                                            strict=True)])
+    if history:
+        history[-1].messages += K
+        history[-1].bytes += 8 * sum(2 * len(r) for r in local_rows)
     x = np.zeros(lp.num_cols)
     row_dual = np.zeros(lp.num_rows)
     for d, (plan, duals) in zip(data, engine.results(), strict=True):

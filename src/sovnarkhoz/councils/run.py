@@ -15,9 +15,10 @@ from collections.abc import Callable
 
 from ..formulation import Kind, Objective
 from ..plan.assemble import assess, formulate
-from ..plan.planner import make_plan
+from ..plan.planner import make_plan, true_bound, unproven_message
 from ..plan.result import CouncilRun, Plan, Traffic
 from ..scenario.model import Scenario
+from ..solvers.result import SolverResult, Status
 from .behaviour import with_behaviour
 from .bundle import coordinate_by_prices
 from .dantzig_wolfe import decompose
@@ -29,6 +30,25 @@ from .quotas import allot
 
 PROTOCOLS = ("prices", "quotas", "dantzig-wolfe", "admm")
 ENGINES = tuple(ENGINE_TYPES)
+
+
+def suggested_protocol(scenario: Scenario, organisation: str) -> str:
+    """The protocol to plan ``scenario`` by ``organisation`` with when none is asked for:
+    dantzig-wolfe over several years (its central prices cover the many yearly target rows at
+    once; the prices protocol does not reach the optimum of ussr1957's 1957-70 within its
+    rounds, docs/performance.md), else prices. The same for every organisation so far."""
+    horizon = scenario.horizon
+    if horizon is not None and horizon.last > horizon.first:
+        return "dantzig-wolfe"
+    return "prices"
+
+
+def _solvers_that_ran(counts: dict[str, int]) -> str:
+    """What the councils actually planned with: pdlp, highs, or both ("pdlp+highs": pdlp
+    answered, HiGHS settled what it could not); highs for protocols whose councils only use
+    HiGHS (quotas, admm)."""
+    ran = [name for name in ("pdlp", "highs") if counts.get(name)]
+    return "+".join(ran) if ran else "highs"
 
 
 def plan_by_councils(
@@ -89,10 +109,19 @@ def plan_by_councils(
     outcome = assess(scenario, lp, result.x, result.row_dual, reduced, tolerance)
     check = outcome.verification
     last = result.history[-1] if result.history else None
-    if result.converged and check.passed:
-        status, message = "optimal", (f"{parts.count} councils converged in {result.rounds} "
-                                      f"rounds: mismatch {last.mismatch:.1e}, gap {last.gap:.1e}"
-                                      f", dual residual {last.dual_residual:.1e}")
+    converged = (f"{parts.count} councils converged in {result.rounds} rounds: mismatch "
+                 f"{last.mismatch:.1e}, gap {last.gap:.1e}, dual residual "
+                 f"{last.dual_residual:.1e}") if result.converged else ""
+    if result.converged and check.proven_optimal:
+        status, message = "optimal", converged
+    elif result.converged and check.passed and (localism or hidden or departmentalism):
+        status, message = "feasible", (
+            f"{converged}; councils that favour their own (localism {localism:g}, hidden "
+            f"{hidden:g}, departmentalism {departmentalism:g}) reach a feasible plan, not the "
+            "economy's optimum: its prices are those of their own problem (see behaviour for "
+            "what it costs against cooperation)")
+    elif result.converged and check.passed:  # the prices they leave do not prove it
+        status, message = "feasible", f"{converged}; {unproven_message(check)}"
     elif result.converged:
         status, message = "error", f"converged, but the plan fails verification: {check.worst}"
     elif result.stopped and len(result.history) == 0:
@@ -106,16 +135,14 @@ def plan_by_councils(
             f"round limit {max_rounds} reached: mismatch {last.mismatch:.1e}, gap {last.gap:.1e}, "
             f"dual residual {last.dual_residual:.1e}")
         if protocol == "prices" and lp.horizon.count > 1:
-            message += ("; over several years --protocol dantzig-wolfe needs far fewer rounds "
-                        "(ussr1957 1957-61: 80 against 461)")
+            message += "; over several years --protocol dantzig-wolfe needs far fewer rounds"
     history = [vars(r) for r in result.history]
     traffic = sum(r.bytes for r in result.history)
     central_bytes = int(8 * (3 * lp.data.nnz + 2 * lp.data.num_rows + 3 * lp.data.num_cols))
     plan = Plan(
         scenario=scenario.name, objective=str(goal), status=status, message=message,
-        solver="pdlp" if solver == "pdlp" and protocol in ("prices", "dantzig-wolfe")
-        else "highs", solver_choice=f"{organisation} councils, {protocol} protocol, "
-        f"{engine} engine",
+        solver=_solvers_that_ran(result.solvers),
+        solver_choice=f"{organisation} councils, {protocol} protocol, {engine} engine",
         fulfilment=outcome.fulfilment,
         objective_value=(lp.sense * float(lp.data.c @ result.x)) if check.passed else None,
         tables=outcome.tables, verification=check,
@@ -125,7 +152,7 @@ def plan_by_councils(
             councils=parts.names, rounds=result.rounds,
             traffic=Traffic(messages=sum(r.messages for r in result.history), bytes=traffic,
                             central_bytes=central_bytes),
-            dual_objective=None if last is None else lp.sense * last.dual_objective,
+            dual_objective=true_bound(check),  # only a bound the prices prove
             history=history),
     )
     if lp.dated:
@@ -142,5 +169,12 @@ def plan_by_councils(
         }
     warnings = [str(issue) for issue in scenario.objective_warnings(str(goal))]
     plan.warnings = warnings  # tables this objective does not read, never dropped silently
+    # the assembled point and prices, as a solver's would be: x, the row duals (the centre's
+    # final prices of the shared rows, the councils' own at those prices) and reduced costs
+    plan.solution = SolverResult(
+        status=Status.OPTIMAL if status == "optimal" else Status.ERROR
+        if status == "error" else Status.TIME_LIMIT, message=message, solver=plan.solver,
+        x=result.x, row_dual=result.row_dual, col_dual=reduced,
+        objective=float(lp.data.c @ result.x) + lp.data.offset)
     plan.seconds = time.perf_counter() - started
     return plan

@@ -33,7 +33,8 @@ binds nowhere, has no level of its own). Dividing each profit by its own terms i
 count as a violation the rounding noise on prices that are all but zero (a price of 4e-10
 beside one of 0, where the largest is 0.05); dividing by the objective's coefficients (1 for
 λ) would miss prices off by 1e-7 in an economy whose prices are of order 1e-4. The gap is
-(D − Φ) / max(1, |Φ|).
+|D − Φ| / (1 + |Φ| + |D|), the relative gap as pdlp and the councils measure it, so that
+one tolerance means the same everywhere.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class Optimality:
 
     dual_violation : largest relative violation of a dual constraint (0 when the prices are
         dual feasible); inf when the plan has no prices.
-    gap : (bound − objective) / max(1, |objective|); a true relative distance from the
+    gap : |bound − objective| / (1 + |objective| + |bound|); a true relative distance from the
         optimum when ``dual_violation`` is within tolerance.
     dual_bound : D, in the objective's own units (for min-factor, the least use of the factor
         that any plan can reach is at least −D... reported as the bound on the use itself).
@@ -243,7 +244,7 @@ def check_optimality(
         worst.record("level pays", _relative(np.array([1.0 - value.sum()]),
                                              np.array([1.0 + size.sum()])), lambda i: "λ")
         phi = float(np.asarray(levels).ravel()[0]) if levels is not None else np.nan
-    gap = (bound - phi) / max(1.0, abs(phi))
+    gap = (bound - phi) / (1.0 + abs(phi) + abs(bound))
     if objective.kind is Kind.MIN_FACTOR and priority_weights is None:
         # report in the objective's own units: the use of NAME, bounded below by -D
         return Optimality(worst.value, abs(gap), -bound, -phi, worst.where)

@@ -125,7 +125,7 @@ def make_plan(
         say(f"verified against the scenario tables: largest violation "
             f"{plan.verification.max_violation:.3g}; {_proof(plan.verification)} "
             f"({timings['verify'] + timings.get('optimality', 0.0):.2f} s)")
-        plan.solve.dual_objective = _true_bound(plan.verification)
+        plan.solve.dual_objective = true_bound(plan.verification)
         if result.status is Status.UNBOUNDED:
             plan.message = (f"{result.message}: the objective can improve without limit; no "
                             "factor supply, capacity or link limits the targets (the tables "
@@ -188,7 +188,7 @@ def _proof(check: Verification) -> str:
     return f"dual violation {o.dual_violation:.3g}, gap {o.gap:.3g}"
 
 
-def _true_bound(check: Verification) -> float | None:
+def true_bound(check: Verification) -> float | None:
     """The Lagrangian bound of the plan's prices, when they are dual feasible (within the
     tolerance): only then is it a bound on every plan."""
     o = check.optimality
@@ -201,14 +201,13 @@ def unproven_message(check: Verification) -> str:
     """Why a feasible plan the solver called optimal is reported as ``feasible``."""
     o = check.optimality
     if o is None:
-        return ("the solver reported an optimal plan, but it has no prices to prove it; "
-                "the tables hold a feasible plan")
-    bound = _true_bound(check)
+        return "the plan has no prices to prove it optimal; the tables hold a feasible plan"
+    bound = true_bound(check)
     stated = (f"no plan does better than {bound:.10g} (the bound of its prices)"
               if bound is not None else
               f"its prices give no bound (they fail dual feasibility at {o.worst})")
-    return (f"the solver reported an optimal plan, but its prices do not prove it (dual "
-            f"violation {o.dual_violation:.3g}, gap {o.gap:.3g}, tolerance {check.tolerance:g})"
+    return (f"the plan's prices do not prove it optimal (dual violation "
+            f"{o.dual_violation:.3g}, gap {o.gap:.3g}, tolerance {check.tolerance:g})"
             f"; the tables hold a feasible plan with objective {o.objective:.10g}; {stated}")
 
 
