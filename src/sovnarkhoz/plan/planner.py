@@ -57,8 +57,7 @@ def make_plan(
     with this objective (e.g. balance on an unproductive technology).
     """
     say = progress or (lambda _line: None)
-    text = objective or scenario.default_objective
-    goal = Objective.parse(text)
+    goal = Objective.parse(objective or scenario.default_objective)
     scenario.check_objective(str(goal))
     warnings = [str(issue) for issue in scenario.objective_warnings(str(goal))]
     for warning in warnings:
@@ -73,6 +72,32 @@ def make_plan(
     if goal.kind is Kind.BALANCE:
         return _warned(_balance_plan(scenario, goal, started, timings, say, options.device),
                        warnings)
+    lp = _assembled(scenario, goal, timings, say)
+    backend, why = get_solver(solver, lp.data, options.device)
+    options, method = backend.settings_for(lp.data, options)
+    why = f"{why}; {method}" if method else why
+    say(f"solving with {why}")
+    result, outcome = _solved_and_proven(scenario, lp, backend, options, warm_start, timings,
+                                         say)
+    plan = Plan(scenario=scenario.name, objective=str(goal), status=result.status,
+                message=result.message, solver=backend.name, solver_choice=why,
+                horizon=lp.horizon if lp.dated else None,
+                solve=SolveReport(
+                    size=LPSize(lp.data.num_rows, lp.data.num_cols, lp.data.nnz),
+                    iterations=result.iterations,
+                    primal_objective=_plan_objective(result.objective, lp.sense),
+                    solver_details=result.details))
+    if outcome is not None:
+        _settle(plan, result, outcome, timings, say)
+    plan.solution = result
+    plan.timings = timings
+    plan.seconds = time.perf_counter() - started
+    return _warned(_explained(scenario, plan), warnings)
+
+
+def _assembled(scenario: Scenario, goal: Objective, timings: dict[str, float],
+               say: Progress) -> LinearProgram:
+    """The scenario's LP for ``goal``; ``timings`` gets 'assemble'."""
     clock = time.perf_counter()
     lp = formulate(scenario, goal)
     timings["assemble"] = time.perf_counter() - clock
@@ -81,11 +106,17 @@ def make_plan(
          f"assembled the {years.count}-year LP ({years.first}-{years.last}, lag {years.lag})")
         + f": {lp.data.num_rows:,} rows x {lp.data.num_cols:,} columns, "
         f"{lp.data.nnz:,} nonzeros ({timings['assemble']:.2f} s)")
+    return lp
 
-    backend, why = get_solver(solver, lp.data, options.device)
-    options, method = backend.settings_for(lp.data, options)
-    why = f"{why}; {method}" if method else why
-    say(f"solving with {why}")
+
+def _solved_and_proven(scenario: Scenario, lp: LinearProgram, backend: Solver,
+                       options: SolverOptions, warm_start: Plan | None,
+                       timings: dict[str, float], say: Progress
+                       ) -> tuple[SolverResult, Assessment | None]:
+    """Solve, read the solution back (tables, verification, the proof of optimality) and,
+    where the solver says optimal but the prices do not prove it, solve once more with
+    tolerances a hundred times tighter. ``timings`` gets 'solve' (both solves), 'tables',
+    'verify' and 'optimality'."""
     can = capabilities(backend)
     start = (warm_start.solution if warm_start is not None and Capability.WARM_START in can
              else None)
@@ -98,58 +129,55 @@ def make_plan(
     asked = 0.0 if is_exact(backend) else options.tolerance or backend.default_tolerance
     priced = Capability.DUALS in can  # without prices there is no proof to attempt
     outcome = _assessed(scenario, lp, result, asked, timings, priced)
-    if _unproven(result, outcome) and not priced:
+    if not _unproven(result, outcome):
+        return result, outcome
+    if not priced:
         say(f"{backend.name} gives no prices: the plan can be checked for feasibility, not "
             "proven optimal")
-    elif _unproven(result, outcome):
-        say(f"the prices do not prove the plan optimal ({_proof(outcome.verification)}); "
-            "solving again with tolerances a hundred times tighter")
-        clock = time.perf_counter()
-        asked_of_solver = options.tolerance or backend.default_tolerance
-        tighter = replace(options, tolerance=max(asked_of_solver * 1e-2, TIGHTEST))
-        retry = backend.solve(lp.data, tighter, result)
-        timings["solve"] += time.perf_counter() - clock
-        retried = _assessed(scenario, lp, retry, asked, timings, priced)
-        if retry.status is Status.OPTIMAL and retried.verification.passed:
-            result, outcome = retry, retried
+        return result, outcome
+    say(f"the prices do not prove the plan optimal ({_proof(outcome.verification)}); "
+        "solving again with tolerances a hundred times tighter")
+    clock = time.perf_counter()
+    asked_of_solver = options.tolerance or backend.default_tolerance
+    tighter = replace(options, tolerance=max(asked_of_solver * 1e-2, TIGHTEST))
+    retry = backend.solve(lp.data, tighter, result)
+    timings["solve"] += time.perf_counter() - clock
+    retried = _assessed(scenario, lp, retry, asked, timings, priced)
+    if retry.status is Status.OPTIMAL and retried is not None and retried.verification.passed:
+        return retry, retried
+    return result, outcome
 
-    plan = Plan(scenario=scenario.name, objective=str(goal), status=result.status,
-                message=result.message, solver=backend.name, solver_choice=why, horizon=years,
-                solve=SolveReport(
-                    size=LPSize(lp.data.num_rows, lp.data.num_cols, lp.data.nnz),
-                    iterations=result.iterations,
-                    primal_objective=_plan_objective(result.objective, lp.sense),
-                    solver_details=result.details))
-    if outcome is not None:
-        plan.tables, plan.verification = outcome.tables, outcome.verification
-        say(f"verified against the scenario tables: largest violation "
-            f"{plan.verification.max_violation:.3g}; {_proof(plan.verification)} "
-            f"({timings['verify'] + timings.get('optimality', 0.0):.2f} s)")
-        plan.solve.dual_objective = true_bound(plan.verification)
-        if result.status is Status.UNBOUNDED:
-            plan.message = (f"{result.message}: the objective can improve without limit; no "
-                            "factor supply, capacity or link limits the targets (the tables "
-                            "hold one point along the unbounded direction)")
-        elif plan.verification.passed:  # a fulfilment is claimed only for a checked plan
-            plan.fulfilment = outcome.fulfilment
-            plan.objective_value = plan.solve.primal_objective
-            plan.yearly_fulfilment = outcome.yearly
-        if result.status is Status.OPTIMAL and not plan.verification.passed:
-            plan.status = Status.ERROR
-            plan.message = ("the solver reported an optimal plan, but it fails verification "
-                            f"against the scenario tables: {plan.verification.worst}")
-        elif result.status is Status.OPTIMAL and not plan.verification.proven_optimal:
-            plan.status = Status.FEASIBLE
-            plan.message = unproven_message(plan.verification)
-        elif result.status is not Status.OPTIMAL and result.status is not Status.UNBOUNDED:
-            kept = ("a feasible plan, not proven optimal" if plan.verification.passed else
-                    "the solver's last point, which is NOT a feasible plan (largest violation "
-                    f"{plan.verification.max_violation:.3g} at {plan.verification.worst})")
-            plan.message = f"{result.message}; the tables hold {kept}"
-    plan.solution = result
-    plan.timings = timings
-    plan.seconds = time.perf_counter() - started
-    return _warned(_explained(scenario, plan), warnings)
+
+def _settle(plan: Plan, result: SolverResult, outcome: Assessment,
+            timings: dict[str, float], say: Progress) -> None:
+    """The plan's tables, verification, headline numbers and final status: optimal only when
+    verified and proven, feasible when verified but not proven, error when the solver's
+    optimum fails verification."""
+    plan.tables, plan.verification = outcome.tables, outcome.verification
+    say(f"verified against the scenario tables: largest violation "
+        f"{plan.verification.max_violation:.3g}; {_proof(plan.verification)} "
+        f"({timings['verify'] + timings.get('optimality', 0.0):.2f} s)")
+    plan.solve.dual_objective = true_bound(plan.verification)
+    if result.status is Status.UNBOUNDED:
+        plan.message = (f"{result.message}: the objective can improve without limit; no "
+                        "factor supply, capacity or link limits the targets (the tables "
+                        "hold one point along the unbounded direction)")
+    elif plan.verification.passed:  # a fulfilment is claimed only for a checked plan
+        plan.fulfilment = outcome.fulfilment
+        plan.objective_value = plan.solve.primal_objective
+        plan.yearly_fulfilment = outcome.yearly
+    if result.status is Status.OPTIMAL and not plan.verification.passed:
+        plan.status = Status.ERROR
+        plan.message = ("the solver reported an optimal plan, but it fails verification "
+                        f"against the scenario tables: {plan.verification.worst}")
+    elif result.status is Status.OPTIMAL and not plan.verification.proven_optimal:
+        plan.status = Status.FEASIBLE
+        plan.message = unproven_message(plan.verification)
+    elif result.status is not Status.OPTIMAL and result.status is not Status.UNBOUNDED:
+        kept = ("a feasible plan, not proven optimal" if plan.verification.passed else
+                "the solver's last point, which is NOT a feasible plan (largest violation "
+                f"{plan.verification.max_violation:.3g} at {plan.verification.worst})")
+        plan.message = f"{result.message}; the tables hold {kept}"
 
 
 def _warned(plan: Plan, warnings: list[str]) -> Plan:
