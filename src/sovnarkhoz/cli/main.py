@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .. import __version__
 from ..bundled import ROOT as BUNDLED_ROOT
@@ -63,7 +63,20 @@ def _parser() -> argparse.ArgumentParser:
                     "shadow prices, verified against the scenario's own tables.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_plan(sub)
+    _add_validate(sub)
+    _add_generate(sub)
+    _add_compare(sub)
+    sub.add_parser("scenarios", help="list the bundled scenarios")
+    horizon.add_commands(sub)
+    add_import_parser(sub)
+    from .decision import add_parsers  # frontier, decide: collective decision
+    add_parsers(sub)
+    return parser
 
+
+def _add_plan(sub: Any) -> None:
+    """``plan``: the scenario, the objective and the solver, then the councils."""
     plan = sub.add_parser("plan", help="compute, verify and write a plan")
     plan.add_argument("scenario", metavar="DIR",
                       help="scenario directory, or the name of a bundled scenario")
@@ -89,6 +102,14 @@ def _parser() -> argparse.ArgumentParser:
                       help="write summary.json and the plan's tables here")
     plan.add_argument("--format", choices=FORMATS, default="csv", help="format of the tables")
     add_force(plan)
+    _add_council_flags(plan)
+    plan.add_argument("--quiet", action="store_true", help="no progress lines")
+    plan.add_argument("--verbose", action="store_true", help="show the solver's own log")
+
+
+def _add_council_flags(plan: argparse.ArgumentParser) -> None:
+    """``plan``'s flags for planning by councils: organisation, protocol, engine and how
+    councils behave."""
     plan.add_argument("--organisation", choices=ORGANISATIONS, default="central",
                       help="central (one exact plan), territorial (a council per regions.csv "
                       "council) or branch (a ministry per products.csv branch)")
@@ -117,14 +138,18 @@ def _parser() -> argparse.ArgumentParser:
                       "bundle (default 0)")
     plan.add_argument("--hidden", type=_share, default=0.0, metavar="H",
                       help="councils hide this fraction of their factor supplies (default 0)")
-    plan.add_argument("--quiet", action="store_true", help="no progress lines")
-    plan.add_argument("--verbose", action="store_true", help="show the solver's own log")
 
+
+def _add_validate(sub: Any) -> None:
+    """``validate``: every problem of a scenario, with file, line, column and value."""
     validate = sub.add_parser("validate", help="check a scenario and list every problem")
     validate.add_argument("scenario", metavar="DIR")
     validate.add_argument("--objective", help="also check what this objective needs "
                           "(e.g. balance needs a productive technology)")
 
+
+def _add_generate(sub: Any) -> None:
+    """``generate``: a synthetic economy of any size."""
     generate = sub.add_parser("generate", help="write a synthetic economy of any size")
     generate.add_argument("directory", metavar="DIR", type=Path)
     generate.add_argument("--products", type=_positive_int, required=True)
@@ -143,6 +168,9 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--format", choices=FORMATS, default="csv")
     add_force(generate, scenario=True)
 
+
+def _add_compare(sub: Any) -> None:
+    """``compare``: the organisations side by side."""
     compare = sub.add_parser("compare", help="plan by each organisation and compare them")
     compare.add_argument("scenario", metavar="DIR")
     compare.add_argument("--objective")
@@ -156,13 +184,6 @@ def _parser() -> argparse.ArgumentParser:
                          help="also write OUT/comparison.csv")
     add_force(compare)
     compare.add_argument("--quiet", action="store_true", help="no progress lines")
-
-    sub.add_parser("scenarios", help="list the bundled scenarios")
-    horizon.add_commands(sub)
-    add_import_parser(sub)
-    from .decision import add_parsers  # frontier, decide: collective decision
-    add_parsers(sub)
-    return parser
 
 
 def _whole(text: str) -> int:
