@@ -214,3 +214,19 @@ def test_a_negative_zero_is_printed_as_zero():
     from sovnarkhoz.cli.summary import _fmt
 
     assert _fmt(-0.0) == "0" and _fmt(None) == "n/a" and _fmt(-1.5) == "-1.5"
+
+
+def test_an_adopted_plan_is_proven_the_best_for_its_factions_weights(bundled_scenario):
+    """The presidium adopts the wavering faction's plan (README): heavy 5.70538, pledge 3;
+    the prices of the weighted solve prove its Σ weight·λ the largest any plan reaches."""
+    from sovnarkhoz.decision import Chamber
+
+    decision = Chamber(bundled_scenario("presidium")).decide("presidium")
+    plan = decision.plan
+    o = plan.verification.optimality
+    assert plan.status == "optimal" and plan.verification.proven_optimal
+    assert o.gap < 1e-12 and o.dual_violation < 1e-12
+    assert plan.priority_levels["heavy"] == pytest.approx(5.70538, abs=1e-5)
+    assert plan.priority_levels["pledge"] == pytest.approx(3.0, abs=1e-9)
+    # the bound is the weighted value of the levels: Σ weight·λ
+    assert o.dual_bound == pytest.approx(o.objective, rel=1e-12)

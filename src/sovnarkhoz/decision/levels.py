@@ -34,6 +34,10 @@ class Point:
 
     levels: np.ndarray
     result: SolverResult
+    # what proves the plan optimal: the weights (B,) it maximises and the solve of Σ weights·λ
+    # alone, whose prices bound every plan (None for a lexicographic point)
+    weights: np.ndarray | None = None
+    proof: SolverResult | None = None
 
     def value(self, weights: np.ndarray) -> float:
         return float(np.asarray(weights) @ self.levels)
@@ -80,6 +84,7 @@ class LevelSolver:
         Σ λ, so that no level is given away where a weight is zero)."""
         weights = _normalised(weights)
         first = self._solve(weights)
+        first.weights, first.proof = weights, first.result
         tie = np.ones(self.size) if tie is None else _normalised(tie)
         if np.allclose(tie / tie.max(), weights / weights.max()):
             return first
@@ -91,6 +96,7 @@ class LevelSolver:
                 self.model.change_row(self.valuation_row, self.columns, weights,
                                       best - 1e-9 * max(1.0, abs(best)), np.inf)
                 point = self._solve(tie)
+            point.weights, point.proof = weights, first.result
             return point
         finally:
             self.model.change_row(self.valuation_row, self.columns, weights, -np.inf, np.inf)
@@ -125,7 +131,10 @@ class LevelSolver:
 
     def plan(self, point: Point, label: str = "priorities") -> Plan:
         """The point as a plan: tables and verification against the scenario tables."""
-        return plan_at_levels(self.scenario, self.lp, point.result, label)
+        weights = (None if point.weights is None else
+                   dict(zip(self.names, point.weights.tolist(), strict=True)))
+        return plan_at_levels(self.scenario, self.lp, point.result, label, weights=weights,
+                              proof=point.proof)
 
     # --- the solve --------------------------------------------------------------------------
     def _solve(self, weights: np.ndarray, allow_infeasible: bool = False) -> Point | None:

@@ -14,12 +14,15 @@ import time
 import numpy as np
 import pandas as pd
 
-from ..formulation import LinearProgram, Mode
+from ..formulation import Kind, LinearProgram, Mode, Objective
 from ..scenario.collective import Bundles, yearly_bundles
 from ..scenario.model import Scenario
 from ..solvers import SolverResult, Status
 from .assemble import formulate, lowest_share, tabulate_and_verify
+from .optimality import check_optimality
+from .planner import unproven_message
 from .result import Plan
+from .tables import plan_tables
 
 
 def formulate_priorities(scenario: Scenario, bundles: Bundles) -> LinearProgram:
@@ -87,15 +90,25 @@ def _settle(plan: Plan, result: SolverResult) -> None:
         plan.status = Status.ERROR
         plan.message = ("the solver reported an optimal plan, but it fails verification "
                         f"against the scenario tables: {plan.verification.worst}")
+    elif (result.status is Status.OPTIMAL and plan.verification.optimality is not None
+          and not plan.verification.proven_optimal):
+        plan.status = Status.FEASIBLE
+        plan.message = unproven_message(plan.verification)
 
 
 def plan_at_levels(scenario: Scenario, lp: LinearProgram, result: SolverResult,
-                   label: str = "priorities") -> Plan:
+                   label: str = "priorities", weights: dict[str, float] | None = None,
+                   proof: SolverResult | None = None) -> Plan:
     """A verified plan from a solve of the priorities LP (``result.x`` (n,)): every target
     in full (each year), each priority at its level (in every year its rows hold).
 
     ``fulfilment`` is the lowest share of a target met (at least 1 when the plan holds);
     ``priority_levels`` the levels; status ``error`` when verification fails.
+    weights, proof : the plan claims the largest Σ weights·λ, and ``proof`` is the solve of
+        that alone (its prices: ``result`` may come from a tie-break solve after it); the
+        plan is then ``optimal`` only when those prices prove its Σ weights·λ the largest
+        (plan/optimality.py), else ``feasible``. Without them nothing is claimed beyond
+        feasibility and the solver's word (a lexicographic point).
     """
     started = time.perf_counter()
     plan = _unfinished(scenario, result, label)
@@ -107,6 +120,12 @@ def plan_at_levels(scenario: Scenario, lp: LinearProgram, result: SolverResult,
         result.col_dual if result.has_duals else None, priority_levels=levels)
     tables["priorities"] = priority_table(scenario, lp, levels)
     plan.tables = tables
+    if weights is not None and proof is not None and proof.has_duals:
+        priced = plan_tables(lp, proof.x, proof.row_dual, proof.col_dual)
+        plan.verification.optimality = check_optimality(
+            scenario.tables, priced, Objective(Kind.MAX_FULFILMENT),
+            horizon=lp.horizon if lp.dated else None, priority_weights=weights,
+            priority_levels=levels)
     _settle(plan, result)
     plan.priority_levels = levels
     if lp.dated:
