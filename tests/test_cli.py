@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import sovnarkhoz
-from sovnarkhoz.cli.main import main
+from cli_run import run
 
 BUNDLED = Path(sovnarkhoz.__file__).parent / "scenarios"
 CONTRACT_SUMMARY = ("status", "objective", "fulfilment", "objective_value", "solver", "seconds",
@@ -36,12 +36,6 @@ SCENARIO_TABLES = ("products", "regions", "factors", "techniques", "inputs", "su
 
 
 # --- helpers ---------------------------------------------------------------------------------
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    """(exit code, stdout, stderr) of ``sovnarkhoz ARGV`` run in-process; never a traceback."""
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 def console_script() -> list[str]:

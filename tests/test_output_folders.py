@@ -25,6 +25,7 @@ import pandas as pd
 import pytest
 
 import sovnarkhoz
+from cli_run import run
 from sovnarkhoz import output
 from sovnarkhoz.cli.main import main
 from sovnarkhoz.output import MARKER, OutputError, staged_folder
@@ -36,11 +37,6 @@ SMALL = ("--products", "4", "--regions", "2")
 
 
 # --- helpers ---------------------------------------------------------------------------------
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 def interrupted(capsys, argv: list[str]) -> None:

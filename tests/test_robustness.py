@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sovnarkhoz
+from cli_run import run
 from sovnarkhoz.cli.main import main
 
 BUNDLED = Path(sovnarkhoz.__file__).parent / "scenarios"
@@ -34,12 +35,6 @@ TWO_REGIONS_TABLES = ("products", "regions", "factors", "techniques", "inputs", 
 
 
 # --- helpers ---------------------------------------------------------------------------------
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    """(exit code, stdout, stderr) of ``sovnarkhoz ARGV`` in-process; never a traceback."""
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 def problem_line(capsys, *argv: str | Path) -> str:
