@@ -13,7 +13,7 @@ import sovnarkhoz
 from dualcheck import proof_status
 from sovnarkhoz.cli import main
 from sovnarkhoz.councils import partition, plan_by_councils
-from sovnarkhoz.councils.prices import split
+from sovnarkhoz.councils.admm import split
 from sovnarkhoz.formulation import Objective, build_lp
 
 
@@ -111,8 +111,8 @@ def test_cli_plans_by_councils(tmp_path, capsys):
 def test_admm_engines_agree_and_a_dead_worker_is_restarted(bundled_scenario):
     """Councils in worker processes give the local plan, even when a worker is killed
     mid-run: it restarts from the last round's checkpoint and the round is asked again."""
+    from sovnarkhoz.councils.admm import coordinate
     from sovnarkhoz.councils.engines import LocalEngine, ProcessEngine
-    from sovnarkhoz.councils.prices import coordinate
 
     scenario = bundled_scenario("two_regions")
     lp = build_lp(scenario.economy, Objective.parse("max-fulfilment"))
@@ -155,8 +155,8 @@ def test_localism_never_improves_the_national_objective(bundled_scenario, streng
 
 def test_admm_ray_actors_give_the_same_plan_when_one_is_killed(bundled_scenario):
     pytest.importorskip("ray")
+    from sovnarkhoz.councils.admm import coordinate
     from sovnarkhoz.councils.engines import LocalEngine, RayEngine
-    from sovnarkhoz.councils.prices import coordinate
 
     scenario = bundled_scenario("two_regions")
     lp = build_lp(scenario.economy, Objective.parse("max-fulfilment"))

@@ -39,9 +39,9 @@ import numpy as np
 
 from ..solvers.problem import LPData
 from ..solvers.result import Status
+from .admm import Coordination, Round, _posted_prices
 from .dantzig_wolfe import PENALTY, Centre, run_centre
 from .engines import Engine
-from .prices import Coordination, Round, _posted_prices
 from .proposals import relative_gap
 
 SERIOUS = 0.1

@@ -31,9 +31,9 @@ import numpy as np
 from ..solvers.duality import bound_term
 from ..solvers.problem import LPData
 from ..solvers.result import Status
+from .admm import Coordination, Round, split
 from .engines import Engine, LocalEngine
 from .master import Master, MasterSolution
-from .prices import Coordination, Round, split
 from .proposals import Menu, PricingCouncil, Proposal, relative_gap
 
 SMOOTHING = 0.8

@@ -37,9 +37,9 @@ from ..solvers.options import SolverOptions
 from ..solvers.persistent import PersistentHighs
 from ..solvers.problem import LPData
 from ..solvers.result import Status
+from .admm import Coordination, Round, split
 from .council import CouncilData, own_prices
 from .engines import Engine, LocalEngine
-from .prices import Coordination, Round, split
 
 PENALTY = 1e4
 """Cost of a unit of quota missed (or overshot), relative to the objective's scale."""

@@ -1,4 +1,6 @@
-"""The prices protocol: the centre coordinates councils by posted prices (sharing ADMM).
+"""The admm protocol: the centre coordinates councils by posted prices (sharing ADMM).
+
+(The protocol named prices, the default, is the proximal bundle method of ``bundle``.)
 
 Rows of the LP that only one council touches stay with it; the others ("shared rows": the
 balances of regions that trade across council borders, and every balance that carries a
@@ -101,7 +103,7 @@ ADAPT_EVERY = 5
 def coordinate(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e-4,
                max_rounds: int = 2000, rho: float = 1.0, engine: Engine | None = None,
                progress: Callable[[Round], None] | None = None) -> Coordination:
-    """Run the prices protocol to ``tolerance`` (relative) or ``max_rounds``, the councils
+    """Run the admm protocol to ``tolerance`` (relative) or ``max_rounds``, the councils
     running on ``engine`` (default: in this process)."""
     engine = engine or LocalEngine()
     data, shared, centre_columns = split(lp, owner, names)
