@@ -29,6 +29,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -68,8 +69,16 @@ class Coordination:
     solvers: dict[str, int] = field(default_factory=dict)  # answers found by each solver
 
 
-def split(lp: LPData, owner: np.ndarray, names: list[str]) -> tuple[list[CouncilData],
-                                                                     np.ndarray, np.ndarray]:
+class Split(NamedTuple):
+    """The LP shared out: each council's block, the shared rows (sorted) and the centre's
+    own columns (owner -1)."""
+
+    councils: list[CouncilData]
+    shared: np.ndarray
+    centre_columns: np.ndarray
+
+
+def split(lp: LPData, owner: np.ndarray, names: list[str]) -> Split:
     """Councils' blocks, the shared rows (sorted), and the centre's columns (owner -1)."""
     A = lp.A.tocsr()
     entry_owner = owner[A.indices]
@@ -94,7 +103,7 @@ def split(lp: LPData, owner: np.ndarray, names: list[str]) -> tuple[list[Council
             c=lp.c[columns], col_lower=lp.col_lower[columns], col_upper=lp.col_upper[columns],
             A_private=block[private_rows], row_lower=lp.row_lower[private_rows],
             row_upper=lp.row_upper[private_rows], B=block[shared_rows]))
-    return councils, shared, np.flatnonzero(owner == -1)
+    return Split(councils, shared, np.flatnonzero(owner == -1))
 
 
 ADAPT_EVERY = 5
