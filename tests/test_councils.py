@@ -686,7 +686,7 @@ def test_the_round_counter_on_a_terminal_has_no_total():
         for number in range(1, 404):
             display.update(Round(round=number, mismatch=1e-3, objective=0.0,
                                  dual_objective=0.0, gap=10 ** (-number / 50),
-                                 dual_residual=0.0, rho=1.0, messages=0, bytes=0,
+                                 dual_residual=0.0, step=1.0, messages=0, bytes=0,
                                  seconds=0.0))
     shown = stream.getvalue().split("\r")[-1]
     assert shown.startswith("territorial councils, prices: 403 rounds")
@@ -704,7 +704,7 @@ def test_plain_progress_lines_come_every_few_seconds():
     display = RoundDisplay("branch councils, dantzig-wolfe", stream=stream, every=0.0)
     for number in (1, 2, 3):
         display.update(Round(round=number, mismatch=0.5, objective=0.0, dual_objective=0.0,
-                             gap=0.25 / number, dual_residual=0.0, rho=0.0, messages=0,
+                             gap=0.25 / number, dual_residual=0.0, step=0.0, messages=0,
                              bytes=0, seconds=0.0))
     display.close()
     lines = stream.getvalue().splitlines()

@@ -42,7 +42,19 @@ from .engines import Engine, LocalEngine
 
 @dataclass
 class Round:
-    """One round of the protocol, as kept in the convergence history."""
+    """One round of a protocol, as kept in the convergence history.
+
+    ``step`` is how far the centre may move this round, each protocol's own parameter:
+
+    - admm: the penalty ρ of the augmented Lagrangian (also the step of its price update),
+      balanced against the residuals every ADAPT_EVERY rounds;
+    - prices: the half-width t of the box the prices may move in around the stability
+      centre ŷ (``bundle``);
+    - quotas: the radius of the trust region of quotas around the best quotas so far;
+    - dantzig-wolfe: 0 (the master's prices move freely).
+
+    In the history as written (``record``, summary.json) it keeps its first name, ``rho``.
+    """
 
     round: int
     mismatch: float  # largest relative violation of a shared row
@@ -50,10 +62,15 @@ class Round:
     dual_objective: float  # of the posted prices and the councils' own duals
     gap: float  # |objective - dual_objective| / (1 + |objective| + |dual_objective|)
     dual_residual: float  # relative size of the reduced costs' infeasible part
-    rho: float
+    step: float
     messages: int
     bytes: int
     seconds: float
+
+    def record(self) -> dict[str, float]:
+        """The round as the plan's history keeps it (summary.json): ``step`` under its
+        first name, ``rho``, in the same place."""
+        return {("rho" if name == "step" else name): value for name, value in vars(self).items()}
 
 
 @dataclass
@@ -201,7 +218,7 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
         floats = sum(2 * len(rows) + len(rows) + 3 for rows in local_rows)
         record = Round(round=round_number, mismatch=mismatch, objective=objective,
                        dual_objective=dual_objective, gap=gap, dual_residual=dual_residual,
-                       rho=rho, messages=2 * len(data), bytes=8 * floats,
+                       step=rho, messages=2 * len(data), bytes=8 * floats,
                        seconds=time.perf_counter() - started)
         history.append(record)
         if progress is not None:

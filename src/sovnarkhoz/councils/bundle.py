@@ -109,7 +109,7 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
         gap = relative_gap(mix_cost, g_hat)
         centre.log_round(history, progress, round=round_number, mismatch=mismatch,
                          objective=mix_cost, dual_objective=g_hat, gap=gap, dual_residual=0.0,
-                         rho=t, seconds=time.perf_counter() - started)
+                         step=t, seconds=time.perf_counter() - started)
         if mismatch <= tolerance and gap <= tolerance:
             converged = True
             break

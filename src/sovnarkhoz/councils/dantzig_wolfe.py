@@ -92,7 +92,7 @@ class Centre:
     def log_round(self, history: list[Round], progress: Callable[[Round], None] | None,
                   **measures: float) -> None:
         """Append a Round of ``measures`` (round, mismatch, objective, dual_objective, gap,
-        dual_residual, rho, seconds) with the traffic since the last one, and report it."""
+        dual_residual, step, seconds) with the traffic since the last one, and report it."""
         messages, sent = self._traffic()
         record = Round(messages=messages, bytes=sent, **measures)  # type: ignore[arg-type]
         history.append(record)
@@ -258,7 +258,7 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
         gap = relative_gap(master, best)
         centre.log_round(history, progress, round=round_number, mismatch=artificial,
                          objective=master, dual_objective=best, gap=gap, dual_residual=0.0,
-                         rho=0.0, seconds=time.perf_counter() - started)
+                         step=0.0, seconds=time.perf_counter() - started)
         if central is not None:
             # a central mix is not a vertex: converge, or give up on central prices, at the
             # master's own vertex prices next round

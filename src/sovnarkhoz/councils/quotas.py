@@ -215,7 +215,7 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
         reference = feasible_cost if math.isfinite(feasible_cost) else cost
         gap = abs(reference - lower_bound) / (1.0 + abs(reference) + abs(lower_bound))
         record = Round(round=round_number, mismatch=missed, objective=reference,
-                       dual_objective=lower_bound, gap=gap, dual_residual=0.0, rho=radius,
+                       dual_objective=lower_bound, gap=gap, dual_residual=0.0, step=radius,
                        messages=2 * K, bytes=per_round, seconds=time.perf_counter() - started)
         history.append(record)
         if progress is not None:

@@ -136,7 +136,7 @@ def plan_by_councils(
             f"dual residual {last.dual_residual:.1e}")
         if protocol == "prices" and lp.horizon.count > 1:
             message += "; over several years --protocol dantzig-wolfe needs far fewer rounds"
-    history = [vars(r) for r in result.history]
+    history = [r.record() for r in result.history]
     traffic = sum(r.bytes for r in result.history)
     central_bytes = int(8 * (3 * lp.data.nnz + 2 * lp.data.num_rows + 3 * lp.data.num_cols))
     plan = Plan(
