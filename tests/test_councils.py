@@ -13,7 +13,7 @@ import sovnarkhoz
 from dualcheck import proof_status
 from sovnarkhoz.cli import main
 from sovnarkhoz.councils import partition, plan_by_councils
-from sovnarkhoz.councils.admm import split
+from sovnarkhoz.councils.protocol import split
 from sovnarkhoz.formulation import Objective, build_lp
 
 

@@ -40,10 +40,10 @@ import numpy as np
 
 from ..solvers.problem import LPData
 from ..solvers.result import Status
-from .admm import Coordination, Round, _posted_prices
 from .dantzig_wolfe import PENALTY, Centre, run_centre
 from .engines import Engine
 from .proposals import relative_gap
+from .protocol import Coordination, Round, posted_prices
 
 SERIOUS = 0.1
 """A round moves the centre when the dual rises by this share of the model's promise."""
@@ -89,7 +89,7 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
         rounds = round_number
         try:
             step = _proximal_master(centre, y_hat, t, largest)
-            y = _posted_prices(step.prices, centre.lower, centre.upper)
+            y = posted_prices(step.prices, centre.lower, centre.upper)
             answers = centre.ask(engine, y)
         except RuntimeError as failure:  # a solver failed: keep the best mix so far
             stopped = str(failure)

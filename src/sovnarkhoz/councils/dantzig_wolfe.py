@@ -31,10 +31,10 @@ import numpy as np
 from ..solvers.duality import bound_term
 from ..solvers.problem import LPData
 from ..solvers.result import Status
-from .admm import Coordination, Round, split
 from .engines import Engine, LocalEngine
 from .master import Master, MasterSolution
 from .proposals import Menu, PricingCouncil, Proposal, relative_gap
+from .protocol import Coordination, Round, collect_plan, split
 
 SMOOTHING = 0.8
 """Councils are asked at SMOOTHING × (the prices of the best bound so far) + the rest × the
@@ -63,7 +63,8 @@ class Centre:
                  solver: str = "auto"):
         self.lp = lp
         self.solver = solver  # the councils' own: auto, highs or pdlp
-        self.data, self.shared, self.columns = split(lp, owner, names)
+        self.parts = split(lp, owner, names)
+        self.data, self.shared, self.columns = self.parts
         self.K, self.m = len(self.data), len(self.shared)
         position = np.full(lp.num_rows, -1, dtype=np.int64)
         position[self.shared] = np.arange(self.m)
@@ -150,14 +151,7 @@ class Centre:
         self.messages += self.K
         self.bytes += 8 * sum(len(mix) + len(rows)
                               for mix, rows in zip(mixes, self.local_rows, strict=True))
-        x = np.zeros(self.lp.num_cols)
-        row_dual = np.zeros(self.lp.num_rows)
-        for d, (plan, duals) in zip(self.data, engine.results(), strict=True):
-            x[d.columns] = plan
-            row_dual[d.private_rows] = duals
-        x[self.columns] = centre_x
-        row_dual[self.shared] = y
-        return x, row_dual
+        return collect_plan(self.lp, self.parts, engine.results(), centre_x, y)
 
     def dual_value(self, y: np.ndarray, answers: list[Proposal]) -> float:
         """The Lagrangian bound g(y) (a true lower bound on the national optimum) from the

@@ -19,7 +19,7 @@ from ..solvers.options import SolverOptions
 from ..solvers.persistent import PersistentHighs
 from ..solvers.problem import LPData
 from ..solvers.result import SolverResult, Status
-from .council import CouncilData
+from .council import CouncilData, CouncilPlan
 
 FIRST_ORDER_TOLERANCE = 1e-8
 """Relative KKT error a council's pdlp solve must reach: its answers (and so the centre's
@@ -153,9 +153,9 @@ class PricingCouncil:
         self.proposals, self.private_duals, self.x = (list(state.proposals),
                                                       state.private_duals, state.x)
 
-    def result(self) -> tuple[np.ndarray, np.ndarray]:
+    def result(self) -> CouncilPlan:
         """Its plan (the last mix) and its own rows' prices."""
-        return self.x, self.private_duals
+        return CouncilPlan(self.x, self.private_duals)
 
     def _best(self, cost: np.ndarray) -> BestPlan:
         """The council's best plan at ``cost``."""

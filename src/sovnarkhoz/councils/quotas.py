@@ -38,9 +38,9 @@ from ..solvers.options import SolverOptions
 from ..solvers.persistent import PersistentHighs
 from ..solvers.problem import LPData
 from ..solvers.result import Status
-from .admm import Coordination, Round, split
-from .council import CouncilData, own_prices
+from .council import CouncilData, CouncilPlan, own_prices
 from .engines import Engine, LocalEngine
+from .protocol import Coordination, Round, Split, collect_plan, split
 
 PENALTY = 1e4
 """Cost of a unit of quota missed (or overshot), relative to the objective's scale."""
@@ -136,8 +136,8 @@ class QuotaCouncil:
     def restore(self, state: None) -> None:
         pass
 
-    def result(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.x, self.private_duals
+    def result(self) -> CouncilPlan:
+        return CouncilPlan(self.x, self.private_duals)
 
 
 def allot(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e-4,
@@ -146,19 +146,18 @@ def allot(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e
     """Coordinate councils by quotas (Benders cuts in a trust region) to a relative gap of
     ``tolerance``, the councils running on ``engine`` (default: in this process)."""
     engine = engine or LocalEngine()
-    data, shared, centre_columns = split(lp, owner, names)
+    parts = split(lp, owner, names)
     scale = 1.0 + float(np.abs(lp.c).max(initial=0.0))
-    engine.start([(QuotaCouncil, (d, PENALTY * scale)) for d in data])
+    engine.start([(QuotaCouncil, (d, PENALTY * scale)) for d in parts.councils])
     try:
-        return _rounds(lp, data, shared, centre_columns, tolerance, max_rounds, progress,
-                       engine)
+        return _rounds(lp, parts, tolerance, max_rounds, progress, engine)
     finally:
         engine.close()
 
 
-def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
-            centre_columns: np.ndarray, tolerance: float, max_rounds: int,
+def _rounds(lp: LPData, parts: Split, tolerance: float, max_rounds: int,
             progress: Callable[[Round], None] | None, engine: Engine) -> Coordination:
+    data, shared, centre_columns = parts
     K, m = len(data), len(shared)
     position = np.full(lp.num_rows, -1, dtype=np.int64)
     position[shared] = np.arange(m)
@@ -232,13 +231,7 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
     if history:
         history[-1].messages += K
         history[-1].bytes += 8 * sum(2 * len(r) for r in local_rows)
-    x = np.zeros(lp.num_cols)
-    row_dual = np.zeros(lp.num_rows)
-    for d, (plan, duals) in zip(data, engine.results(), strict=True):
-        x[d.columns] = plan
-        row_dual[d.private_rows] = duals
-    x[centre_columns] = centre_plan
-    row_dual[shared] = y
+    x, row_dual = collect_plan(lp, parts, engine.results(), centre_plan, y)
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
                         rounds=rounds, stopped=stopped)
 

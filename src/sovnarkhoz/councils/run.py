@@ -19,13 +19,14 @@ from ..plan.planner import make_plan, true_bound, unproven_message
 from ..plan.result import CouncilRun, Plan, Traffic
 from ..scenario.model import Scenario
 from ..solvers.result import SolverResult, Status
-from .admm import Round, coordinate
+from .admm import coordinate
 from .behaviour import with_behaviour
 from .bundle import coordinate_by_prices
 from .dantzig_wolfe import decompose
 from .engines import ENGINES as ENGINE_TYPES
 from .engines import make_engine
 from .partition import partition
+from .protocol import Round
 from .quotas import allot
 
 PROTOCOLS = ("prices", "quotas", "dantzig-wolfe", "admm")
