@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 
 import numpy as np
 import pandas as pd
@@ -13,8 +15,35 @@ import sovnarkhoz
 from dualcheck import proof_status
 from sovnarkhoz.cli import main
 from sovnarkhoz.councils import partition, plan_by_councils
-from sovnarkhoz.councils.prices import split
+from sovnarkhoz.councils.protocol import split
 from sovnarkhoz.formulation import Objective, build_lp
+
+
+def _dies_in_round(engine, number, kill):
+    """``engine``, with ``kill(engine)`` run from outside as it is asked its ``number``-th
+    round (every request to its councils counts): a crash the engine must survive."""
+    asked = engine.round
+    count = 0
+
+    def round_(requests):
+        nonlocal count
+        count += 1
+        if count == number:
+            kill(engine)
+        return asked(requests)
+
+    engine.round = round_
+    return engine
+
+
+def _kill_first_worker(engine):
+    """Kill the first worker process by its pid, as the system would, and wait for it."""
+    os.kill(engine.processes[0].pid, signal.SIGKILL)
+    engine.processes[0].join()
+
+
+def _kill_first_actor(engine):
+    engine.ray.kill(engine.hosts[0])
 
 
 def test_territorial_and_branch_partitions(bundled_scenario):
@@ -111,14 +140,14 @@ def test_cli_plans_by_councils(tmp_path, capsys):
 def test_admm_engines_agree_and_a_dead_worker_is_restarted(bundled_scenario):
     """Councils in worker processes give the local plan, even when a worker is killed
     mid-run: it restarts from the last round's checkpoint and the round is asked again."""
+    from sovnarkhoz.councils.admm import coordinate
     from sovnarkhoz.councils.engines import LocalEngine, ProcessEngine
-    from sovnarkhoz.councils.prices import coordinate
 
     scenario = bundled_scenario("two_regions")
     lp = build_lp(scenario.economy, Objective.parse("max-fulfilment"))
     parts = partition(scenario, lp, "territorial")
     local = coordinate(lp.data, parts.owner, parts.names, engine=LocalEngine())
-    crashing = ProcessEngine(workers=2, kill_worker_at_round=20)
+    crashing = _dies_in_round(ProcessEngine(workers=2), 20, _kill_first_worker)
     remote = coordinate(lp.data, parts.owner, parts.names, engine=crashing)
     assert crashing.restarts == 1
     assert local.converged and remote.converged
@@ -155,14 +184,14 @@ def test_localism_never_improves_the_national_objective(bundled_scenario, streng
 
 def test_admm_ray_actors_give_the_same_plan_when_one_is_killed(bundled_scenario):
     pytest.importorskip("ray")
+    from sovnarkhoz.councils.admm import coordinate
     from sovnarkhoz.councils.engines import LocalEngine, RayEngine
-    from sovnarkhoz.councils.prices import coordinate
 
     scenario = bundled_scenario("two_regions")
     lp = build_lp(scenario.economy, Objective.parse("max-fulfilment"))
     parts = partition(scenario, lp, "territorial")
     local = coordinate(lp.data, parts.owner, parts.names, engine=LocalEngine())
-    engine = RayEngine(actors=2, kill_actor_at_round=15)
+    engine = _dies_in_round(RayEngine(actors=2), 15, _kill_first_actor)
     remote = coordinate(lp.data, parts.owner, parts.names, engine=engine)
     assert engine.restarts == 1
     assert remote.converged
@@ -323,8 +352,8 @@ def test_prices_engines_agree_when_a_worker_and_an_actor_die():
     local = coordinate_by_prices(lp.data, parts.owner, parts.names, tolerance=1e-7,
                                  engine=LocalEngine())
     assert local.converged and local.rounds >= 4
-    for engine in (ProcessEngine(workers=2, kill_worker_at_round=3),
-                   RayEngine(actors=2, kill_actor_at_round=3)):
+    for engine in (_dies_in_round(ProcessEngine(workers=2), 3, _kill_first_worker),
+                   _dies_in_round(RayEngine(actors=2), 3, _kill_first_actor)):
         remote = coordinate_by_prices(lp.data, parts.owner, parts.names, tolerance=1e-7,
                                       engine=engine)
         assert engine.restarts == 1
@@ -344,7 +373,7 @@ def test_dantzig_wolfe_in_worker_processes_gives_the_local_plan_when_a_worker_di
     lp = build_lp(scenario.economy, Objective.parse("max-fulfilment"))
     parts = partition(scenario, lp, "territorial")
     local = decompose(lp.data, parts.owner, parts.names, tolerance=1e-7, engine=LocalEngine())
-    engine = ProcessEngine(workers=2, kill_worker_at_round=3)
+    engine = _dies_in_round(ProcessEngine(workers=2), 3, _kill_first_worker)
     remote = decompose(lp.data, parts.owner, parts.names, tolerance=1e-7, engine=engine)
     assert local.converged and local.rounds >= 4
     assert engine.restarts == 1
@@ -686,7 +715,7 @@ def test_the_round_counter_on_a_terminal_has_no_total():
         for number in range(1, 404):
             display.update(Round(round=number, mismatch=1e-3, objective=0.0,
                                  dual_objective=0.0, gap=10 ** (-number / 50),
-                                 dual_residual=0.0, rho=1.0, messages=0, bytes=0,
+                                 dual_residual=0.0, step=1.0, messages=0, bytes=0,
                                  seconds=0.0))
     shown = stream.getvalue().split("\r")[-1]
     assert shown.startswith("territorial councils, prices: 403 rounds")
@@ -704,7 +733,7 @@ def test_plain_progress_lines_come_every_few_seconds():
     display = RoundDisplay("branch councils, dantzig-wolfe", stream=stream, every=0.0)
     for number in (1, 2, 3):
         display.update(Round(round=number, mismatch=0.5, objective=0.0, dual_objective=0.0,
-                             gap=0.25 / number, dual_residual=0.0, rho=0.0, messages=0,
+                             gap=0.25 / number, dual_residual=0.0, step=0.0, messages=0,
                              bytes=0, seconds=0.0))
     display.close()
     lines = stream.getvalue().splitlines()

@@ -33,7 +33,7 @@ import sovnarkhoz
 from dualcheck import proof_status
 from sovnarkhoz.cli.main import main
 from sovnarkhoz.councils import partition, plan_by_councils
-from sovnarkhoz.councils.prices import split
+from sovnarkhoz.councils.protocol import split
 from sovnarkhoz.formulation.years import build_years
 from sovnarkhoz.scenario.generate import GeneratorSpec, generate_tables
 from sovnarkhoz.scenario.objectives import Objective

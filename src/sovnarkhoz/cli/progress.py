@@ -13,7 +13,7 @@ import sys
 import time
 from typing import TextIO
 
-from ..councils.prices import Round
+from ..councils.protocol import Round
 
 PLAIN_EVERY = 10.0
 """Seconds between progress lines when stderr is not a terminal."""

@@ -1,8 +1,9 @@
 """The sovnarkhozy: councils plan their own part of the economy, coordinated by the centre."""
 
+from .admm import coordinate
 from .compare import compare_organisations
 from .partition import ORGANISATIONS, Partition, partition
-from .prices import Coordination, Round, coordinate
+from .protocol import Coordination, Round
 from .run import ENGINES, PROTOCOLS, plan_by_councils
 
 __all__ = ["ENGINES", "ORGANISATIONS", "PROTOCOLS", "Coordination", "Partition", "Round",

@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -41,8 +42,8 @@ from ..solvers.problem import LPData
 from ..solvers.result import Status
 from .dantzig_wolfe import PENALTY, Centre, run_centre
 from .engines import Engine
-from .prices import Coordination, Round, _posted_prices
 from .proposals import relative_gap
+from .protocol import Coordination, Round, posted_prices
 
 SERIOUS = 0.1
 """A round moves the centre when the dual rises by this share of the model's promise."""
@@ -87,13 +88,14 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
     for round_number in range(1, max_rounds + 1):
         rounds = round_number
         try:
-            solved = _proximal_master(centre, y_hat, t, largest)
-            y = _posted_prices(solved[5], centre.lower, centre.upper)
+            step = _proximal_master(centre, y_hat, t, largest)
+            y = posted_prices(step.prices, centre.lower, centre.upper)
             answers = centre.ask(engine, y)
         except RuntimeError as failure:  # a solver failed: keep the best mix so far
             stopped = str(failure)
             break
-        weights, centre_x, r, mix_cost, model, _, t = solved
+        weights, centre_x, t = step.weights, step.centre_x, step.step
+        r, mix_cost, model = step.mismatch, step.mix_cost, step.model
         for k, answer in enumerate(answers):
             centre.take(k, answer)
         g = centre.dual_value(y, answers)
@@ -107,7 +109,7 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
         gap = relative_gap(mix_cost, g_hat)
         centre.log_round(history, progress, round=round_number, mismatch=mismatch,
                          objective=mix_cost, dual_objective=g_hat, gap=gap, dual_residual=0.0,
-                         rho=t, seconds=time.perf_counter() - started)
+                         step=t, seconds=time.perf_counter() - started)
         if mismatch <= tolerance and gap <= tolerance:
             converged = True
             break
@@ -118,11 +120,26 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
                         rounds=rounds, stopped=stopped, solvers=centre.solvers)
 
 
-def _proximal_master(centre: Centre, y_hat: np.ndarray, step: float, largest: float):
-    """The centre's LP (``master.Master``) with prices held within ``step`` of ŷ: returns w,
-    x_0, the mismatch r, the mix's cost, the model's value at the new prices, the new prices
-    (the duals of the shared rows, moved from ŷ by the sign of r) and the step, widened when
-    no prices within it give a finite model."""
+@dataclass(frozen=True)
+class ProximalStep:
+    """One solve of the proximal master: the mix's weights w (proposals,) and the centre's
+    columns x_0 (n_0,), the mismatch r (m,), the mix's cost, the model's value at the new
+    prices, the new prices (m,) (the duals of the shared rows, moved from ŷ by the sign of r)
+    and the step t they were held within (widened when no prices within the asked step give
+    a finite model)."""
+
+    weights: np.ndarray
+    centre_x: np.ndarray
+    mismatch: np.ndarray
+    mix_cost: float
+    model: float
+    prices: np.ndarray
+    step: float
+
+
+def _proximal_master(centre: Centre, y_hat: np.ndarray, step: float,
+                     largest: float) -> ProximalStep:
+    """The centre's LP (``master.Master``) with prices held within ``step`` of ŷ."""
     centre.master.stabilise(y_hat, step)
     solution = centre.master.solve()
     while solution.status is Status.UNBOUNDED and step < largest:
@@ -134,8 +151,9 @@ def _proximal_master(centre: Centre, y_hat: np.ndarray, step: float, largest: fl
         raise RuntimeError(f"the centre's price problem ended {solution.status.value}: "
                            f"{solution.message}")
     y = np.clip(solution.prices, y_hat - step, y_hat + step)
-    return (solution.weights, solution.centre_x, solution.mismatch, solution.mix_cost,
-            solution.objective, y, step)
+    return ProximalStep(weights=solution.weights, centre_x=solution.centre_x,
+                        mismatch=solution.mismatch, mix_cost=solution.mix_cost,
+                        model=solution.objective, prices=y, step=step)
 
 
 def _exact_mix(centre: Centre, weights: np.ndarray, centre_x: np.ndarray, bound: float,

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..plan.planner import make_plan
 from ..scenario.model import Scenario
-from .prices import Round
+from .protocol import Round
 from .run import plan_by_councils, suggested_protocol
 
 ORGANISATIONS = ("territorial", "branch")

@@ -30,6 +30,7 @@ ends at.)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -63,6 +64,14 @@ class CouncilData:
     @property
     def message_floats(self) -> int:
         return len(self.shared_rows)
+
+
+class CouncilPlan(NamedTuple):
+    """A council's final word, whatever its protocol: its plan (n_k,) and its own rows'
+    prices (p_k,) (``protocol.collect_plan`` puts them into the national plan)."""
+
+    x: np.ndarray
+    private_duals: np.ndarray
 
 
 @dataclass
@@ -114,9 +123,9 @@ class Council:
     def restore(self, x: np.ndarray) -> None:
         self.x = x
 
-    def result(self) -> tuple[np.ndarray, np.ndarray]:
+    def result(self) -> CouncilPlan:
         """Its plan and its own rows' prices."""
-        return self.x, self.private_duals
+        return CouncilPlan(self.x, self.private_duals)
 
     def plan(self, proposal: np.ndarray, prices: np.ndarray, rho: float) -> Answer:
         """One round: plan against the proposal, then measure own optimality at ``prices``."""

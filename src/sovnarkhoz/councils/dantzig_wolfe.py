@@ -33,8 +33,8 @@ from ..solvers.problem import LPData
 from ..solvers.result import Status
 from .engines import Engine, LocalEngine
 from .master import Master, MasterSolution
-from .prices import Coordination, Round, split
 from .proposals import Menu, PricingCouncil, Proposal, relative_gap
+from .protocol import Coordination, Round, collect_plan, split
 
 SMOOTHING = 0.8
 """Councils are asked at SMOOTHING × (the prices of the best bound so far) + the rest × the
@@ -63,7 +63,8 @@ class Centre:
                  solver: str = "auto"):
         self.lp = lp
         self.solver = solver  # the councils' own: auto, highs or pdlp
-        self.data, self.shared, self.columns = split(lp, owner, names)
+        self.parts = split(lp, owner, names)
+        self.data, self.shared, self.columns = self.parts
         self.K, self.m = len(self.data), len(self.shared)
         position = np.full(lp.num_rows, -1, dtype=np.int64)
         position[self.shared] = np.arange(self.m)
@@ -92,7 +93,7 @@ class Centre:
     def log_round(self, history: list[Round], progress: Callable[[Round], None] | None,
                   **measures: float) -> None:
         """Append a Round of ``measures`` (round, mismatch, objective, dual_objective, gap,
-        dual_residual, rho, seconds) with the traffic since the last one, and report it."""
+        dual_residual, step, seconds) with the traffic since the last one, and report it."""
         messages, sent = self._traffic()
         record = Round(messages=messages, bytes=sent, **measures)  # type: ignore[arg-type]
         history.append(record)
@@ -150,14 +151,7 @@ class Centre:
         self.messages += self.K
         self.bytes += 8 * sum(len(mix) + len(rows)
                               for mix, rows in zip(mixes, self.local_rows, strict=True))
-        x = np.zeros(self.lp.num_cols)
-        row_dual = np.zeros(self.lp.num_rows)
-        for d, (plan, duals) in zip(self.data, engine.results(), strict=True):
-            x[d.columns] = plan
-            row_dual[d.private_rows] = duals
-        x[self.columns] = centre_x
-        row_dual[self.shared] = y
-        return x, row_dual
+        return collect_plan(self.lp, self.parts, engine.results(), centre_x, y)
 
     def dual_value(self, y: np.ndarray, answers: list[Proposal]) -> float:
         """The Lagrangian bound g(y) (a true lower bound on the national optimum) from the
@@ -258,7 +252,7 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
         gap = relative_gap(master, best)
         centre.log_round(history, progress, round=round_number, mismatch=artificial,
                          objective=master, dual_objective=best, gap=gap, dual_residual=0.0,
-                         rho=0.0, seconds=time.perf_counter() - started)
+                         step=0.0, seconds=time.perf_counter() - started)
         if central is not None:
             # a central mix is not a vertex: converge, or give up on central prices, at the
             # master's own vertex prices next round

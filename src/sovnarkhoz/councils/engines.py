@@ -94,7 +94,6 @@ class _Spread:
         count = max(1, min(count, len(members)))
         self.assignment = [list(range(w, len(members), count)) for w in range(count)]
         self.checkpoint: list[Any] = [None] * len(members)
-        self.rounds = 0
 
     def _items(self, w: int) -> list[tuple[int, type, tuple, Any]]:
         return [(i, *self.members[i], self.checkpoint[i]) for i in self.assignment[w]]
@@ -132,9 +131,8 @@ class ProcessEngine(_Spread):
 
     name = "processes"
 
-    def __init__(self, workers: int | None = None, kill_worker_at_round: int | None = None):
+    def __init__(self, workers: int | None = None):
         self.workers = workers or mp.cpu_count()
-        self.kill_worker_at_round = kill_worker_at_round  # for tests: simulate a crash
         self.restarts = 0
         self._context = mp.get_context("spawn")
         self.processes: list[Any] = []
@@ -175,10 +173,6 @@ class ProcessEngine(_Spread):
         raise RuntimeError(f"worker {w} keeps dying; giving up")
 
     def round(self, requests: list[Any]) -> list[Any]:
-        self.rounds += 1
-        if self.rounds == self.kill_worker_at_round:
-            self.processes[0].kill()
-            self.processes[0].join()
         work = [[(i, requests[i]) for i in indices] for indices in self.assignment]
         for w, items in enumerate(work):  # all workers compute at once
             try:
@@ -224,8 +218,7 @@ class RayEngine(_Spread):
 
     name = "ray"
 
-    def __init__(self, address: str | None = None, actors: int | None = None,
-                 kill_actor_at_round: int | None = None):
+    def __init__(self, address: str | None = None, actors: int | None = None):
         try:
             import ray
         except ImportError as exc:
@@ -233,7 +226,6 @@ class RayEngine(_Spread):
         self.ray = ray
         self.address = address
         self.actors = actors
-        self.kill_actor_at_round = kill_actor_at_round  # for tests: simulate a crash
         self.restarts = 0
         self._started_ray = False
 
@@ -262,9 +254,6 @@ class RayEngine(_Spread):
 
     def round(self, requests: list[Any]) -> list[Any]:
         ray = self.ray
-        self.rounds += 1
-        if self.rounds == self.kill_actor_at_round:
-            ray.kill(self.hosts[0])
         work = [[(i, requests[i]) for i in indices] for indices in self.assignment]
         pending = [host.round.remote(items) for host, items in zip(self.hosts, work, strict=True)]
         answers: list[Any] = [None] * len(requests)

@@ -19,7 +19,7 @@ from ..solvers.options import SolverOptions
 from ..solvers.persistent import PersistentHighs
 from ..solvers.problem import LPData
 from ..solvers.result import SolverResult, Status
-from .council import CouncilData
+from .council import CouncilData, CouncilPlan
 
 FIRST_ORDER_TOLERANCE = 1e-8
 """Relative KKT error a council's pdlp solve must reach: its answers (and so the centre's
@@ -44,6 +44,28 @@ class Proposal:
     cost: float
     value: float
     solver: str = "none"
+
+
+@dataclass(frozen=True)
+class BestPlan:
+    """A council's best plan at some costs: kind "point" (a plan) or "ray" (a direction in
+    which its plans improve without end), the vector (n_k,), its own rows' duals (p_k,) and
+    the solver that found it (highs or pdlp)."""
+
+    kind: str
+    vector: np.ndarray
+    duals: np.ndarray
+    solver: str
+
+
+@dataclass(frozen=True)
+class PricingState:
+    """What a pricing council needs to resume (its checkpoint): its proposals so far, as
+    (kind, vector (n_k,)), its own rows' last prices (p_k,) and its plan (n_k,)."""
+
+    proposals: list[tuple[str, np.ndarray]]
+    private_duals: np.ndarray
+    x: np.ndarray
 
 
 class PricingCouncil:
@@ -86,17 +108,18 @@ class PricingCouncil:
                 if weight:
                     self.x += weight * vector
             try:
-                kind, _, duals, _ = self._best(self.data.c - self.data.B.T @ prices)
+                best = self._best(self.data.c - self.data.B.T @ prices)
             except RuntimeError:  # its solver failed: the plan stands, with the last duals
                 return None
-            if kind == "point":  # else (no optimum at y) keep the last prices' duals
-                self.private_duals = duals
+            if best.kind == "point":  # else (no optimum at y) keep the last prices' duals
+                self.private_duals = best.duals
             return None
         d = self.data
         cost = d.c - d.B.T @ payload
-        kind, vector, duals, solver = self._best(cost)
+        best = self._best(cost)
+        kind, vector = best.kind, best.vector
         if kind == "point":
-            self.private_duals = duals
+            self.private_duals = best.duals
         index = next((i for i, (old_kind, old) in enumerate(self.proposals)
                       if old_kind == kind and np.array_equal(old, vector)), None)
         new = index is None
@@ -104,7 +127,7 @@ class PricingCouncil:
             index = len(self.proposals)
             self.proposals.append((kind, vector))
         return Proposal(kind=kind, index=index, new=new, contribution=d.B @ vector,
-                        cost=float(d.c @ vector), value=float(cost @ vector), solver=solver)
+                        cost=float(d.c @ vector), value=float(cost @ vector), solver=best.solver)
 
     def _free_directions(self) -> list[Proposal]:
         """Its obvious rays, announced once: columns that none of its own rows hold and no
@@ -123,27 +146,26 @@ class PricingCouncil:
             self.proposals.append(("ray", vector))
         return answers
 
-    def state(self) -> tuple[list[tuple[str, np.ndarray]], np.ndarray, np.ndarray]:
-        return self.proposals, self.private_duals, self.x
+    def state(self) -> PricingState:
+        return PricingState(self.proposals, self.private_duals, self.x)
 
-    def restore(self, state: tuple[list[tuple[str, np.ndarray]], np.ndarray, np.ndarray]
-                ) -> None:
-        self.proposals, self.private_duals, self.x = (list(state[0]), state[1], state[2])
+    def restore(self, state: PricingState) -> None:
+        self.proposals, self.private_duals, self.x = (list(state.proposals),
+                                                      state.private_duals, state.x)
 
-    def result(self) -> tuple[np.ndarray, np.ndarray]:
+    def result(self) -> CouncilPlan:
         """Its plan (the last mix) and its own rows' prices."""
-        return self.x, self.private_duals
+        return CouncilPlan(self.x, self.private_duals)
 
-    def _best(self, cost: np.ndarray) -> tuple[str, np.ndarray, np.ndarray, str]:
-        """The council's best plan at ``cost``: (point or ray, the vector, its own rows'
-        duals, the solver that found it)."""
+    def _best(self, cost: np.ndarray) -> BestPlan:
+        """The council's best plan at ``cost``."""
         if self.first_order is not None:
             lp = replace(self.model.lp, c=cost)
             result = self.first_order.solve(lp, SolverOptions(tolerance=FIRST_ORDER_TOLERANCE),
                                             self.last)
             if result.status is Status.OPTIMAL:  # else HiGHS decides (rays, infeasibility)
                 self.last = result
-                return "point", result.x, result.row_dual, "pdlp"
+                return BestPlan("point", result.x, result.row_dual, "pdlp")
         self.model.set_cost(cost)
         result = self.model.solve()
         if result.status not in (Status.OPTIMAL, Status.UNBOUNDED):
@@ -152,12 +174,12 @@ class PricingCouncil:
             self.model.highs.clearSolver()
             result = self.model.solve()
         if result.status is Status.OPTIMAL:
-            return "point", result.x, result.row_dual, "highs"
+            return BestPlan("point", result.x, result.row_dual, "highs")
         if result.status is Status.UNBOUNDED:
             ray = self._ray(cost)
             if ray is not None:
-                return ("ray", ray / max(np.abs(ray).max(), 1e-300), self.private_duals,
-                        "highs")
+                return BestPlan("ray", ray / max(np.abs(ray).max(), 1e-300), self.private_duals,
+                                "highs")
         raise RuntimeError(f"council {self.data.name}'s pricing problem ended "
                            f"{result.status.value}: {result.message}")
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -37,9 +38,9 @@ from ..solvers.options import SolverOptions
 from ..solvers.persistent import PersistentHighs
 from ..solvers.problem import LPData
 from ..solvers.result import Status
-from .council import CouncilData, own_prices
+from .council import CouncilData, CouncilPlan, own_prices
 from .engines import Engine, LocalEngine
-from .prices import Coordination, Round, split
+from .protocol import Coordination, Round, Split, collect_plan, split
 
 PENALTY = 1e4
 """Cost of a unit of quota missed (or overshot), relative to the objective's scale."""
@@ -53,13 +54,35 @@ class CentreFailed(RuntimeError):
     """The centre's own LP could not be solved; the protocol stops with what it has."""
 
 
+@dataclass(frozen=True)
+class QuotaAnswer:
+    """A council's answer to its quotas: the cost f_k(q) of its elastic plan (penalty
+    included), the shadow prices π (s_k,) of its quotas (a subgradient of f_k at q) and its
+    largest miss of a quota."""
+
+    cost: float
+    prices: np.ndarray
+    missed: float
+
+
+@dataclass(frozen=True)
+class CentreSolution:
+    """One solve of the centre's LP over quotas: its value, the quotas (one (s_k,) array per
+    council), the centre's own columns (n_0,) and the shared rows' prices (m,)."""
+
+    value: float
+    quotas: list[np.ndarray]
+    centre_x: np.ndarray
+    prices: np.ndarray
+
+
 class QuotaCouncil:
     """A council's elastic LP: its rows, plus B x + shortfall - excess = quota.
 
     Requests: ("floor", None), answered by the least its plan can cost with no quota
-    (-1e12 when unbounded); ("quota", q) with q (s_k,), answered by (cost, quota prices π
-    (s_k,), largest miss); ("plan", (q, y)): plan to q and keep that plan as its result, with
-    its own rows priced against the centre's final prices y (s_k,) of its shared rows
+    (-1e12 when unbounded); ("quota", q) with q (s_k,), answered by a QuotaAnswer;
+    ("plan", (q, y)): plan to q and keep that plan as its result, with its own rows priced
+    against the centre's final prices y (s_k,) of its shared rows
     (``council.own_prices``; the duals of the quota problem itself are not prices: at fixed
     quotas its own rows are degenerate, and their duals carried the penalty, 9000 for a
     unit of labour in two_regions' north where the economy's price is 0.169).
@@ -104,8 +127,8 @@ class QuotaCouncil:
             duals = own_prices(self.data, prices)
             self.private_duals = duals if duals is not None else np.zeros(self.private)
             return None
-        return (float(result.objective), result.row_dual[self.private:],
-                float(x[self.n:].max(initial=0.0)))
+        return QuotaAnswer(cost=float(result.objective), prices=result.row_dual[self.private:],
+                           missed=float(x[self.n:].max(initial=0.0)))
 
     def state(self) -> None:
         return None  # each answer depends on the request alone
@@ -113,8 +136,8 @@ class QuotaCouncil:
     def restore(self, state: None) -> None:
         pass
 
-    def result(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.x, self.private_duals
+    def result(self) -> CouncilPlan:
+        return CouncilPlan(self.x, self.private_duals)
 
 
 def allot(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e-4,
@@ -123,19 +146,18 @@ def allot(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e
     """Coordinate councils by quotas (Benders cuts in a trust region) to a relative gap of
     ``tolerance``, the councils running on ``engine`` (default: in this process)."""
     engine = engine or LocalEngine()
-    data, shared, centre_columns = split(lp, owner, names)
+    parts = split(lp, owner, names)
     scale = 1.0 + float(np.abs(lp.c).max(initial=0.0))
-    engine.start([(QuotaCouncil, (d, PENALTY * scale)) for d in data])
+    engine.start([(QuotaCouncil, (d, PENALTY * scale)) for d in parts.councils])
     try:
-        return _rounds(lp, data, shared, centre_columns, tolerance, max_rounds, progress,
-                       engine)
+        return _rounds(lp, parts, tolerance, max_rounds, progress, engine)
     finally:
         engine.close()
 
 
-def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
-            centre_columns: np.ndarray, tolerance: float, max_rounds: int,
+def _rounds(lp: LPData, parts: Split, tolerance: float, max_rounds: int,
             progress: Callable[[Round], None] | None, engine: Engine) -> Coordination:
+    data, shared, centre_columns = parts
     K, m = len(data), len(shared)
     position = np.full(lp.num_rows, -1, dtype=np.int64)
     position[shared] = np.arange(m)
@@ -162,10 +184,11 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
     for round_number in range(1, max_rounds + 1):
         rounds = round_number
         answers = engine.round([("quota", q) for q in quota])
-        for k, (value, prices, _) in enumerate(answers):
-            centre.cut(k, value, prices, quota[k])
-        cost = float(lp.c[centre_columns] @ centre_x) + sum(a[0] for a in answers) + lp.offset
-        missed = max(a[2] for a in answers)
+        for k, answer in enumerate(answers):
+            centre.cut(k, answer.cost, answer.prices, quota[k])
+        cost = (float(lp.c[centre_columns] @ centre_x) + sum(a.cost for a in answers)
+                + lp.offset)
+        missed = max(a.missed for a in answers)
         if missed <= tolerance and cost < feasible_cost:
             feasible_cost, feasible = cost, ([q.copy() for q in quota], centre_x.copy())
         if not math.isfinite(best_cost) or (
@@ -177,8 +200,10 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
         elif cost > best_cost:
             radius = max(radius / 2.0, 1e-9 * size)
         try:
-            lower_bound, _, _, y = centre.solve(None, None)
-            promised_cost, quota, centre_x, _ = centre.solve(best_quota, radius)
+            unboxed = centre.solve(None, None)
+            lower_bound, y = unboxed.value, unboxed.prices
+            boxed = centre.solve(best_quota, radius)
+            promised_cost, quota, centre_x = boxed.value, boxed.quotas, boxed.centre_x
         except CentreFailed as failure:  # keep this round's record and the best plan
             stopped = str(failure)
             lower_bound = history[-1].dual_objective if history else -math.inf
@@ -189,7 +214,7 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
         reference = feasible_cost if math.isfinite(feasible_cost) else cost
         gap = abs(reference - lower_bound) / (1.0 + abs(reference) + abs(lower_bound))
         record = Round(round=round_number, mismatch=missed, objective=reference,
-                       dual_objective=lower_bound, gap=gap, dual_residual=0.0, rho=radius,
+                       dual_objective=lower_bound, gap=gap, dual_residual=0.0, step=radius,
                        messages=2 * K, bytes=per_round, seconds=time.perf_counter() - started)
         history.append(record)
         if progress is not None:
@@ -206,13 +231,7 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
     if history:
         history[-1].messages += K
         history[-1].bytes += 8 * sum(2 * len(r) for r in local_rows)
-    x = np.zeros(lp.num_cols)
-    row_dual = np.zeros(lp.num_rows)
-    for d, (plan, duals) in zip(data, engine.results(), strict=True):
-        x[d.columns] = plan
-        row_dual[d.private_rows] = duals
-    x[centre_columns] = centre_plan
-    row_dual[shared] = y
+    x, row_dual = collect_plan(lp, parts, engine.results(), centre_plan, y)
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
                         rounds=rounds, stopped=stopped)
 
@@ -249,9 +268,9 @@ class _CentreModel:
         self.cut_rows.append(row)
         self.cut_lower.append(value - float(prices @ at))
 
-    def solve(self, around: list[np.ndarray] | None, radius: float | None):
-        """Value, quotas, centre columns and shared-row prices; within ``radius`` of the
-        quotas ``around`` when given."""
+    def solve(self, around: list[np.ndarray] | None, radius: float | None) -> CentreSolution:
+        """The centre's LP with every cut so far; quotas within ``radius`` of the quotas
+        ``around`` when given."""
         lp, K, n_quota = self.lp, self.K, self.n_quota
         q_lower, q_upper = np.full(n_quota, -self.big), np.full(n_quota, self.big)
         if around is not None and radius is not None:
@@ -277,4 +296,5 @@ class _CentreModel:
                                f"({result.message})")
         x = result.x
         quotas = [x[self.offsets[k]: self.offsets[k + 1]].copy() for k in range(K)]
-        return (float(result.objective), quotas, x[n_quota + K:], result.row_dual[: self.m])
+        return CentreSolution(value=float(result.objective), quotas=quotas,
+                              centre_x=x[n_quota + K:], prices=result.row_dual[: self.m])

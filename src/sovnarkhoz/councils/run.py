@@ -19,13 +19,14 @@ from ..plan.planner import make_plan, true_bound, unproven_message
 from ..plan.result import CouncilRun, Plan, Traffic
 from ..scenario.model import Scenario
 from ..solvers.result import SolverResult, Status
+from .admm import coordinate
 from .behaviour import with_behaviour
 from .bundle import coordinate_by_prices
 from .dantzig_wolfe import decompose
 from .engines import ENGINES as ENGINE_TYPES
 from .engines import make_engine
 from .partition import partition
-from .prices import Round, coordinate
+from .protocol import Round
 from .quotas import allot
 
 PROTOCOLS = ("prices", "quotas", "dantzig-wolfe", "admm")
@@ -136,7 +137,7 @@ def plan_by_councils(
             f"dual residual {last.dual_residual:.1e}")
         if protocol == "prices" and lp.horizon.count > 1:
             message += "; over several years --protocol dantzig-wolfe needs far fewer rounds"
-    history = [vars(r) for r in result.history]
+    history = [r.record() for r in result.history]
     traffic = sum(r.bytes for r in result.history)
     central_bytes = int(8 * (3 * lp.data.nnz + 2 * lp.data.num_rows + 3 * lp.data.num_cols))
     plan = Plan(

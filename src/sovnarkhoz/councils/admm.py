@@ -1,4 +1,6 @@
-"""The prices protocol: the centre coordinates councils by posted prices (sharing ADMM).
+"""The admm protocol: the centre coordinates councils by posted prices (sharing ADMM).
+
+(The protocol named prices, the default, is the proximal bundle method of ``bundle``.)
 
 Rows of the LP that only one council touches stay with it; the others ("shared rows": the
 balances of regions that trade across council borders, and every balance that carries a
@@ -26,74 +28,15 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
 from ..solvers.duality import allowed_reduced_costs, bound_term
 from ..solvers.problem import LPData
-from .council import Council, CouncilData
+from .council import Council
 from .engines import Engine, LocalEngine
-
-
-@dataclass
-class Round:
-    """One round of the protocol, as kept in the convergence history."""
-
-    round: int
-    mismatch: float  # largest relative violation of a shared row
-    objective: float  # the plan's objective (λ, or the factor used), as a minimisation
-    dual_objective: float  # of the posted prices and the councils' own duals
-    gap: float  # |objective - dual_objective| / (1 + |objective| + |dual_objective|)
-    dual_residual: float  # relative size of the reduced costs' infeasible part
-    rho: float
-    messages: int
-    bytes: int
-    seconds: float
-
-
-@dataclass
-class Coordination:
-    """The outcome: column values, row prices, the history and the traffic."""
-
-    x: np.ndarray  # (n,) assembled plan
-    row_dual: np.ndarray  # (m,) prices of every row (solver convention)
-    converged: bool
-    history: list[Round] = field(default_factory=list)
-    rounds: int = 0
-    stopped: str | None = None  # why it stopped early (a solver failed), if it did
-    solvers: dict[str, int] = field(default_factory=dict)  # answers found by each solver
-
-
-def split(lp: LPData, owner: np.ndarray, names: list[str]) -> tuple[list[CouncilData],
-                                                                     np.ndarray, np.ndarray]:
-    """Councils' blocks, the shared rows (sorted), and the centre's columns (owner -1)."""
-    A = lp.A.tocsr()
-    entry_owner = owner[A.indices]
-    rows_nonempty = np.diff(A.indptr) > 0
-    starts = A.indptr[:-1][rows_nonempty]
-    low = np.full(lp.num_rows, -2, dtype=np.int64)
-    high = np.full(lp.num_rows, -2, dtype=np.int64)
-    low[rows_nonempty] = np.minimum.reduceat(entry_owner, starts)
-    high[rows_nonempty] = np.maximum.reduceat(entry_owner, starts)
-    shared = np.flatnonzero(low != high)
-    private_owner = np.where(low == high, low, -3)
-    councils = []
-    A_csc = A.tocsc()
-    for k, name in enumerate(names):
-        columns = np.flatnonzero(owner == k)
-        private_rows = np.flatnonzero(private_owner == k)
-        block = A_csc[:, columns].tocsr()
-        touched = np.flatnonzero(np.diff(block[shared].indptr) > 0)
-        shared_rows = shared[touched]
-        councils.append(CouncilData(
-            name=name, columns=columns, private_rows=private_rows, shared_rows=shared_rows,
-            c=lp.c[columns], col_lower=lp.col_lower[columns], col_upper=lp.col_upper[columns],
-            A_private=block[private_rows], row_lower=lp.row_lower[private_rows],
-            row_upper=lp.row_upper[private_rows], B=block[shared_rows]))
-    return councils, shared, np.flatnonzero(owner == -1)
-
+from .protocol import Coordination, Round, Split, collect_plan, posted_prices, split
 
 ADAPT_EVERY = 5
 """Rounds between adjustments of ρ to balance the primal and dual residuals."""
@@ -101,21 +44,20 @@ ADAPT_EVERY = 5
 def coordinate(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e-4,
                max_rounds: int = 2000, rho: float = 1.0, engine: Engine | None = None,
                progress: Callable[[Round], None] | None = None) -> Coordination:
-    """Run the prices protocol to ``tolerance`` (relative) or ``max_rounds``, the councils
+    """Run the admm protocol to ``tolerance`` (relative) or ``max_rounds``, the councils
     running on ``engine`` (default: in this process)."""
     engine = engine or LocalEngine()
-    data, shared, centre_columns = split(lp, owner, names)
-    engine.start([(Council, (d, rho)) for d in data])
+    parts = split(lp, owner, names)
+    engine.start([(Council, (d, rho)) for d in parts.councils])
     try:
-        return _rounds(lp, data, shared, centre_columns, tolerance, max_rounds, rho, engine,
-                       progress)
+        return _rounds(lp, parts, tolerance, max_rounds, rho, engine, progress)
     finally:
         engine.close()
 
 
-def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
-            centre_columns: np.ndarray, tolerance: float, max_rounds: int, rho: float,
+def _rounds(lp: LPData, parts: Split, tolerance: float, max_rounds: int, rho: float,
             engine: Engine, progress: Callable[[Round], None] | None) -> Coordination:
+    data, shared, centre_columns = parts
     m_shared = len(shared)
     position = np.full(lp.num_rows, -1, dtype=np.int64)
     position[shared] = np.arange(m_shared)
@@ -141,7 +83,7 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
     stopped = None
     for round_number in range(1, max_rounds + 1):
         total_rounds = round_number
-        y = _posted_prices(-rho * w, lower, upper)
+        y = posted_prices(-rho * w, lower, upper)
         requests = [(z[k] - w[rows], y[rows], rho) for k, rows in enumerate(local_rows)]
         try:
             answers = engine.round(requests)
@@ -190,7 +132,7 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
         floats = sum(2 * len(rows) + len(rows) + 3 for rows in local_rows)
         record = Round(round=round_number, mismatch=mismatch, objective=objective,
                        dual_objective=dual_objective, gap=gap, dual_residual=dual_residual,
-                       rho=rho, messages=2 * len(data), bytes=8 * floats,
+                       step=rho, messages=2 * len(data), bytes=8 * floats,
                        seconds=time.perf_counter() - started)
         history.append(record)
         if progress is not None:
@@ -206,23 +148,10 @@ def _rounds(lp: LPData, data: list[CouncilData], shared: np.ndarray,
     # the prices are those the councils last planned against, with their own duals there:
     # the dual point whose gap and residual the stopping rule measured (w has moved since,
     # but no council has priced its rows at the moved prices)
-    final = y if history else _posted_prices(-rho * w, lower, upper)
-    x = np.zeros(lp.num_cols)
-    row_dual = np.zeros(lp.num_rows)
-    for d, (council_x, private_duals) in zip(data, engine.results(), strict=True):
-        x[d.columns] = council_x
-        row_dual[d.private_rows] = private_duals
-    x[centre_columns] = centre_x
-    row_dual[shared] = final
+    final = y if history else posted_prices(-rho * w, lower, upper)
+    x, row_dual = collect_plan(lp, parts, engine.results(), centre_x, final)
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
                         rounds=total_rounds, stopped=stopped)
-
-
-def _posted_prices(y: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
-    """Prices with the signs a row's bounds allow (>= 0 for a lower bound only, <= 0 for an
-    upper bound only), so that they give a valid bound."""
-    y = np.where(np.isfinite(lower), y, np.minimum(y, 0.0))
-    return np.where(np.isfinite(upper), y, np.maximum(y, 0.0))
 
 
 def _centre(lp: LPData, columns: np.ndarray, B: sp.csr_matrix, rows: np.ndarray,
