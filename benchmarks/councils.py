@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import sovnarkhoz
-from sovnarkhoz.councils import plan_by_councils
+from sovnarkhoz.councils import Behaviour, plan_by_councils
 from sovnarkhoz.scenario.generate import GeneratorSpec, generate_tables
 
 LOCAL = Path(__file__).resolve().parent / "results" / "local"  # git-ignored
@@ -70,7 +70,8 @@ def main() -> int:
     scenario = sovnarkhoz.Scenario.from_frames(name="localism", **generate_tables(spec))
     for strength in [float(s) for s in args.localism.split(",")]:
         plan = plan_by_councils(scenario, "territorial", tolerance=1e-4, max_rounds=args.rounds,
-                                localism=strength, protocol=args.protocol)
+                                behaviour=Behaviour(localism=strength),
+                                protocol=args.protocol)
         cost = plan.details["behaviour"]["cost"]
         rows.append({"localism": strength, "status": plan.status, "cost": cost,
                      "cooperative": plan.details["behaviour"]["cooperative_objective"]})

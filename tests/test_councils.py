@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import time
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,7 @@ import scipy.sparse as sp
 import sovnarkhoz
 from dualcheck import proof_status
 from sovnarkhoz.cli import main
-from sovnarkhoz.councils import partition, plan_by_councils
+from sovnarkhoz.councils import Behaviour, partition, plan_by_councils
 from sovnarkhoz.councils.protocol import split
 from sovnarkhoz.formulation import Objective, build_lp
 
@@ -43,7 +44,17 @@ def _kill_first_worker(engine):
 
 
 def _kill_first_actor(engine):
-    engine.ray.kill(engine.hosts[0])
+    """Kill the first Ray actor and wait until Ray reports it dead (``ray.kill`` returns
+    before the actor is gone; a call sent in between would still be answered)."""
+    actor = engine.hosts[0]
+    engine.ray.kill(actor)
+    for _ in range(200):
+        try:
+            engine.ray.get(actor.results.remote([]), timeout=10)
+        except engine.ray.exceptions.RayActorError:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the killed actor still answers")
 
 
 def test_territorial_and_branch_partitions(bundled_scenario):
@@ -161,7 +172,7 @@ def test_hiding_capacity_costs_exactly_what_is_hidden(bundled_scenario):
     """Every supply scaled by 0.9 scales λ by 0.9 (the LP is homogeneous in supplies)."""
     scenario = bundled_scenario("two_regions")
     plan = plan_by_councils(scenario, "territorial", tolerance=1e-4, max_rounds=3000,
-                            hidden=0.1)
+                            behaviour=Behaviour(hidden=0.1))
     assert plan.status == proof_status(plan)
     assert plan.fulfilment == pytest.approx(0.9 * 450 / 7, rel=5e-4)
     behaviour = plan.details["behaviour"]
@@ -173,7 +184,7 @@ def test_hiding_capacity_costs_exactly_what_is_hidden(bundled_scenario):
 def test_localism_never_improves_the_national_objective(bundled_scenario, strength):
     scenario = bundled_scenario("two_regions")
     plan = plan_by_councils(scenario, "territorial", tolerance=1e-4, max_rounds=3000,
-                            localism=strength)
+                            behaviour=Behaviour(localism=strength))
     assert plan.status == proof_status(plan) and plan.verification.passed
     # no better than cooperation, up to the tolerance of the coordination (relative 1e-4)
     assert plan.fulfilment <= 450 / 7 * (1 + 3e-4)
@@ -248,8 +259,8 @@ def test_dantzig_wolfe_reaches_the_central_optimum_on_generated_economies(seed, 
 
 def test_dantzig_wolfe_with_localism_costs_no_less_than_cooperation(bundled_scenario):
     scenario = bundled_scenario("two_regions")
-    plan = plan_by_councils(scenario, "territorial", protocol="dantzig-wolfe", localism=10.0,
-                            tolerance=1e-9)
+    plan = plan_by_councils(scenario, "territorial", protocol="dantzig-wolfe",
+                            behaviour=Behaviour(localism=10.0), tolerance=1e-9)
     assert plan.status == proof_status(plan)
     assert plan.fulfilment == pytest.approx(25.0, rel=1e-9)
     assert plan.details["behaviour"]["cost"] == pytest.approx(450 / 7 - 25.0, rel=1e-9)
@@ -392,7 +403,7 @@ def test_departmentalism_never_improves_and_grows_with_its_strength(seed):
     levels = []
     for strength in (0.0, 0.2, 1.0, 5.0):
         plan = plan_by_councils(scenario, "branch", tolerance=1e-8, max_rounds=300,
-                                departmentalism=strength)
+                                behaviour=Behaviour(departmentalism=strength))
         assert plan.status == proof_status(plan) and plan.verification.passed
         assert plan.fulfilment <= central.fulfilment * (1 + 1e-7)
         if strength:
@@ -406,7 +417,8 @@ def test_departmentalism_never_improves_and_grows_with_its_strength(seed):
 
 def test_departmentalism_is_for_ministries(bundled_scenario):
     with pytest.raises(ValueError, match="branch"):
-        plan_by_councils(bundled_scenario("two_regions"), "territorial", departmentalism=1.0)
+        plan_by_councils(bundled_scenario("two_regions"), "territorial",
+                         behaviour=Behaviour(departmentalism=1.0))
 
 
 @pytest.mark.parametrize(("products", "regions", "organisation", "seed"),

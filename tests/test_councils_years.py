@@ -32,7 +32,7 @@ import pytest
 import sovnarkhoz
 from dualcheck import proof_status
 from sovnarkhoz.cli.main import main
-from sovnarkhoz.councils import partition, plan_by_councils
+from sovnarkhoz.councils import Behaviour, partition, plan_by_councils
 from sovnarkhoz.councils.protocol import split
 from sovnarkhoz.formulation.years import build_years
 from sovnarkhoz.scenario.generate import GeneratorSpec, generate_tables
@@ -174,7 +174,7 @@ def test_engines_agree_on_a_multi_year_plan():
 
 def test_hidden_capacity_scales_every_year():
     plan = plan_by_councils(tiny(), "territorial", objective="max-total-fulfilment",
-                            hidden=0.1, tolerance=1e-9)
+                            behaviour=Behaviour(hidden=0.1), tolerance=1e-9)
     assert plan.status == proof_status(plan) and plan.verification.passed
     assert plan.objective_value == pytest.approx(14 / 9, rel=1e-9)
     assert plan.details["behaviour"]["cost"] == pytest.approx(1 / 9, rel=1e-9)
@@ -185,7 +185,7 @@ def test_hidden_capacity_scales_every_year():
 @pytest.mark.parametrize(("strength", "total"), [(0.25, 15 / 9), (0.6, 10 / 9)])
 def test_departmentalism_over_years(strength, total):
     plan = plan_by_councils(tiny(), "branch", objective="max-total-fulfilment",
-                            departmentalism=strength, tolerance=1e-9)
+                            behaviour=Behaviour(departmentalism=strength), tolerance=1e-9)
     assert plan.status == proof_status(plan) and plan.verification.passed
     assert plan.objective_value == pytest.approx(total, rel=1e-9)
     behaviour = plan.details["behaviour"]

@@ -420,6 +420,7 @@ def _plan_by_councils(args: argparse.Namespace, scenario, objective: str | None,
                       started: float | None = None):
     """Councils coordinated round by round, showing the rounds done, mismatch and gap."""
     from ..councils import plan_by_councils
+    from ..councils.behaviour import Behaviour
     from .progress import RoundDisplay
 
     tolerance = args.tolerance if args.tolerance is not None else 1e-4
@@ -430,8 +431,8 @@ def _plan_by_councils(args: argparse.Namespace, scenario, objective: str | None,
                                     protocol=args.protocol, engine=args.engine,
                                     tolerance=tolerance, max_rounds=args.rounds,
                                     progress=display.update,
-                                    localism=args.localism, hidden=args.hidden,
-                                    departmentalism=args.departmentalism,
+                                    behaviour=Behaviour(args.localism, args.hidden,
+                                                        args.departmentalism),
                                     address=args.address, solver=args.solver)
         except (ValueError, ImportError, ConnectionError) as error:
             raise UsageError(str(error)) from None

@@ -43,9 +43,11 @@ ADAPT_EVERY = 5
 
 def coordinate(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e-4,
                max_rounds: int = 2000, rho: float = 1.0, engine: Engine | None = None,
-               progress: Callable[[Round], None] | None = None) -> Coordination:
+               progress: Callable[[Round], None] | None = None,
+               solver: str = "highs") -> Coordination:
     """Run the admm protocol to ``tolerance`` (relative) or ``max_rounds``, the councils
-    running on ``engine`` (default: in this process)."""
+    running on ``engine`` (default: in this process). ``solver`` is the protocols' common
+    signature: ADMM's councils solve QPs with HiGHS whatever it says."""
     engine = engine or LocalEngine()
     parts = split(lp, owner, names)
     engine.start([(Council, (d, rho)) for d in parts.councils])

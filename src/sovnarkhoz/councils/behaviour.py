@@ -21,13 +21,34 @@ targets of all years over the number of years).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..formulation.program import LinearProgram
 from ..scenario.economy import Economy
 from .partition import Partition
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """How councils favour their own (module docstring): ``localism`` α >= 0, ``hidden``
+    h in [0, 1), ``departmentalism`` δ >= 0 (branch ministries only); all 0: cooperation."""
+
+    localism: float = 0.0
+    hidden: float = 0.0
+    departmentalism: float = 0.0
+
+    @property
+    def cooperative(self) -> bool:
+        return not (self.localism or self.hidden or self.departmentalism)
+
+    def __str__(self) -> str:
+        return (f"localism {self.localism:g}, hidden {self.hidden:g}, departmentalism "
+                f"{self.departmentalism:g}")
+
+
+COOPERATION = Behaviour()
 
 
 def with_behaviour(lp: LinearProgram, economy: Economy, parts: Partition,

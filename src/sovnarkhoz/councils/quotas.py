@@ -142,9 +142,10 @@ class QuotaCouncil:
 
 def allot(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e-4,
           max_rounds: int = 500, progress: Callable[[Round], None] | None = None,
-          engine: Engine | None = None) -> Coordination:
+          engine: Engine | None = None, solver: str = "highs") -> Coordination:
     """Coordinate councils by quotas (Benders cuts in a trust region) to a relative gap of
-    ``tolerance``, the councils running on ``engine`` (default: in this process)."""
+    ``tolerance``, the councils running on ``engine`` (default: in this process). ``solver``
+    is the protocols' common signature: quota councils plan with HiGHS whatever it says."""
     engine = engine or LocalEngine()
     parts = split(lp, owner, names)
     scale = 1.0 + float(np.abs(lp.c).max(initial=0.0))

@@ -13,20 +13,21 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from ..formulation import Kind, Objective
+from ..formulation import Kind, LinearProgram, Objective
 from ..plan.assemble import assess, formulate
 from ..plan.planner import make_plan, true_bound, unproven_message
 from ..plan.result import CouncilRun, Plan, Traffic
+from ..plan.verify import Verification
 from ..scenario.model import Scenario
 from ..solvers.result import SolverResult, Status
 from .admm import coordinate
-from .behaviour import with_behaviour
+from .behaviour import COOPERATION, Behaviour, with_behaviour
 from .bundle import coordinate_by_prices
 from .dantzig_wolfe import decompose
 from .engines import ENGINES as ENGINE_TYPES
 from .engines import make_engine
 from .partition import partition
-from .protocol import Round
+from .protocol import Coordination, Round
 from .quotas import allot
 
 PROTOCOLS = ("prices", "quotas", "dantzig-wolfe", "admm")
@@ -52,6 +53,12 @@ def _solvers_that_ran(counts: dict[str, int]) -> str:
     return "+".join(ran) if ran else "highs"
 
 
+PROTOCOL_RUNS = {"prices": coordinate_by_prices, "quotas": allot, "dantzig-wolfe": decompose,
+                 "admm": coordinate}
+"""Each protocol as one signature: ``run(lp, owner, names, tolerance=, max_rounds=,
+progress=, engine=, solver=) -> Coordination``."""
+
+
 def plan_by_councils(
     scenario: Scenario,
     organisation: str = "territorial",
@@ -61,9 +68,7 @@ def plan_by_councils(
     tolerance: float = 1e-4,
     max_rounds: int = 2000,
     progress: Callable[[Round], None] | None = None,
-    localism: float = 0.0,
-    hidden: float = 0.0,
-    departmentalism: float = 0.0,
+    behaviour: Behaviour = COOPERATION,
     address: str | None = None,
     solver: str = "auto",
 ) -> Plan:
@@ -73,109 +78,110 @@ def plan_by_councils(
 
     ``solver``: what councils plan with under the prices and dantzig-wolfe protocols (auto:
     pdlp on a GPU for large councils, else HiGHS; highs; pdlp).
-    ``localism`` and ``hidden`` make councils favour their own territory, ``departmentalism``
-    ministries their own branch (see ``behaviour``);
-    the plan's details then give what that costs against the cooperative (central) optimum.
+    ``behaviour``: how councils favour their own (localism, hidden capacity; branch
+    ministries: departmentalism; see ``behaviour``); the plan's council report then gives
+    what that costs against the cooperative (central) optimum.
     """
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown protocol {protocol!r}; available: {', '.join(PROTOCOLS)}")
-
     goal = Objective.parse(objective or scenario.default_objective)
     if goal.kind is Kind.BALANCE:
         raise ValueError("councils plan LPs: choose max-fulfilment, max-total-fulfilment "
                          "(over a horizon) or min-factor:NAME")
     scenario.check_objective(str(goal))
+    if behaviour.departmentalism and organisation != "branch":
+        raise ValueError("departmentalism is how ministries behave: use the branch organisation")
     started = time.perf_counter()
     lp = formulate(scenario, goal)
     parts = partition(scenario, lp, organisation)
-    if departmentalism and organisation != "branch":
-        raise ValueError("departmentalism is how ministries behave: use the branch organisation")
     bundle = (float(lp.layout.targets.amount.sum()) / lp.horizon.count
               if lp.dated else None)
-    behaving = with_behaviour(lp, scenario.economy, parts, localism, hidden, departmentalism,
-                              bundle=bundle)
-    if protocol in ("prices", "dantzig-wolfe", "quotas"):
-        run = {"prices": coordinate_by_prices, "dantzig-wolfe": decompose,
-               "quotas": allot}[protocol]
-        extra = {"solver": solver} if protocol != "quotas" else {}
-        result = run(behaving.data, parts.owner, parts.names, tolerance=tolerance,
-                     max_rounds=max_rounds, progress=progress, engine=make_engine(engine, address),
-                     **extra)
-    else:  # admm
-        result = coordinate(behaving.data, parts.owner, parts.names, tolerance=tolerance,
-                            max_rounds=max_rounds, engine=make_engine(engine, address),
-                            progress=progress)
+    behaving = with_behaviour(lp, scenario.economy, parts, behaviour.localism, behaviour.hidden,
+                              behaviour.departmentalism, bundle=bundle)
+    result = PROTOCOL_RUNS[protocol](
+        behaving.data, parts.owner, parts.names, tolerance=tolerance, max_rounds=max_rounds,
+        progress=progress, engine=make_engine(engine, address), solver=solver)
     solved = time.perf_counter() - started
     reduced = lp.data.c - lp.data.A.T @ result.row_dual
     outcome = assess(scenario, lp, result.x, result.row_dual, reduced, tolerance)
-    check = outcome.verification
-    last = result.history[-1] if result.history else None
-    converged = (f"{parts.count} councils converged in {result.rounds} rounds: mismatch "
-                 f"{last.mismatch:.1e}, gap {last.gap:.1e}, dual residual "
-                 f"{last.dual_residual:.1e}") if result.converged else ""
-    if result.converged and check.proven_optimal:
-        status, message = "optimal", converged
-    elif result.converged and check.passed and (localism or hidden or departmentalism):
-        status, message = "feasible", (
-            f"{converged}; councils that favour their own (localism {localism:g}, hidden "
-            f"{hidden:g}, departmentalism {departmentalism:g}) reach a feasible plan, not the "
-            "economy's optimum: its prices are those of their own problem (see behaviour for "
-            "what it costs against cooperation)")
-    elif result.converged and check.passed:  # the prices they leave do not prove it
-        status, message = "feasible", f"{converged}; {unproven_message(check)}"
-    elif result.converged:
-        status, message = "error", f"converged, but the plan fails verification: {check.worst}"
-    elif result.stopped and len(result.history) == 0:
-        status, message = "error", f"stopped in round 1: {result.stopped}; no plan"
-    elif result.stopped:
-        status, message = "error", (
-            f"stopped in round {result.rounds}: {result.stopped}; the plan is the best so far "
-            f"(mismatch {last.mismatch:.1e}, gap {last.gap:.1e})")
-    else:
-        status, message = "time_limit", (
-            f"round limit {max_rounds} reached: mismatch {last.mismatch:.1e}, gap {last.gap:.1e}, "
-            f"dual residual {last.dual_residual:.1e}")
-        if protocol == "prices" and lp.horizon.count > 1:
-            message += "; over several years --protocol dantzig-wolfe needs far fewer rounds"
-    history = [r.record() for r in result.history]
-    traffic = sum(r.bytes for r in result.history)
-    central_bytes = int(8 * (3 * lp.data.nnz + 2 * lp.data.num_rows + 3 * lp.data.num_cols))
+    status, message = _verdict(result, outcome.verification, parts.count, behaviour,
+                               max_rounds, protocol == "prices" and lp.horizon.count > 1)
     plan = Plan(
         scenario=scenario.name, objective=str(goal), status=status, message=message,
         solver=_solvers_that_ran(result.solvers),
         solver_choice=f"{organisation} councils, {protocol} protocol, {engine} engine",
         fulfilment=outcome.fulfilment,
-        objective_value=(lp.sense * float(lp.data.c @ result.x)) if check.passed else None,
-        tables=outcome.tables, verification=check,
+        objective_value=((lp.sense * float(lp.data.c @ result.x))
+                         if outcome.verification.passed else None),
+        tables=outcome.tables, verification=outcome.verification,
         timings={"councils": solved, "total": time.perf_counter() - started},
-        council_run=CouncilRun(
-            organisation=organisation, protocol=protocol, engine=engine,
-            councils=parts.names, rounds=result.rounds,
-            traffic=Traffic(messages=sum(r.messages for r in result.history), bytes=traffic,
-                            central_bytes=central_bytes),
-            dual_objective=true_bound(check),  # only a bound the prices prove
-            history=history),
-    )
+        council_run=_report(result, lp, parts.names, organisation, protocol, engine,
+                            outcome.verification))
     if lp.dated:
         plan.horizon = lp.horizon
         plan.yearly_fulfilment = outcome.yearly
-    if localism or hidden or departmentalism:
+    if not behaviour.cooperative:
         cooperative = make_plan(scenario, objective=str(goal), solver="highs")
         plan.council_run.behaviour = {
-            "localism": localism, "hidden": hidden, "departmentalism": departmentalism,
+            "localism": behaviour.localism, "hidden": behaviour.hidden,
+            "departmentalism": behaviour.departmentalism,
             "cooperative_objective": cooperative.objective_value,
             # what the nation loses, in the objective's units (positive: worse than cooperation)
             "cost": (None if plan.objective_value is None or cooperative.objective_value is None
                      else -lp.sense * (cooperative.objective_value - plan.objective_value)),
         }
-    warnings = [str(issue) for issue in scenario.objective_warnings(str(goal))]
-    plan.warnings = warnings  # tables this objective does not read, never dropped silently
+    plan.warnings = [str(issue) for issue in scenario.objective_warnings(str(goal))]
     # the assembled point and prices, as a solver's would be: x, the row duals (the centre's
     # final prices of the shared rows, the councils' own at those prices) and reduced costs
     plan.solution = SolverResult(
-        status=Status.OPTIMAL if status == "optimal" else Status.ERROR
-        if status == "error" else Status.TIME_LIMIT, message=message, solver=plan.solver,
-        x=result.x, row_dual=result.row_dual, col_dual=reduced,
+        status=Status(status), message=message, solver=plan.solver, x=result.x,
+        row_dual=result.row_dual, col_dual=reduced,
         objective=float(lp.data.c @ result.x) + lp.data.offset)
     plan.seconds = time.perf_counter() - started
     return plan
+
+
+def _verdict(result: Coordination, check: Verification, councils: int, behaviour: Behaviour,
+             max_rounds: int, hint_dantzig_wolfe: bool) -> tuple[str, str]:
+    """The plan's status and message: optimal only when the councils converged and the
+    plan's own prices prove it (plan/optimality.py); feasible when verified but not proven;
+    error when it fails verification or a council failed; time_limit at the round cap."""
+    last = result.history[-1] if result.history else None
+    if result.converged:
+        converged = (f"{councils} councils converged in {result.rounds} rounds: mismatch "
+                     f"{last.mismatch:.1e}, gap {last.gap:.1e}, dual residual "
+                     f"{last.dual_residual:.1e}")
+        if check.proven_optimal:
+            return "optimal", converged
+        if check.passed and not behaviour.cooperative:
+            return "feasible", (
+                f"{converged}; councils that favour their own ({behaviour}) reach a feasible "
+                "plan, not the economy's optimum: its prices are those of their own problem "
+                "(see behaviour for what it costs against cooperation)")
+        if check.passed:  # the prices they leave do not prove it
+            return "feasible", f"{converged}; {unproven_message(check)}"
+        return "error", f"converged, but the plan fails verification: {check.worst}"
+    if result.stopped and last is None:
+        return "error", f"stopped in round 1: {result.stopped}; no plan"
+    if result.stopped:
+        return "error", (f"stopped in round {result.rounds}: {result.stopped}; the plan is the "
+                         f"best so far (mismatch {last.mismatch:.1e}, gap {last.gap:.1e})")
+    message = (f"round limit {max_rounds} reached: mismatch {last.mismatch:.1e}, gap "
+               f"{last.gap:.1e}, dual residual {last.dual_residual:.1e}")
+    if hint_dantzig_wolfe:
+        message += "; over several years --protocol dantzig-wolfe needs far fewer rounds"
+    return "time_limit", message
+
+
+def _report(result: Coordination, lp: LinearProgram, names: list[str], organisation: str,
+            protocol: str, engine: str, check: Verification) -> CouncilRun:
+    """Rounds, traffic (beside what a central planner must gather: the whole LP), history,
+    and the bound the plan's prices prove (None where they prove none)."""
+    central_bytes = int(8 * (3 * lp.data.nnz + 2 * lp.data.num_rows + 3 * lp.data.num_cols))
+    return CouncilRun(
+        organisation=organisation, protocol=protocol, engine=engine, councils=names,
+        rounds=result.rounds,
+        traffic=Traffic(messages=sum(r.messages for r in result.history),
+                        bytes=sum(r.bytes for r in result.history),
+                        central_bytes=central_bytes),
+        dual_objective=true_bound(check), history=[r.record() for r in result.history])
