@@ -61,10 +61,6 @@ class CouncilData:
     row_upper: np.ndarray
     B: sp.csr_matrix
 
-    @property
-    def message_floats(self) -> int:
-        return len(self.shared_rows)
-
 
 class CouncilPlan(NamedTuple):
     """A council's final word, whatever its protocol: its plan (n_k,) and its own rows'
