@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from ..formulation import Kind, LinearProgram, Objective
 from ..plan.assemble import assess, formulate
-from ..plan.planner import make_plan, true_bound, unproven_message
+from ..plan.planner import make_plan
 from ..plan.result import CouncilRun, Plan, Traffic
 from ..plan.verify import Verification
 from ..scenario.model import Scenario
@@ -159,7 +159,7 @@ def _verdict(result: Coordination, check: Verification, councils: int, behaviour
                 "plan, not the economy's optimum: its prices are those of their own problem "
                 "(see behaviour for what it costs against cooperation)")
         if check.passed:  # the prices they leave do not prove it
-            return "feasible", f"{converged}; {unproven_message(check)}"
+            return "feasible", f"{converged}; {check.unproven_message()}"
         return "error", f"converged, but the plan fails verification: {check.worst}"
     if result.stopped and last is None:
         return "error", f"stopped in round 1: {result.stopped}; no plan"
@@ -184,4 +184,4 @@ def _report(result: Coordination, lp: LinearProgram, names: list[str], organisat
         traffic=Traffic(messages=sum(r.messages for r in result.history),
                         bytes=sum(r.bytes for r in result.history),
                         central_bytes=central_bytes),
-        dual_objective=true_bound(check), history=[r.record() for r in result.history])
+        dual_objective=check.true_bound, history=[r.record() for r in result.history])

@@ -59,8 +59,8 @@ class Optimality:
         dual feasible); inf when the plan has no prices.
     gap : |bound − objective| / (1 + |objective| + |bound|); a true relative distance from the
         optimum when ``dual_violation`` is within tolerance.
-    dual_bound : D, in the objective's own units (for min-factor, the least use of the factor
-        that any plan can reach is at least −D... reported as the bound on the use itself).
+    dual_bound : D, in the objective's own units: no plan does better (for min-factor, the
+        least use of the factor any plan can reach, a lower bound; else an upper bound).
     objective : Φ of the plan recomputed from its tables, in the objective's own units.
     worst : the dual constraint with the largest relative violation.
     """

@@ -29,7 +29,7 @@ from .assemble import Assessment, assess, formulate, tabulate_and_verify
 from .optimality import Optimality
 from .result import LPSize, Plan, SolveReport
 from .tables import activity_table, factor_table
-from .verify import Verification, verify
+from .verify import verify
 
 __all__ = ["make_plan", "tabulate_and_verify"]
 
@@ -135,7 +135,7 @@ def _solved_and_proven(scenario: Scenario, lp: LinearProgram, backend: Solver,
         say(f"{backend.name} gives no prices: the plan can be checked for feasibility, not "
             "proven optimal")
         return result, outcome
-    say(f"the prices do not prove the plan optimal ({_proof(outcome.verification)}); "
+    say(f"the prices do not prove the plan optimal ({outcome.verification.proof}); "
         "solving again with tolerances a hundred times tighter")
     clock = time.perf_counter()
     asked_of_solver = options.tolerance or backend.default_tolerance
@@ -155,9 +155,9 @@ def _settle(plan: Plan, result: SolverResult, outcome: Assessment,
     optimum fails verification."""
     plan.tables, plan.verification = outcome.tables, outcome.verification
     say(f"verified against the scenario tables: largest violation "
-        f"{plan.verification.max_violation:.3g}; {_proof(plan.verification)} "
+        f"{plan.verification.max_violation:.3g}; {plan.verification.proof} "
         f"({timings['verify'] + timings.get('optimality', 0.0):.2f} s)")
-    plan.solve.dual_objective = true_bound(plan.verification)
+    plan.solve.dual_objective = plan.verification.true_bound
     if result.status is Status.UNBOUNDED:
         plan.message = (f"{result.message}: the objective can improve without limit; no "
                         "factor supply, capacity or link limits the targets (the tables "
@@ -172,7 +172,7 @@ def _settle(plan: Plan, result: SolverResult, outcome: Assessment,
                         f"against the scenario tables: {plan.verification.worst}")
     elif result.status is Status.OPTIMAL and not plan.verification.proven_optimal:
         plan.status = Status.FEASIBLE
-        plan.message = unproven_message(plan.verification)
+        plan.message = plan.verification.unproven_message()
     elif result.status is not Status.OPTIMAL and result.status is not Status.UNBOUNDED:
         kept = ("a feasible plan, not proven optimal" if plan.verification.passed else
                 "the solver's last point, which is NOT a feasible plan (largest violation "
@@ -206,37 +206,6 @@ def _unproven(result: SolverResult, outcome: Assessment | None) -> bool:
     """The solver says optimal and the plan is feasible, but its prices do not prove it."""
     return (result.status is Status.OPTIMAL and outcome is not None
             and outcome.verification.passed and not outcome.verification.proven_optimal)
-
-
-def _proof(check: Verification) -> str:
-    """A few words on what the plan's prices prove."""
-    o = check.optimality
-    if o is None:
-        return "no prices to prove optimality"
-    return f"dual violation {o.dual_violation:.3g}, gap {o.gap:.3g}"
-
-
-def true_bound(check: Verification) -> float | None:
-    """The Lagrangian bound of the plan's prices, when they are dual feasible (within the
-    tolerance): only then is it a bound on every plan."""
-    o = check.optimality
-    if o is None or not o.dual_violation <= check.tolerance or not np.isfinite(o.dual_bound):
-        return None
-    return float(o.dual_bound)
-
-
-def unproven_message(check: Verification) -> str:
-    """Why a feasible plan the solver called optimal is reported as ``feasible``."""
-    o = check.optimality
-    if o is None:
-        return "the plan has no prices to prove it optimal; the tables hold a feasible plan"
-    bound = true_bound(check)
-    stated = (f"no plan does better than {bound:.10g} (the bound of its prices)"
-              if bound is not None else
-              f"its prices give no bound (they fail dual feasibility at {o.worst})")
-    return (f"the plan's prices do not prove it optimal (dual violation "
-            f"{o.dual_violation:.3g}, gap {o.gap:.3g}, tolerance {check.tolerance:g})"
-            f"; the tables hold a feasible plan with objective {o.objective:.10g}; {stated}")
 
 
 def _explained(scenario: Scenario, plan: Plan) -> Plan:

@@ -20,7 +20,6 @@ from ..scenario.model import Scenario
 from ..solvers import SolverResult, Status
 from .assemble import formulate, lowest_share, tabulate_and_verify
 from .optimality import check_optimality
-from .planner import unproven_message
 from .result import Plan
 from .tables import plan_tables
 
@@ -93,7 +92,7 @@ def _settle(plan: Plan, result: SolverResult) -> None:
     elif (result.status is Status.OPTIMAL and plan.verification.optimality is not None
           and not plan.verification.proven_optimal):
         plan.status = Status.FEASIBLE
-        plan.message = unproven_message(plan.verification)
+        plan.message = plan.verification.unproven_message()
 
 
 def plan_at_levels(scenario: Scenario, lp: LinearProgram, result: SolverResult,

@@ -54,6 +54,36 @@ class Verification:
         return bool(self.passed and o is not None and o.dual_violation <= self.tolerance
                     and o.gap <= self.tolerance)
 
+    @property
+    def proof(self) -> str:
+        """A few words on what the plan's prices prove."""
+        o = self.optimality
+        if o is None:
+            return "no prices to prove optimality"
+        return f"dual violation {o.dual_violation:.3g}, gap {o.gap:.3g}"
+
+    @property
+    def true_bound(self) -> float | None:
+        """The Lagrangian bound of the plan's prices when they are dual feasible (within the
+        tolerance): only then is it a bound on every plan. None otherwise."""
+        o = self.optimality
+        if o is None or not o.dual_violation <= self.tolerance or not np.isfinite(o.dual_bound):
+            return None
+        return float(o.dual_bound)
+
+    def unproven_message(self) -> str:
+        """Why a feasible plan its solver or councils call optimal is reported ``feasible``."""
+        o = self.optimality
+        if o is None:
+            return "the plan has no prices to prove it optimal; the tables hold a feasible plan"
+        bound = self.true_bound
+        stated = (f"no plan does better than {bound:.10g} (the bound of its prices)"
+                  if bound is not None else
+                  f"its prices give no bound (they fail dual feasibility at {o.worst})")
+        return (f"the plan's prices do not prove it optimal (dual violation "
+                f"{o.dual_violation:.3g}, gap {o.gap:.3g}, tolerance {self.tolerance:g})"
+                f"; the tables hold a feasible plan with objective {o.objective:.10g}; {stated}")
+
     def as_dict(self) -> dict[str, object]:
         o = self.optimality
         return {"passed": self.passed, "max_violation": self.max_violation,
