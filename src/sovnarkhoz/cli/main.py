@@ -204,18 +204,23 @@ def _number(text: str) -> float:
     return value
 
 
-def _positive_int(text: str) -> int:
-    value = _whole(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
-    return value
+def _checked(read, holds, must: str):
+    """An argparse type: ``read`` the text (:func:`_whole` or :func:`_number`), then refuse
+    a value for which ``holds`` is false, saying what it ``must`` be."""
+    def check(text: str):
+        value = read(text)
+        if not holds(value):
+            raise argparse.ArgumentTypeError(f"{must}, got {text}")
+        return value
+    return check
 
 
-def _non_negative_int(text: str) -> int:
-    value = _whole(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be zero or more, got {text}")
-    return value
+_positive_int = _checked(_whole, lambda v: v >= 1, "must be at least 1")
+_non_negative_int = _checked(_whole, lambda v: v >= 0, "must be zero or more")
+_fraction = _checked(_number, lambda v: 0 < v < 1, "must lie between 0 and 1")
+_share = _checked(_number, lambda v: 0 <= v < 1, "must lie in [0, 1)")
+_non_negative_float = _checked(_number, lambda v: v >= 0, "must be zero or more")
+_positive_float = _checked(_number, lambda v: v > 0, "must be a positive number of seconds")
 
 
 def _threads(text: str) -> int:
@@ -226,34 +231,6 @@ def _threads(text: str) -> int:
     if value > available:
         raise argparse.ArgumentTypeError(f"must be at most {available}, the processors this "
                                          f"machine has; got {text}")
-    return value
-
-
-def _fraction(text: str) -> float:
-    value = _number(text)
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must lie between 0 and 1, got {text}")
-    return value
-
-
-def _share(text: str) -> float:
-    value = _number(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"must lie in [0, 1), got {text}")
-    return value
-
-
-def _non_negative_float(text: str) -> float:
-    value = _number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be zero or more, got {text}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    value = _number(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
     return value
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from ..formulation import Kind, LinearProgram, Objective
+from ..formulation import LinearProgram, Objective
 from ..plan.assemble import assess, formulate
 from ..plan.planner import make_plan
 from ..plan.result import CouncilRun, Plan, Traffic
@@ -85,7 +85,7 @@ def plan_by_councils(
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown protocol {protocol!r}; available: {', '.join(PROTOCOLS)}")
     goal = Objective.parse(objective or scenario.default_objective)
-    if goal.kind is Kind.BALANCE:
+    if not goal.rule.by_lp:
         raise ValueError("councils plan LPs: choose max-fulfilment, max-total-fulfilment "
                          "(over a horizon) or min-factor:NAME")
     scenario.check_objective(str(goal))

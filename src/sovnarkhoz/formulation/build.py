@@ -29,7 +29,6 @@ technique using its own product, are summed by that conversion).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import numpy as np
 import pandas as pd
@@ -38,7 +37,7 @@ import scipy.sparse as sp
 from ..scenario.collective import Bundles, yearly_bundles
 from ..scenario.economy import Economy
 from ..scenario.horizon import Horizon
-from ..scenario.objectives import Kind, Objective
+from ..scenario.objectives import FactorUse, Levels, Objective, Years
 from ..solvers.problem import LPData
 from .program import Block, LinearProgram
 
@@ -47,15 +46,6 @@ ONE_YEAR = Horizon(0, 0, 1)
 
 Entries = tuple[np.ndarray, np.ndarray, np.ndarray]
 """Coefficients as coordinate lists: (rows, columns, values), each (nnz,)."""
-
-
-class Levels(StrEnum):
-    """How many levels λ scale the targets: one for every year, one a year, or none (every
-    target held in full)."""
-
-    ONE = "one"
-    YEARLY = "yearly"
-    NONE = "none"
 
 
 @dataclass(frozen=True)
@@ -74,11 +64,9 @@ class Mode:
 
     @classmethod
     def of(cls, objective: Objective | None) -> Mode:
-        """The mode an objective plans in: max-fulfilment one λ, max-total-fulfilment λ_t,
-        min-factor (or no objective) every target in full."""
-        kind = None if objective is None else objective.kind
-        return cls({Kind.MAX_FULFILMENT: Levels.ONE,
-                    Kind.MAX_TOTAL_FULFILMENT: Levels.YEARLY}.get(kind, Levels.NONE))
+        """The mode an objective plans in: its rule's levels (max-fulfilment one λ,
+        max-total-fulfilment λ_t); min-factor (or no objective) every target in full."""
+        return cls(Levels.NONE if objective is None else objective.rule.levels)
 
 
 @dataclass(frozen=True)
@@ -449,24 +437,23 @@ def define_bounds(layout: Layout, n: Sizes, scaled: np.ndarray, undeliverable: n
 
 def define_objective(layout: Layout, n: Sizes, objective: Objective | None
                      ) -> tuple[np.ndarray, int]:
-    """The costs c (minimised) and the sense of the plan's objective (+1: c·x, -1: -c·x):
+    """The costs c (minimised) and the sense of the plan's objective (+1: c·x, -1: -c·x),
+    from the objective's rule (:class:`~sovnarkhoz.scenario.objectives.Rule`):
 
-        max-fulfilment, max-total-fulfilment:  maximise Σ λ (c = -1 on the λ columns)
-        min-factor:NAME:                       minimise Σ_t Σ_j need_j,NAME x[t, j]
-        none (feasibility, priorities):        c = 0; the caller sets costs
+        levels (max-fulfilment, max-total-fulfilment):  maximise Σ λ   (c = -1 on λ)
+        activity value a_j (min-factor:NAME: -need_j,NAME):  c[t, j] = -a_j every year t
+        none (feasibility, priorities):  c = 0; the caller sets costs
     """
     c = np.zeros(n.shape[1])
     if objective is None:
         return c, 1
-    if objective.kind.maximises_levels:
+    rule, e = objective.rule, layout.economy
+    if rule.levels is not Levels.NONE:
         start = n.col_start["fulfilment"]
         c[start:start + n.n_lambda] = -1.0
-        return c, -1
-    e = layout.economy
-    chosen = e.need_factor == e.factors.get_loc(objective.factor)
-    per_unit = np.bincount(e.need_tech[chosen], weights=e.need_amount[chosen], minlength=n.T)
-    c[:n.Y * n.T] = np.tile(per_unit, n.Y)
-    return c, 1
+    uses = FactorUse(n.T, e.need_tech, e.need_factor, e.need_amount, e.factors)
+    c[:n.Y * n.T] = -np.tile(rule.activity_value(objective, uses), n.Y)
+    return c, -1 if rule.maximise else 1
 
 
 def define_blocks(layout: Layout, n: Sizes, mode: Mode
@@ -528,8 +515,9 @@ def build(layout: Layout, objective: Objective | None, mode: Mode | None = None
           ) -> LinearProgram:
     """The LP of ``layout`` for ``objective`` (None: no costs, the caller sets them) in
     ``mode`` (default: the objective's own, :meth:`Mode.of`)."""
-    if objective is not None and objective.kind is Kind.BALANCE:
-        raise ValueError("balance is solved as a linear system; see formulation.leontief")
+    if objective is not None and not objective.rule.by_lp:
+        raise ValueError(f"{objective.kind} is solved as a linear system; see "
+                         "formulation.leontief")
     mode = mode or Mode.of(objective)
     scaled = mode.scaled
     if scaled is None:
@@ -553,8 +541,8 @@ def build(layout: Layout, objective: Objective | None, mode: Mode | None = None
 
 def build_lp(economy: Economy, objective: Objective) -> LinearProgram:
     """The one-year LP of ``economy`` for ``objective`` (max-fulfilment or min-factor)."""
-    if objective.kind is Kind.MAX_TOTAL_FULFILMENT:
-        raise ValueError("max-total-fulfilment plans a horizon; see formulation.years")
+    if objective.rule.years is Years.HORIZON:
+        raise ValueError(f"{objective.kind} plans a horizon; see formulation.years")
     return build(economy_layout(economy), objective)
 
 

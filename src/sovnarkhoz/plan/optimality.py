@@ -48,7 +48,7 @@ import scipy.sparse as sp
 
 from ..arrowtext import positions
 from ..scenario.horizon import Horizon, yearly_amounts
-from ..scenario.objectives import Kind, Objective
+from ..scenario.objectives import FactorUse, Levels, Objective
 
 
 @dataclass
@@ -172,10 +172,9 @@ def check_optimality(
                                           user[is_p])), shape=(R * P, T))
     needs = sp.csr_matrix((amount[is_f], (tech_region[user[is_f]] * max(F, 1) + as_factor[is_f],
                                           user[is_f])), shape=(R * max(F, 1), T))
-    cost = np.zeros(T)
-    if objective.kind is Kind.MIN_FACTOR:
-        saved = is_f & (inputs["input"].to_numpy() == objective.factor)
-        np.add.at(cost, user[saved], -amount[saved])
+    rule = objective.rule
+    cost = rule.activity_value(objective, FactorUse(T, user[is_f], as_factor[is_f],
+                                                    amount[is_f], pd.Index(factor_ids)))
     made = p[:, tech_region * P + tech_product]
     profit = cost[None, :] + made - (takes.T @ p.T).T - (needs.T @ w.T).T
     scale = np.abs(cost)[None, :] + np.abs(made) + (abs(takes).T @ np.abs(p).T).T + (
@@ -226,27 +225,27 @@ def check_optimality(
         wanted = yearly_amounts(targets, t_key, R * P, horizon)
     value = np.sum(p * wanted, axis=1)  # (Y,) the targets' value at the prices
     size = np.sum(np.abs(p) * wanted, axis=1)
+    activities = plan["activities"]
+    where = positions(activities["technique"], names)
+    phi = float(np.sum(cost[where[where >= 0]]
+                       * activities["level"].to_numpy(dtype=np.float64)[where >= 0]))
     if priority_weights is not None:
         bound -= float(value.sum())
-        phi = _priority_bound(tables, p, priority_weights, priority_levels or {}, region_ids,
-                              product_ids, horizon, worst)
-    elif objective.kind is Kind.MIN_FACTOR:
-        bound -= float(value.sum())
-        level = plan["activities"]
-        where = positions(level["technique"], names)
-        phi = float(np.sum(cost[where[where >= 0]]
-                           * level["level"].to_numpy(dtype=np.float64)[where >= 0]))
-    elif objective.kind is Kind.MAX_TOTAL_FULFILMENT:
+        phi += _priority_bound(tables, p, priority_weights, priority_levels or {}, region_ids,
+                               product_ids, horizon, worst)
+    elif rule.levels is Levels.YEARLY:  # λ_t a year: 1 - Σ p·target_t <= 0 year by year
         worst.record("level pays", _relative(1.0 - value, 1.0 + size),
                      lambda i: f"λ{year_names[i]}")
-        phi = float(np.sum(levels))
-    else:  # max-fulfilment: one λ for every year
+        phi += float(np.sum(levels))
+    elif rule.levels is Levels.ONE:  # one λ for every year
         worst.record("level pays", _relative(np.array([1.0 - value.sum()]),
                                              np.array([1.0 + size.sum()])), lambda i: "λ")
-        phi = float(np.asarray(levels).ravel()[0]) if levels is not None else np.nan
+        phi += float(np.asarray(levels).ravel()[0]) if levels is not None else np.nan
+    else:  # every target held in full
+        bound -= float(value.sum())
     gap = (bound - phi) / (1.0 + abs(phi) + abs(bound))
-    if objective.kind is Kind.MIN_FACTOR and priority_weights is None:
-        # report in the objective's own units: the use of NAME, bounded below by -D
+    if not rule.maximise and priority_weights is None:
+        # report in the objective's own units: a use, bounded below by -D
         return Optimality(worst.value, abs(gap), -bound, -phi, worst.where)
     return Optimality(worst.value, abs(gap), bound, phi, worst.where)
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..formulation import Kind, LinearProgram, Objective, solve_balance
+from ..formulation import LinearProgram, Objective, solve_balance
 from ..scenario.model import Scenario
 from ..solvers import (
     Capability,
@@ -69,7 +69,7 @@ def make_plan(
     timings: dict[str, float] = {}
     _ = scenario.economy  # the indexed economy, built once (timed on its own)
     timings["index"] = time.perf_counter() - started
-    if goal.kind is Kind.BALANCE:
+    if not goal.rule.by_lp:  # balance: Leontief's linear system
         return _warned(_balance_plan(scenario, goal, started, timings, say, options.device),
                        warnings)
     lp = _assembled(scenario, goal, timings, say)

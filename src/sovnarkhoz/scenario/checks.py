@@ -13,6 +13,7 @@ from ..arrowtext import is_in
 from .codes import IdCodes
 from .errors import Issue, IssueList
 from .files import RawTable
+from .objectives import RULES
 from .parse import report_rows
 from .productivity import unsustainable_cycles
 from .schema import TABLES, Kind
@@ -231,14 +232,12 @@ def check_balance_economy(
         ))
 
 
-WEIGHTED_OBJECTIVES: tuple[str, ...] = ()
-"""Objectives that read targets.csv's ``weight`` (none yet: harmony will)."""
+WEIGHTED_OBJECTIVES: tuple[str, ...] = tuple(kind.value for kind, rule in RULES.items()
+                                              if rule.reads_weights)
+"""Objectives that read targets.csv's ``weight``."""
 
 HOW_TARGETS_ARE_MET: dict[str, str] = {
-    "max-fulfilment": "max-fulfilment meets every target at λ × amount",
-    "max-total-fulfilment": "max-total-fulfilment meets every target of year t at λ_t × amount",
-    "min-factor": "min-factor meets every target in full",
-    "balance": "balance meets every target in full",
+    **{kind.value: rule.summary for kind, rule in RULES.items()},
     "earliest": "earliest meets the chosen targets in full",
     "explain": "explain asks for every target in full",
     "frontier": "frontier and decide meet every target in full",

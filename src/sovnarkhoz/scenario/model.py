@@ -18,7 +18,7 @@ from .economy import Economy
 from .errors import Issue, IssueList, ScenarioError
 from .files import RawTable, find_table_file, read_raw_table, read_toml, toml_text, write_frame
 from .horizon import Horizon, check_years, read_horizon
-from .objectives import Kind, Objective
+from .objectives import Objective, Positive, Years
 from .parse import parse_table
 from .schema import HORIZON_TABLES, TABLE_ORDER, TABLES
 
@@ -125,39 +125,43 @@ class Scenario:
         """Raise :class:`ScenarioError` if this scenario cannot be planned with ``objective``."""
         issues = IssueList()
         goal = Objective.parse(objective)
-        kind, argument = goal.kind, goal.factor or ""
-        raw_targets = self._raw.get("targets")
-        if kind is Kind.MIN_FACTOR:
-            if argument not in set(self.tables["factors"]["factor"]):
-                issues.add(Issue(self.file_of("factors"), f"min-factor:{argument} names a factor "
-                                 "that is not listed", column="factor", value=argument))
-        if kind is Kind.MAX_FULFILMENT and not (self.tables["targets"]["amount"] > 0).any():
-            issues.add(Issue(raw_targets.file if raw_targets else "targets.csv",
-                             "max-fulfilment needs at least one target with a positive amount"))
-        if kind is Kind.BALANCE:
-            checks.check_balance_economy(self._raw, self.tables, issues)
-            if self.horizon is not None:
-                issues.add(Issue("scenario.toml", "the balance objective plans one year; this "
-                                 "scenario has a [horizon]: choose max-fulfilment, "
-                                 "max-total-fulfilment or min-factor:NAME"))
-        if kind is Kind.MAX_TOTAL_FULFILMENT and self.horizon is None:
-            issues.add(Issue("scenario.toml", "max-total-fulfilment sums yearly levels over a "
+        rule = goal.rule
+        targets_file = self._raw["targets"].file if self._raw.get("targets") else "targets.csv"
+        if rule.saves_factor and goal.factor not in set(self.tables["factors"]["factor"]):
+            issues.add(Issue(self.file_of("factors"), f"{goal} names a factor that is not "
+                             "listed", column="factor", value=goal.factor))
+        if rule.years is Years.ONE and self.horizon is not None:
+            issues.add(Issue("scenario.toml", f"the {goal.kind} objective plans one year; this "
+                             "scenario has a [horizon]: choose max-fulfilment, "
+                             "max-total-fulfilment or min-factor:NAME"))
+        if rule.years is Years.HORIZON and self.horizon is None:
+            issues.add(Issue("scenario.toml", f"{goal.kind} sums yearly levels over a "
                              "[horizon]; this is a single-year scenario (use max-fulfilment)"))
-        if kind is Kind.MAX_TOTAL_FULFILMENT and self.horizon is not None:
+        if not rule.by_lp:
+            checks.check_balance_economy(self._raw, self.tables, issues)
+        self._check_positive_targets(goal, targets_file, issues)
+        checks.check_target_weights(self._raw, self.tables, issues, goal.kind)
+        if issues:
+            raise ScenarioError(issues.issues, issues.overflow, source=self.name)
+
+    def _check_positive_targets(self, goal: Objective, targets_file: str,
+                                issues: IssueList) -> None:
+        """The positive targets ``goal``'s rule needs (:class:`Positive`)."""
+        amounts = self.tables["targets"]["amount"]
+        if goal.rule.positive is Positive.SOME and not (amounts > 0).any():
+            issues.add(Issue(targets_file, f"{goal.kind} needs at least one target with a "
+                             "positive amount"))
+        if goal.rule.positive is Positive.EVERY_YEAR and self.horizon is not None:
             from .horizon import yearly_amounts
 
             targets = self.tables["targets"]
-            amounts = yearly_amounts(targets, np.arange(len(targets)), len(targets),
-                                     self.horizon)
-            empty = np.flatnonzero(~(amounts > 0).any(axis=1))
+            yearly = yearly_amounts(targets, np.arange(len(targets)), len(targets),
+                                    self.horizon)
+            empty = np.flatnonzero(~(yearly > 0).any(axis=1))
             if empty.size:
                 years = ", ".join(str(self.horizon.first + int(y)) for y in empty[:10])
-                issues.add(Issue(raw_targets.file if raw_targets else "targets.csv",
-                                 "max-total-fulfilment needs a positive target in every year; "
-                                 f"none in {years}"))
-        checks.check_target_weights(self._raw, self.tables, issues, kind)
-        if issues:
-            raise ScenarioError(issues.issues, issues.overflow, source=self.name)
+                issues.add(Issue(targets_file, f"{goal.kind} needs a positive target in every "
+                                 f"year; none in {years}"))
 
     def check_weights(self, reader: str) -> None:
         """Raise :class:`ScenarioError` if targets.csv gives weights (other than blank or 1)

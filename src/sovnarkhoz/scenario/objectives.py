@@ -1,9 +1,20 @@
-"""Objectives a plan can pursue, parsed from their command-line spelling."""
+"""Objectives a plan can pursue: their names, and everything each one means, in one place.
+
+Each kind of objective has a :class:`Rule`: how it is spelled, what it asks of a scenario, how
+its targets enter the plan (the λ columns, :class:`Levels`), what a unit of each technique's
+activity adds to it, and whether it is maximised. The formulation (costs and λ columns), the
+validation of a scenario against an objective and the independent optimality proof all read
+the rule, never the kind's name; a new objective is a new :class:`Kind` member and its rule
+in :data:`RULES` below.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, StrEnum
+
+import numpy as np
+import pandas as pd
 
 
 class Kind(StrEnum):
@@ -16,10 +27,103 @@ class Kind(StrEnum):
     BALANCE = "balance"
 
     @property
+    def rule(self) -> Rule:
+        """What this kind of objective means (:data:`RULES`)."""
+        return RULES[self]
+
+    @property
     def maximises_levels(self) -> bool:
         """Maximises a level of the targets (one λ, or the sum of the yearly λ_t)."""
-        return self in (Kind.MAX_FULFILMENT, Kind.MAX_TOTAL_FULFILMENT)
+        return self.rule.levels is not Levels.NONE
 
+
+class Levels(StrEnum):
+    """How many levels λ scale the targets: one for every year, one a year, or none (every
+    target held in full)."""
+
+    ONE = "one"
+    YEARLY = "yearly"
+    NONE = "none"
+
+
+class Years(Enum):
+    """Which scenarios an objective plans: any, only a single year, or only a horizon."""
+
+    ANY = "any"
+    ONE = "a single-year scenario"
+    HORIZON = "a scenario with a [horizon]"
+
+
+class Positive(Enum):
+    """Which positive targets an objective needs: none, at least one, at least one a year."""
+
+    NONE = "none"
+    SOME = "at least one target with a positive amount"
+    EVERY_YEAR = "a positive target in every year"
+
+
+@dataclass(frozen=True)
+class FactorUse:
+    """The factor inputs of T techniques as coordinate lists, each (N,): technique position,
+    factor position (in ``factor_ids``) and units of the factor per unit of activity."""
+
+    T: int
+    technique: np.ndarray
+    factor: np.ndarray
+    amount: np.ndarray
+    factor_ids: pd.Index
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one kind of objective means.
+
+    summary : how it meets the targets, in words (messages and docs).
+    levels : the λ columns it maximises (Σ λ; :class:`Levels`), or none (targets in full).
+    maximise : True when the objective is maximised (λ), False when minimised (a use).
+    years : which scenarios it plans (:class:`Years`).
+    positive : which positive targets it needs (:class:`Positive`).
+    argument : what its argument names (``min-factor:NAME``), None when it takes none.
+    saves_factor : each unit of activity counts minus its use of the named factor.
+    by_lp : planned as an LP; False: solved as Leontief's linear system (balance).
+    reads_weights : reads targets.csv's ``weight`` (else a weight other than 1 is refused).
+    """
+
+    summary: str
+    levels: Levels = Levels.NONE
+    maximise: bool = True
+    years: Years = Years.ANY
+    positive: Positive = Positive.NONE
+    argument: str | None = None
+    saves_factor: bool = False
+    by_lp: bool = True
+    reads_weights: bool = False
+
+    def activity_value(self, objective: Objective, uses: FactorUse) -> np.ndarray:
+        """(T,) what one unit of each technique's activity adds to the objective read as
+        *maximise* (minus the use of the saved factor; 0 for objectives of levels)."""
+        value = np.zeros(uses.T)
+        if self.saves_factor:
+            chosen = uses.factor == uses.factor_ids.get_loc(objective.factor)
+            value -= np.bincount(uses.technique[chosen], weights=uses.amount[chosen],
+                                 minlength=uses.T)
+        return value
+
+
+RULES: dict[Kind, Rule] = {
+    Kind.MAX_FULFILMENT: Rule(
+        "max-fulfilment meets every target at λ × amount", levels=Levels.ONE,
+        positive=Positive.SOME),
+    Kind.MAX_TOTAL_FULFILMENT: Rule(
+        "max-total-fulfilment meets every target of year t at λ_t × amount",
+        levels=Levels.YEARLY, years=Years.HORIZON, positive=Positive.EVERY_YEAR),
+    Kind.MIN_FACTOR: Rule(
+        "min-factor meets every target in full", maximise=False, argument="the factor to save",
+        saves_factor=True),
+    Kind.BALANCE: Rule(
+        "balance meets every target in full", maximise=False, years=Years.ONE, by_lp=False),
+}
+"""The rule of every kind of objective."""
 
 KINDS = tuple(kind.value for kind in Kind)
 
@@ -39,15 +143,22 @@ class Objective:
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", Kind(self.kind))  # a plain string is accepted too
 
+    @property
+    def rule(self) -> Rule:
+        """What this objective means (its kind's :class:`Rule`)."""
+        return RULES[self.kind]
+
     @classmethod
     def parse(cls, text: str) -> Objective:
         kind, _, argument = text.strip().partition(":")
         if kind not in KINDS:
-            raise ValueError(f"unknown objective {text!r}; choose max-fulfilment, "
-                             "max-total-fulfilment, min-factor:NAME or balance")
-        if kind == Kind.MIN_FACTOR and not argument:
-            raise ValueError("min-factor needs the factor to save: min-factor:NAME")
-        if kind != Kind.MIN_FACTOR and argument:
+            spelled = [f"{k}:NAME" if RULES[Kind(k)].argument else k for k in KINDS]
+            raise ValueError(f"unknown objective {text!r}; choose {', '.join(spelled[:-1])} "
+                             f"or {spelled[-1]}")
+        rule = RULES[Kind(kind)]
+        if rule.argument and not argument:
+            raise ValueError(f"{kind} needs {rule.argument}: {kind}:NAME")
+        if not rule.argument and argument:
             raise ValueError(f"objective {kind} takes no argument (got {text!r})")
         return cls(Kind(kind), argument or None)
 

@@ -2,8 +2,9 @@
 :class:`SolverResult`. They see matrices and bounds only; no scenario, no names.
 
 A new backend is a class with the members of :class:`Solver` (a ``name``, its
-:class:`Capability` flags, a ``default_tolerance``, ``settings_for`` and ``solve``), added to
-``get_solver``. Callers never test a backend's name: they ask its capabilities.
+:class:`Capability` flags, a ``default_tolerance``, ``settings_for`` and ``solve``), and a
+loader for it in :data:`BACKENDS`. Callers never test a backend's name: they ask its
+capabilities.
 """
 
 from __future__ import annotations
@@ -41,7 +42,26 @@ class Solver(Protocol):
         ...
 
 
-SOLVER_NAMES = ("auto", "highs", "pdlp")
+def _highs() -> Solver:
+    from .highs import HighsSolver
+
+    return HighsSolver()
+
+
+def _pdlp() -> Solver:
+    from .pdlp import INSTALL_HINT, PdlpSolver, torch_available
+
+    if not torch_available():
+        raise ImportError(INSTALL_HINT)
+    return PdlpSolver()
+
+
+BACKENDS = {"highs": ("HiGHS", _highs), "pdlp": ("pdlp", _pdlp)}
+"""Each backend's name, how sentences spell it, and a loader for it (imported only when
+asked for; a loader raises ImportError, saying how to install what is missing, when its
+package is absent)."""
+
+SOLVER_NAMES = ("auto", *BACKENDS)
 PDLP_AUTO_NONZEROS = 200_000
 """``auto`` hands problems with at least this many nonzeros to pdlp when a GPU is visible."""
 
@@ -59,15 +79,11 @@ def get_solver(name: str | Solver = "auto", lp: LPData | None = None,
         return name, f"{name.name}, as given"
     if name not in SOLVER_NAMES:
         raise ValueError(f"unknown solver {name!r}; choose one of {', '.join(SOLVER_NAMES)}")
+    if name != "auto":
+        spelled, load = BACKENDS[name]
+        return load(), f"{spelled}, as asked"
     from .highs import HighsSolver
-    from .pdlp import INSTALL_HINT, PdlpSolver, cuda_available, torch_available
-
-    if name == "highs":
-        return HighsSolver(), "HiGHS, as asked"
-    if name == "pdlp":
-        if not torch_available():
-            raise ImportError(INSTALL_HINT)
-        return PdlpSolver(), "pdlp, as asked"
+    from .pdlp import PdlpSolver, cuda_available
     nnz = None if lp is None else lp.nnz
     size = "" if nnz is None else f"{nnz:,} nonzeros"
     if nnz is not None and nnz >= PDLP_AUTO_NONZEROS and device != "cpu" and cuda_available():

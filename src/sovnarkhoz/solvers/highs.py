@@ -60,6 +60,18 @@ def choose_method(options: SolverOptions | None, lp: LPData) -> tuple[SolverOpti
 _BANNER_SHOWN = False
 
 
+def run_decided(highs: highspy.Highs) -> highspy.HighsModelStatus:
+    """Run HiGHS (:func:`run_highs`) and return its model status; when presolve could not
+    tell an infeasible LP from an unbounded one, solve again without presolve, which can."""
+    run_highs(highs)
+    status = highs.getModelStatus()
+    if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+        highs.setOptionValue("presolve", "off")
+        run_highs(highs)
+        status = highs.getModelStatus()
+    return status
+
+
 def run_highs(highs: highspy.Highs) -> None:
     """``highs.run()``, but a Ctrl-C (or any exception a signal handler raises) stops it.
 
@@ -221,13 +233,7 @@ class HighsSolver:
                                 seconds=time.perf_counter() - started)
         run_started = time.perf_counter()
         with _log_forwarded(highs, None if options.verbose else options.progress):
-            run_highs(highs)
-            status = highs.getModelStatus()
-            if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
-                # presolve could not tell which; solving without it can
-                highs.setOptionValue("presolve", "off")
-                run_highs(highs)
-                status = highs.getModelStatus()
+            status = run_decided(highs)
         result = self._result(lp, highs, status, time.perf_counter() - started)
         result.details["run_seconds"] = time.perf_counter() - run_started
         return result

@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .capabilities import is_exact
-from .highs import HighsSolver, highspy, run_highs
+from .highs import HighsSolver, highspy, run_decided
 from .options import SolverOptions
 from .problem import LPData
 from .reach import FIRST_ORDER_TOLERANCE
@@ -70,12 +70,7 @@ def infeasible_subset(lp: LPData, options: SolverOptions | None = None,
                            f"least Farkas certificate{how} + QuickXplain")
     highs = HighsSolver._configured(options)
     highs.passModel(HighsSolver._model(lp))
-    run_highs(highs)
-    status = highs.getModelStatus()
-    if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
-        highs.setOptionValue("presolve", "off")
-        run_highs(highs)
-        status = highs.getModelStatus()
+    status = run_decided(highs)
     if status != highspy.HighsModelStatus.kInfeasible:
         return Subset(True, np.zeros(0, np.int64), [], np.zeros(0, np.int64),
                       time.perf_counter() - started, 1, "")
