@@ -29,8 +29,8 @@ def test_min_factor_values_minus_the_use_of_its_factor():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("max-harmonious", "choose max-fulfilment, max-total-fulfilment, min-factor:NAME or "
-                       "balance"),
+    ("max-harmonious", "choose max-fulfilment, max-total-fulfilment, min-factor:NAME, "
+                       "balance or max-harmony"),
     ("min-factor", "min-factor needs the factor to save: min-factor:NAME"),
     ("balance:x", "objective balance takes no argument"),
 ])

@@ -15,7 +15,8 @@ def add_import_parser(sub: argparse._SubParsersAction) -> None:
     formats = command.add_subparsers(dest="format_name", required=True, metavar="FORMAT")
     five = formats.add_parser(
         "5yearplan", help="Cockshott's 5yearplan tables (flows, capital, depreciation, "
-        "targets) as a multi-year scenario with the max-total-fulfilment objective")
+        "targets) as a multi-year scenario with the max-total-fulfilment objective (or "
+        "max-harmony, that of his harmonyplan)")
     for name, metavar, what in (
             ("flows", "FLOWS", "flow table with labour and output rows"),
             ("capital", "CAP", "capital stock of each good held by each industry"),
@@ -25,6 +26,10 @@ def add_import_parser(sub: argparse._SubParsersAction) -> None:
     five.add_argument("--out", type=Path, required=True, metavar="DIR",
                       help="scenario directory to write")
     five.add_argument("--name", help="scenario name (default: the directory's name)")
+    five.add_argument("--objective", choices=("max-total-fulfilment", "max-harmony"),
+                      default="max-total-fulfilment",
+                      help="the scenario's objective: nyearplan's sum of yearly levels "
+                      "(default) or harmonyplan's harmony")
     add_force(five, scenario=True)
 
 
@@ -37,8 +42,9 @@ def run_import(args: argparse.Namespace) -> int:
     name = args.name or args.out.name
     description = (f"Imported from 5yearplan tables ({args.flows.name}, {args.capital.name}, "
                    f"{args.depreciation.name}, {args.targets.name}): {len(tables.products)} "
-                   f"industries, {tables.years} years, objective max-total-fulfilment")
-    write_fiveyear_scenario(tables, args.out, name, description, force=args.force)
+                   f"industries, {tables.years} years, objective {args.objective}")
+    write_fiveyear_scenario(tables, args.out, name, description, force=args.force,
+                            objective=args.objective)
     print(f"wrote {args.out}: {len(tables.products)} industries, {tables.years} years "
-          "(objective max-total-fulfilment)")
+          f"(objective {args.objective})")
     return 0

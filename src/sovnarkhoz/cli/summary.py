@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..plan.result import Plan
+from ..scenario.objectives import Objective
 
 
 def _fmt(value: float | None) -> str:
@@ -23,20 +24,11 @@ def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:
         if yearly:
             print("  fulfilment by year: " + ", ".join(f"{y} {_fmt(v)}"
                                                       for y, v in yearly.items()))
-        if plan.objective == "max-total-fulfilment":
-            print(f"  sum of the yearly levels {_fmt(plan.objective_value)}; lowest "
-                  f"{_fmt(plan.fulfilment)}")
-        elif plan.objective == "max-fulfilment":
-            print(f"  fulfilment: every target met {_fmt(plan.fulfilment)} times over "
-                  f"(lambda = {_fmt(plan.fulfilment)})")
-        elif plan.objective.startswith("min-factor"):
-            factor = plan.objective.split(":", 1)[1]
-            print(f"  total {factor} used: {_fmt(plan.objective_value)}; every target met "
-                  f"(lowest share {_fmt(plan.fulfilment)})")
-            print(f"  prices are {factor} values: units of {factor} per unit of each product")
-        else:
-            print(f"  total gross output {_fmt(plan.objective_value)}; prices are embodied "
-                  "factor contents")
+        goal = Objective.parse(plan.objective)
+        for line in goal.rule.headline.format(value=_fmt(plan.objective_value),
+                                              lowest=_fmt(plan.fulfilment),
+                                              argument=goal.factor).splitlines():
+            print(f"  {line}")
         o = plan.verification.optimality
         if o is not None:
             bound = plan.dual_bound

@@ -85,8 +85,9 @@ def plan_by_councils(
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown protocol {protocol!r}; available: {', '.join(PROTOCOLS)}")
     goal = Objective.parse(objective or scenario.default_objective)
-    if not goal.rule.by_lp:
-        raise ValueError("councils plan LPs: choose max-fulfilment, max-total-fulfilment "
+    if not goal.rule.by_lp or goal.rule.concave is not None:
+        raise ValueError(f"councils plan LPs, not {goal.kind}: choose max-fulfilment, "
+                         "max-total-fulfilment "
                          "(over a horizon) or min-factor:NAME")
     scenario.check_objective(str(goal))
     if behaviour.departmentalism and organisation != "branch":

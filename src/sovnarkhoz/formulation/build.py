@@ -39,6 +39,7 @@ from ..scenario.economy import Economy
 from ..scenario.horizon import Horizon
 from ..scenario.objectives import FactorUse, Levels, Objective, Years
 from ..solvers.problem import LPData
+from ..solvers.tangents import GRID, Concave, Tangents
 from .program import Block, LinearProgram
 
 ONE_YEAR = Horizon(0, 0, 1)
@@ -55,18 +56,23 @@ class Mode:
     levels : the λ columns (see :class:`Levels`); scaled : (Qd,) bool, the target pairs λ
     multiplies (default: all of them when there are levels), the others held in full;
     priorities : one more column λ_q per priority, taking λ_q x its bundle from the balances
-    (targets then held as ``levels`` says, usually in full).
+    (targets then held as ``levels`` says, usually in full); concave : with
+    :attr:`Levels.EACH`, the concave function of each share maximised (harmony), held under
+    tangent planes (:func:`define_harmony`).
     """
 
     levels: Levels = Levels.NONE
     scaled: np.ndarray | None = None
     priorities: Bundles | None = None
+    concave: type[Concave] | None = None
 
     @classmethod
     def of(cls, objective: Objective | None) -> Mode:
         """The mode an objective plans in: its rule's levels (max-fulfilment one λ,
         max-total-fulfilment λ_t); min-factor (or no objective) every target in full."""
-        return cls(Levels.NONE if objective is None else objective.rule.levels)
+        if objective is None:
+            return cls()
+        return cls(objective.rule.levels, concave=objective.rule.concave)
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,11 @@ class YearlyTargets:
     keys: np.ndarray
     amount: np.ndarray
     row: np.ndarray
+    weight: np.ndarray | None = None  # (Y, Qd) targets.csv's weight (None: every one 1)
+
+    def weights(self) -> np.ndarray:
+        """(Y, Qd) each pair's weight in each year (1 where none is given)."""
+        return np.ones_like(self.amount) if self.weight is None else self.weight
 
 
 @dataclass(frozen=True)
@@ -244,7 +255,7 @@ def economy_layout(economy: Economy) -> Layout:
     core = build_core(e)
     keys = e.target_region.astype(np.int64) * len(e.products) + e.target_product
     targets = YearlyTargets(keys=keys, amount=e.target_amount[None, :],
-                            row=core.balance_row(keys))
+                            row=core.balance_row(keys), weight=e.target_weight[None, :])
     return Layout(economy=e, horizon=ONE_YEAR, dated=False, core=core, targets=targets,
                   capital=Capital.none(), supply=e.supply[None, :, :])
 
@@ -273,13 +284,18 @@ class Sizes:
         T = len(e.techniques)
         K = layout.capital.size
         Yv = max(Y - layout.horizon.lag, 0)
-        n_lambda = {Levels.ONE: 1, Levels.YEARLY: Y, Levels.NONE: 0}[mode.levels]
+        Q = len(layout.targets.keys)
+        n_lambda = {Levels.ONE: 1, Levels.YEARLY: Y, Levels.EACH: Y * Q,
+                    Levels.NONE: 0}[mode.levels]
+        concave = mode.concave is not None
         B = 0 if mode.priorities is None else len(mode.priorities.priorities)
         LS = core.shape[1] - T
         cols = {"activity": Y * T, "shipment": Y * LS, "fulfilment": n_lambda,
-                "investment": Yv * K, "installed": Y * K, "priority": B}
+                "investment": Yv * K, "installed": Y * K, "priority": B,
+                "harmony": n_lambda if concave else 0}
         rows = {"balance": Y * core.n_balance, "factor": Y * core.n_factor,
-                "link": Y * core.n_link, "capital": Y * K, "stock": Y * K}
+                "link": Y * core.n_link, "capital": Y * K, "stock": Y * K,
+                "tangent": n_lambda * len(GRID) if concave else 0}
         return cls(Y, T, LS, K, Yv, n_lambda, B, core.n_balance, core.n_factor, core.n_link,
                    _starts(cols), _starts(rows))
 
@@ -325,15 +341,19 @@ def define_technology(layout: Layout, n: Sizes) -> Entries:
 
 
 def define_levels(layout: Layout, n: Sizes, mode: Mode, scaled: np.ndarray) -> Entries:
-    """The fulfilment columns: balance[t, r, p] gets -target[t, r, p] · λ (one λ, or λ_t), on
+    """The fulfilment columns: balance[t, r, p] gets -target[t, r, p] · λ (one λ, λ_t, or
+    with :attr:`Levels.EACH` a share s[t, q] of its own for every target pair q and year), on
     the scaled target pairs."""
     if not n.n_lambda:
         return _no_entries()
     targets = layout.targets
     rows = (np.arange(n.Y)[:, None] * n.nb + targets.row[None, :])[:, scaled].ravel()
     vals = -targets.amount[:, scaled].ravel()
-    cols = (np.zeros_like(rows) if mode.levels is Levels.ONE
-            else np.repeat(np.arange(n.Y), int(scaled.sum())))
+    Q = len(targets.keys)
+    cols = {Levels.ONE: np.zeros_like(rows),
+            Levels.YEARLY: np.repeat(np.arange(n.Y), int(scaled.sum())),
+            Levels.EACH: (np.arange(n.Y)[:, None] * Q + np.arange(Q)[None, :])[:, scaled].ravel(),
+            }[mode.levels]
     keep = vals != 0
     return rows[keep], n.col_start["fulfilment"] + cols[keep], vals[keep]
 
@@ -431,7 +451,8 @@ def define_bounds(layout: Layout, n: Sizes, scaled: np.ndarray, undeliverable: n
     m, cols = n.shape
     col_upper = np.full(cols, np.inf)
     col_upper[:Y * n.T] = np.tile(layout.economy.tech_capacity, Y)
-    col_upper[n.col_start["priority"]:] = np.where(undeliverable, 0.0, np.inf)
+    col_upper[n.col_start["priority"]:n.col_start["harmony"]] = np.where(undeliverable, 0.0,
+                                                                         np.inf)
     return row_lower, row_upper, np.zeros(cols), col_upper
 
 
@@ -448,12 +469,33 @@ def define_objective(layout: Layout, n: Sizes, objective: Objective | None
     if objective is None:
         return c, 1
     rule, e = objective.rule, layout.economy
-    if rule.levels is not Levels.NONE:
+    if objective.kind.maximises_levels:
         start = n.col_start["fulfilment"]
         c[start:start + n.n_lambda] = -1.0
     uses = FactorUse(n.T, e.need_tech, e.need_factor, e.need_amount, e.factors)
     c[:n.Y * n.T] = -np.tile(rule.activity_value(objective, uses), n.Y)
     return c, -1 if rule.maximise else 1
+
+
+def define_harmony(layout: Layout, n: Sizes, mode: Mode
+                   ) -> tuple[Tangents | None, tuple[sp.csr_matrix, np.ndarray] | None]:
+    """A concave objective's value columns h[t, q] (free) under tangent planes of its
+    function f at the shares of :data:`~sovnarkhoz.solvers.tangents.GRID`:
+
+        tangent[k, t, q]:  h[t, q] - f'(g_k) s[t, q] <= f(g_k) - f'(g_k) g_k
+
+    maximising Σ weight[t, q] h[t, q] (a target of amount 0 has weight 0 and no share).
+    The solver adds tangents until the optimum is proven (:mod:`~sovnarkhoz.solvers.tangents`).
+    Returns the terms and the first tangent rows (matrix, upper bounds), or (None, None).
+    """
+    if mode.concave is None:
+        return None, None
+    count = n.n_lambda
+    weight = np.where(layout.targets.amount > 0, layout.targets.weights(), 0.0).ravel()
+    tangents = Tangents(share=n.col_start["fulfilment"] + np.arange(count),
+                        value=n.col_start["harmony"] + np.arange(count),
+                        weight=weight, function=mode.concave)
+    return tangents, tangents.initial(n.shape[1])
 
 
 def define_blocks(layout: Layout, n: Sizes, mode: Mode
@@ -479,15 +521,20 @@ def define_blocks(layout: Layout, n: Sizes, mode: Mode
         "link": yearly(Y, link=core.capped),
         "capital": capital_labels,
         "stock": capital_labels,
+        "tangent": {},
     }
     col_labels = {
         "activity": yearly(Y, technique=np.arange(T)),
         "shipment": yearly(Y, link=core.ship_link, product=core.ship_product),
-        "fulfilment": ({"year": np.arange(n.n_lambda)} if mode.levels is Levels.YEARLY
+        "fulfilment": (yearly(Y, region=layout.targets.keys // P,
+                              product=layout.targets.keys % P)
+                       if mode.levels is Levels.EACH
+                       else {"year": np.arange(n.n_lambda)} if mode.levels is Levels.YEARLY
                        and layout.dated else {}),
         "investment": yearly(n.Yv, technique=capital.technique, product=capital.good),
         "installed": capital_labels,
         "priority": {"priority": np.arange(n.B)},
+        "harmony": {},
     }
     rows = _blocks(row_labels, n.row_start)
     cols = _blocks(col_labels, n.col_start)
@@ -495,6 +542,9 @@ def define_blocks(layout: Layout, n: Sizes, mode: Mode
         del cols["fulfilment"]
     if mode.priorities is None:
         del cols["priority"]
+    if mode.concave is None:
+        del cols["harmony"]
+        del rows["tangent"]
     ids = {"region": e.regions, "product": e.products, "factor": e.factors,
            "technique": e.techniques, "link": _link_ids(e)}
     if layout.dated:
@@ -522,21 +572,30 @@ def build(layout: Layout, objective: Objective | None, mode: Mode | None = None
     scaled = mode.scaled
     if scaled is None:
         scaled = np.full(len(layout.targets.keys), mode.levels is not Levels.NONE)
-    mode = Mode(mode.levels, scaled, mode.priorities)
+    mode = Mode(mode.levels, scaled, mode.priorities, mode.concave)
     n = Sizes.of(layout, mode)
     priorities, undeliverable = define_priorities(layout, n, mode.priorities)
     parts = [define_technology(layout, n), define_levels(layout, n, mode, scaled),
              define_investment(layout, n), define_capital(layout, n), priorities]
+    tangents, first = define_harmony(layout, n, mode)
     rows, cols, vals = (np.concatenate(column) for column in zip(*parts, strict=True))
-    A = sp.csr_matrix((vals, (rows, cols)), shape=n.shape)
+    A = sp.csr_matrix((vals, (rows, cols)), shape=(n.row_start["tangent"], n.shape[1]))
     A.sum_duplicates()
     row_lower, row_upper, col_lower, col_upper = define_bounds(layout, n, scaled, undeliverable)
     c, sense = define_objective(layout, n, objective)
+    if tangents is not None:
+        A = sp.vstack([A, first[0]], format="csr")
+        row_lower = np.concatenate([row_lower, np.full(len(first[1]), -np.inf)])
+        row_upper = np.concatenate([row_upper, first[1]])
+        col_lower[tangents.value] = -np.inf
+        col_upper[tangents.share[tangents.weight == 0]] = 0.0  # no target: no share
+        c[tangents.value] = -tangents.weight
     row_blocks, col_blocks, ids = define_blocks(layout, n, mode)
     data = LPData(c=c, A=A, row_lower=row_lower, row_upper=row_upper, col_lower=col_lower,
                   col_upper=col_upper)
     return LinearProgram(data=data, objective=objective, row_blocks=row_blocks,
-                         col_blocks=col_blocks, ids=ids, sense=sense, layout=layout, mode=mode)
+                         col_blocks=col_blocks, ids=ids, sense=sense, layout=layout, mode=mode,
+                         tangents=tangents)
 
 
 def build_lp(economy: Economy, objective: Objective) -> LinearProgram:

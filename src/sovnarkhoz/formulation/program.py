@@ -18,6 +18,7 @@ from ..solvers.problem import LPData
 
 if TYPE_CHECKING:
     from ..scenario.horizon import Horizon
+    from ..solvers.tangents import Tangents
     from .build import Layout, Mode
 
 
@@ -61,6 +62,7 @@ class LinearProgram:
     sense: int = 1  # +1: the plan's objective is data.c @ x; -1: it is -(data.c @ x)
     layout: Layout | None = None
     mode: Mode | None = None
+    tangents: Tangents | None = None  # a concave objective's terms (harmony), else None
 
     @property
     def lp(self) -> LinearProgram:
@@ -79,11 +81,15 @@ class LinearProgram:
         return self.layout is not None and self.layout.dated
 
     def levels(self, x: np.ndarray) -> np.ndarray:
-        """(Y,) the level λ_t each year's scaled targets are met at in ``x`` (1 without λ)."""
+        """(Y,) the level λ_t each year's scaled targets are met at in ``x`` (1 without λ;
+        0 when each target's share is chosen freely, as harmony does: no level is promised,
+        every balance need only stay >= 0)."""
         Y = self.horizon.count
         block = self.col_blocks.get("fulfilment")
         if block is None:
             return np.ones(Y)
+        if self.tangents is not None:
+            return np.zeros(Y)
         values = x[block.slice]
         return np.full(Y, float(values[0])) if block.size == 1 else values.astype(np.float64)
 

@@ -76,8 +76,11 @@ def yearly_targets(scenario: Scenario, horizon: Horizon, core: Core) -> YearlyTa
     P = len(e.products)
     key = e.target_region.astype(np.int64) * P + e.target_product
     pairs, inverse = np.unique(key, return_inverse=True)
-    amount = yearly_amounts(scenario.tables["targets"], inverse, len(pairs), horizon)
-    return YearlyTargets(keys=pairs, amount=amount, row=core.balance_row(pairs))
+    targets = scenario.tables["targets"]
+    amount = yearly_amounts(targets, inverse, len(pairs), horizon)
+    weight = yearly_amounts(targets.assign(amount=e.target_weight), inverse, len(pairs),
+                            horizon)
+    return YearlyTargets(keys=pairs, amount=amount, row=core.balance_row(pairs), weight=weight)
 
 
 def scenario_layout(scenario: Scenario, horizon: Horizon | None = None) -> Layout:

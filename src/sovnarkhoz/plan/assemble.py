@@ -83,14 +83,17 @@ def assess(scenario: Scenario, program: LinearProgram, x: np.ndarray,
     goal = program.objective
     if goal is not None and row_dual is not None and row_dual.size:
         clock = time.perf_counter()
+        delivered = (None if check.delivered is None
+                     else (check.target_keys, check.delivered))
         check.optimality = check_optimality(scenario.tables, tables, goal, levels,
-                                            program.horizon if program.dated else None)
+                                            program.horizon if program.dated else None,
+                                            delivered=delivered)
         if timings is not None:
             timings["optimality"] = time.perf_counter() - clock
     outcome = Assessment(tables=tables, verification=check, fulfilment=None, levels=levels)
     if not check.passed:
         return outcome
-    if "fulfilment" in program.col_blocks:
+    if "fulfilment" in program.col_blocks and program.tangents is None:
         outcome.fulfilment = float(levels.min())
         if program.dated:
             outcome.yearly = dict(zip(program.horizon.years.astype(str).tolist(),

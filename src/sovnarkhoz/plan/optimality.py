@@ -118,6 +118,7 @@ def check_optimality(
     horizon: Horizon | None = None,
     priority_weights: Mapping[str, float] | None = None,
     priority_levels: Mapping[str, float] | None = None,
+    delivered: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Optimality:
     """Dual feasibility and duality gap of a plan, from the scenario's ``tables`` and the
     plan's tables (``activities``, ``prices``, ``factors``, and over a horizon ``stocks``).
@@ -126,6 +127,9 @@ def check_optimality(
         with ``priority_weights``, the priorities' weighted sum with every target in full).
     levels : the λ the plan claims: (1,) for max-fulfilment, (Y,) for max-total-fulfilment.
     horizon : the years planned (None: a one-year scenario, tables without ``year``).
+    delivered : for a concave objective (harmony), the (pairs,) target keys region·P + product
+        and the (Y, pairs) quantities the plan leaves for final use there, as the verification
+        recomputed them (:attr:`Verification.delivered`).
     """
     worst = _Worst()
     Y = 1 if horizon is None else horizon.count
@@ -241,13 +245,56 @@ def check_optimality(
         worst.record("level pays", _relative(np.array([1.0 - value.sum()]),
                                              np.array([1.0 + size.sum()])), lambda i: "λ")
         phi += float(np.asarray(levels).ravel()[0]) if levels is not None else np.nan
+    elif rule.concave is not None:  # each target's share chosen: Σ w·H(share)
+        if delivered is None:
+            return Optimality(np.inf, np.inf, np.nan, np.nan, "no deliveries to measure")
+        conjugate, phi_targets = _concave_terms(rule.concave, targets, p, delivered, horizon,
+                                                worst, region_ids, product_ids, year_names)
+        bound += conjugate
+        phi += phi_targets
     else:  # every target held in full
         bound -= float(value.sum())
+    if not np.isfinite(bound):
+        return Optimality(worst.value, np.inf, bound, phi, worst.where)
     gap = (bound - phi) / (1.0 + abs(phi) + abs(bound))
     if not rule.maximise and priority_weights is None:
         # report in the objective's own units: a use, bounded below by -D
         return Optimality(worst.value, abs(gap), -bound, -phi, worst.where)
     return Optimality(worst.value, abs(gap), bound, phi, worst.where)
+
+
+def _concave_terms(function, targets: pd.DataFrame, p: np.ndarray,
+                   delivered: tuple[np.ndarray, np.ndarray], horizon: Horizon | None,
+                   worst: _Worst, region_ids: pd.Series, product_ids: pd.Series,
+                   year_names: list[str]) -> tuple[float, float]:
+    """A concave objective Σ w·f(delivered / amount) over targets and years: the bound's
+    term Σ w·sup_(s>=0) [f(s) - r·s] at r = price·amount/weight (finite only where the
+    price of every weighted target is positive: a free good would be worth wanting without
+    limit), and Φ's. Returns (bound term, Φ)."""
+    keys, quantity = delivered
+    P = len(product_ids)
+    pair = (positions(targets["region"], region_ids) * P
+            + positions(targets["product"], product_ids))
+    where = np.searchsorted(keys, pair)
+    weight = (targets["weight"].fillna(1.0).to_numpy(dtype=np.float64)
+              if "weight" in targets.columns else np.ones(len(targets)))
+    one_year = Horizon(0, 0) if horizon is None else horizon
+    amount = yearly_amounts(targets, where, len(keys), one_year)  # (Y, pairs)
+    w = yearly_amounts(targets.assign(amount=weight), where, len(keys), one_year)
+    w = np.where(amount > 0, w, 0.0)
+    price = p[:, keys]
+    counted = w > 0
+    ratio = np.where(counted, price * amount / np.where(counted, w, 1.0), 1.0)
+    unpriced = counted & (ratio <= 0)
+    worst.record("wanted target priced > 0", unpriced.astype(float).ravel(), lambda i: (
+        f"{region_ids.iat[keys[i % len(keys)] // P]}/{product_ids.iat[keys[i % len(keys)] % P]}"
+        f"{year_names[i // len(keys)]}"))
+    if unpriced.any():
+        return np.inf, np.nan
+    share = np.where(counted, quantity / np.where(amount > 0, amount, 1.0), 1.0)
+    bound = float(np.sum(np.where(counted, w * function.best_against(ratio), 0.0)))
+    phi = float(np.sum(np.where(counted, w * function.value(np.maximum(share, 0.0)), 0.0)))
+    return bound, phi
 
 
 def _cell(i: int, universe: int, width: int, regions: pd.Series, things: pd.Series,

@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..formulation import LinearProgram, Objective, solve_balance
+from ..formulation import Block, LinearProgram, Objective, solve_balance
 from ..scenario.model import Scenario
 from ..solvers import (
     Capability,
@@ -25,6 +25,7 @@ from ..solvers import (
     get_solver,
     is_exact,
 )
+from ..solvers.tangents import solve_by_tangents
 from .assemble import Assessment, assess, formulate, tabulate_and_verify
 from .optimality import Optimality
 from .result import LPSize, Plan, SolveReport
@@ -121,7 +122,7 @@ def _solved_and_proven(scenario: Scenario, lp: LinearProgram, backend: Solver,
     start = (warm_start.solution if warm_start is not None and Capability.WARM_START in can
              else None)
     clock = time.perf_counter()
-    result = backend.solve(lp.data, options, start)
+    result = _solve(backend, lp, options, start)
     timings["solve"] = time.perf_counter() - clock
     say(f"solver: {result.status.value} ({result.message}) after {result.iterations:,} "
         f"iterations, {timings['solve']:.2f} s")
@@ -140,12 +141,24 @@ def _solved_and_proven(scenario: Scenario, lp: LinearProgram, backend: Solver,
     clock = time.perf_counter()
     asked_of_solver = options.tolerance or backend.default_tolerance
     tighter = replace(options, tolerance=max(asked_of_solver * 1e-2, TIGHTEST))
-    retry = backend.solve(lp.data, tighter, result)
+    retry = _solve(backend, lp, tighter, result)
     timings["solve"] += time.perf_counter() - clock
     retried = _assessed(scenario, lp, retry, asked, timings, priced)
     if retry.status is Status.OPTIMAL and retried is not None and retried.verification.passed:
         return retry, retried
     return result, outcome
+
+
+def _solve(backend: Solver, lp: LinearProgram, options: SolverOptions,
+           start: SolverResult | None) -> SolverResult:
+    """One solve of ``lp``; a concave objective (harmony) by LPs of tangent planes, after
+    which ``lp`` holds the tangent rows it was last solved with."""
+    if lp.tangents is None:
+        return backend.solve(lp.data, options, start)
+    result, lp.data = solve_by_tangents(backend, lp.data, lp.tangents, options)
+    first = lp.row_blocks["tangent"].start
+    lp.row_blocks["tangent"] = Block("tangent", first, lp.data.num_rows)
+    return result
 
 
 def _settle(plan: Plan, result: SolverResult, outcome: Assessment,

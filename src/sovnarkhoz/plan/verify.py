@@ -40,6 +40,12 @@ class Verification:
     by_kind: dict[str, float] = field(default_factory=dict)
     tolerance: float = RELATIVE_TOLERANCE
     optimality: Optimality | None = None
+    delivered: np.ndarray | None = field(default=None, repr=False)
+    """(Y, pairs) what the plan leaves for final use at each target's (region, product)
+    (``target_keys``) each year: made - used + received - sent - set aside (bundles taken
+    out), recomputed from the tables; harmony is measured on it."""
+    target_keys: np.ndarray | None = field(default=None, repr=False)
+    """(pairs,) region · P + product of the targets, sorted."""
 
     @property
     def passed(self) -> bool:
@@ -332,6 +338,11 @@ def _balances(plan: _Years, level: np.ndarray, flows: dict[str, np.ndarray],
         -(np.broadcast_to(fulfilment, (Y,))[:, None] * wanted).ravel(), -bundle_take,
     ])
     cells, (net, size) = _group_sums(keys, Y * R * P, amounts, np.abs(amounts))
+    target_cells = (year * R * P + pairs[None, :]).ravel()  # every one is among the cells
+    at = np.searchsorted(cells, target_cells)
+    plan.result.delivered = (net[at].reshape(Y, len(pairs))
+                             + np.broadcast_to(fulfilment, (Y,))[:, None] * wanted)
+    plan.result.target_keys = pairs
 
     def name(i: int) -> str:
         cell = cells[i]

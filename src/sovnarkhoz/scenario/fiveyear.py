@@ -42,6 +42,8 @@ from .files import file_problem, toml_text, utf8_problem, write_frame
 SOURCE = "5yearplan import"
 REGION = "economy"
 LABOUR = "labour"
+DEFAULT_OBJECTIVE = "max-total-fulfilment"
+"""The objective of nyearplan; ``max-harmony`` is that of his harmonyplan."""
 OUTPUT = "output"
 
 
@@ -294,8 +296,10 @@ def _check_outputs(grid: Grid, rows: np.ndarray, flows: np.ndarray, capital: np.
                          int(grid.lines[rows[n + 1]]), products[p], "0"))
 
 
-def fiveyear_tables(tables: FiveYearTables) -> tuple[dict[str, pd.DataFrame], dict]:
-    """The scenario's tables (DataFrames by name) and its settings (for scenario.toml).
+def fiveyear_tables(tables: FiveYearTables, objective: str = DEFAULT_OBJECTIVE
+                    ) -> tuple[dict[str, pd.DataFrame], dict]:
+    """The scenario's tables (DataFrames by name) and its settings (for scenario.toml), planned
+    by ``objective`` (max-total-fulfilment as nyearplan, or max-harmony as harmonyplan).
 
     Years are numbered 1..Y in the order of the target rows. An industry with output 0 gets a
     technique of capacity 0 (nyearplan then forces its output to 0).
@@ -341,20 +345,21 @@ def fiveyear_tables(tables: FiveYearTables) -> tuple[dict[str, pd.DataFrame], di
     }
     settings = {
         "horizon": {"first": 1, "last": years, "lag": 1},
-        "plan": {"objective": "max-total-fulfilment"},
+        "plan": {"objective": objective},
     }
     return frames, settings
 
 
 def write_fiveyear_scenario(tables: FiveYearTables, out: Path, name: str,
-                            description: str = "", *, force: bool = False) -> Path:
+                            description: str = "", *, force: bool = False,
+                            objective: str = DEFAULT_OBJECTIVE) -> Path:
     """Write ``tables`` as a scenario directory ``out`` (CSV tables and scenario.toml).
 
     The directory is written whole or not at all: it replaces an earlier scenario or output
     of ours whole, so that none of an earlier scenario's tables is read with the new ones;
     anything else only with ``force`` (see :mod:`sovnarkhoz.output`).
     """
-    frames, settings = fiveyear_tables(tables)
+    frames, settings = fiveyear_tables(tables, objective)
     out = Path(out)
     header = {"scenario": {"name": name, "description": description}}
     with staged_folder(out, "import", force=force) as staging:

@@ -25,6 +25,7 @@ class Kind(StrEnum):
     MAX_TOTAL_FULFILMENT = "max-total-fulfilment"
     MIN_FACTOR = "min-factor"
     BALANCE = "balance"
+    MAX_HARMONY = "max-harmony"
 
     @property
     def rule(self) -> Rule:
@@ -34,7 +35,7 @@ class Kind(StrEnum):
     @property
     def maximises_levels(self) -> bool:
         """Maximises a level of the targets (one λ, or the sum of the yearly λ_t)."""
-        return self.rule.levels is not Levels.NONE
+        return self.rule.levels in (Levels.ONE, Levels.YEARLY)
 
 
 class Levels(StrEnum):
@@ -43,6 +44,7 @@ class Levels(StrEnum):
 
     ONE = "one"
     YEARLY = "yearly"
+    EACH = "each"  # one share s per target and year, chosen freely (harmony)
     NONE = "none"
 
 
@@ -60,6 +62,45 @@ class Positive(Enum):
     NONE = "none"
     SOME = "at least one target with a positive amount"
     EVERY_YEAR = "a positive target in every year"
+
+
+class Harmony:
+    """Cockshott's harmony of a target met at the share s = delivered / target (s >= 0),
+    with u = s - 1 the relative surplus:
+
+        H(s) = u - u²/2   (u < 0: shortfalls hurt more and more)
+        H(s) = ln(1 + u)  (u >= 0: surpluses help less and less)
+
+    concave, increasing and twice differentiable (H' = 1 and H'' = -1 on both sides of s = 1);
+    H(0) = -1.5. All functions take and return arrays of shares, elementwise.
+    """
+
+    @staticmethod
+    def value(s: np.ndarray) -> np.ndarray:
+        s = np.asarray(s, dtype=np.float64)
+        u = s - 1.0
+        return np.where(u < 0, u - 0.5 * u * u, np.log(np.maximum(s, 1.0)))
+
+    @staticmethod
+    def slope(s: np.ndarray) -> np.ndarray:
+        """H'(s): 2 - s below the target, 1 / s above it."""
+        s = np.asarray(s, dtype=np.float64)
+        return np.where(s < 1.0, 2.0 - s, 1.0 / np.maximum(s, 1.0))
+
+    @staticmethod
+    def best_against(r: np.ndarray) -> np.ndarray:
+        """sup over s >= 0 of H(s) - r·s (the concave conjugate at the price ratio r =
+        price · target / weight): +inf for r <= 0, -ln r - 1 for 0 < r <= 1 (at s = 1/r),
+        H(2 - r) - r(2 - r) for 1 < r < 2, and H(0) = -1.5 for r >= 2 (at s = 0)."""
+        r = np.asarray(r, dtype=np.float64)
+        out = np.full(r.shape, np.inf)
+        low = (r > 0) & (r <= 1)
+        out[low] = -np.log(r[low]) - 1.0
+        mid = (r > 1) & (r < 2)
+        u = 1.0 - r[mid]
+        out[mid] = u - 0.5 * u * u - r[mid] * (2.0 - r[mid])
+        out[r >= 2] = -1.5
+        return out
 
 
 @dataclass(frozen=True)
@@ -87,6 +128,12 @@ class Rule:
     saves_factor : each unit of activity counts minus its use of the named factor.
     by_lp : planned as an LP; False: solved as Leontief's linear system (balance).
     reads_weights : reads targets.csv's ``weight`` (else a weight other than 1 is refused).
+    headline : what the console says of a verified plan, a template of ``{value}`` (the
+        objective's value), ``{lowest}`` (the lowest share of a target met, or λ) and
+        ``{argument}``; lines split by newlines.
+    concave : with :attr:`Levels.EACH`, the concave function of each target's share that it
+        maximises, weighted (Σ weight · H(share) over targets and years); None for linear
+        objectives. Planned by LPs of tangent planes refined to the optimum.
     """
 
     summary: str
@@ -98,6 +145,8 @@ class Rule:
     saves_factor: bool = False
     by_lp: bool = True
     reads_weights: bool = False
+    headline: str = "objective {value}"
+    concave: type[Harmony] | None = None
 
     def activity_value(self, objective: Objective, uses: FactorUse) -> np.ndarray:
         """(T,) what one unit of each technique's activity adds to the objective read as
@@ -113,15 +162,25 @@ class Rule:
 RULES: dict[Kind, Rule] = {
     Kind.MAX_FULFILMENT: Rule(
         "max-fulfilment meets every target at λ × amount", levels=Levels.ONE,
-        positive=Positive.SOME),
+        positive=Positive.SOME,
+        headline="fulfilment: every target met {lowest} times over (lambda = {lowest})"),
     Kind.MAX_TOTAL_FULFILMENT: Rule(
         "max-total-fulfilment meets every target of year t at λ_t × amount",
-        levels=Levels.YEARLY, years=Years.HORIZON, positive=Positive.EVERY_YEAR),
+        levels=Levels.YEARLY, years=Years.HORIZON, positive=Positive.EVERY_YEAR,
+        headline="sum of the yearly levels {value}; lowest {lowest}"),
     Kind.MIN_FACTOR: Rule(
         "min-factor meets every target in full", maximise=False, argument="the factor to save",
-        saves_factor=True),
+        saves_factor=True,
+        headline="total {argument} used: {value}; every target met (lowest share {lowest})\n"
+                 "prices are {argument} values: units of {argument} per unit of each product"),
     Kind.BALANCE: Rule(
-        "balance meets every target in full", maximise=False, years=Years.ONE, by_lp=False),
+        "balance meets every target in full", maximise=False, years=Years.ONE, by_lp=False,
+        headline="total gross output {value}; prices are embodied factor contents"),
+    Kind.MAX_HARMONY: Rule(
+        "max-harmony weighs every target's share met by its weight", levels=Levels.EACH,
+        positive=Positive.SOME, reads_weights=True, concave=Harmony,
+        headline="total harmony {value} (Σ weight · H(delivered / target)); lowest share "
+                 "{lowest}\nprices are marginal harmony: harmony per extra unit of each product"),
 }
 """The rule of every kind of objective."""
 
@@ -135,6 +194,8 @@ class Objective:
     ``max-total-fulfilment``: over a horizon, the sum of the yearly levels λ_t, each year's
     targets met at λ_t x amount (a multi-year scenario only).
     ``balance``: Leontief's (I - A) x = y, solved as a linear system, not an LP.
+    ``max-harmony``: the largest Σ weight · H(delivered / target) over targets (and years),
+    H Cockshott's harmony (:class:`Harmony`).
     """
 
     kind: Kind
