@@ -39,7 +39,7 @@ def main() -> None:
         work = Path(work)
         economy = work / "g300"
         _run(options.after, ["generate", "--products", "300", "--regions", "10",
-                             "--techniques", "2", "--seed", "1", "--out", str(economy)])
+                             "--techniques", "2", "--seed", "1", str(economy)])
         cases = {"ussr1957 1957-70": ["plan", "ussr1957"],
                  "generated 300x10x2": ["plan", str(economy)]}
         for name, args in cases.items():
