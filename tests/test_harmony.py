@@ -135,12 +135,12 @@ def _cockshott(tmp_path: Path) -> Path:
 
 def test_cockshotts_test_files_planned_to_the_proven_optimum(tmp_path):
     """His harmonyplan reports a total harmony of 2.28807 on these files; the optimum of the
-    same model is 4.49969, proven by the plan's prices; and his plan (result.csv's outputs,
+    same model is 4.4996871716, proven by the plan's prices; and his plan (result.csv's outputs,
     nothing set aside) is feasible in our model with his harmony."""
     scenario = sovnarkhoz.load_scenario(_cockshott(tmp_path))
     plan = sovnarkhoz.make_plan(scenario)
     assert plan.objective == "max-harmony" and plan.status == "optimal"
-    assert plan.objective_value == pytest.approx(4.499690, abs=5e-6)
+    assert plan.objective_value == pytest.approx(4.4996871716, rel=1e-8)
     assert plan.verification.optimality.gap < 1e-8
     # his plan, read off result.csv: gross outputs of P0..P3 in years 1 and 2
     his = {1: [1.96191, 8.95213, 9.40367, 10.10954], 2: [1.82459, 9.03698, 9.41843, 10.10473]}
@@ -186,3 +186,28 @@ def test_cli_plans_harmony(tmp_path, bundled_scenario):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["status"] == "optimal" and summary["verification"]["gap"] < 1e-8
     shutil.rmtree(out)
+
+
+@pytest.fixture
+def by_tangent_planes(monkeypatch):
+    """Plan harmony by LPs of tangent planes (HiGHS) instead of Clarabel's cones."""
+    from sovnarkhoz.plan import planner
+
+    monkeypatch.setattr(planner, "_by_cones", lambda backend: False)
+
+
+def test_tangent_planes_reach_the_hand_optimum(by_tangent_planes):
+    plan = sovnarkhoz.make_plan(_two_products(10.0), "max-harmony")
+    assert plan.status == "optimal" and "tangent planes" in plan.solver_choice
+    assert plan.objective_value == pytest.approx(math.log(3.125), rel=1e-9)
+    assert plan.solve.solver_details["tangent_gap"] <= 1e-10 or (
+        plan.verification.optimality.gap < 1e-9)
+
+
+def test_two_methods_agree_on_cockshotts_files(tmp_path, by_tangent_planes):
+    """An independent solve of the same model: LPs of tangent planes by HiGHS give the
+    optimum the conic program gives (4.4996871716)."""
+    scenario = sovnarkhoz.load_scenario(_cockshott(tmp_path))
+    plan = sovnarkhoz.make_plan(scenario)
+    assert plan.status == "optimal" and "tangent planes" in plan.solver_choice
+    assert plan.objective_value == pytest.approx(4.4996871716, rel=1e-8)

@@ -25,6 +25,7 @@ from ..solvers import (
     get_solver,
     is_exact,
 )
+from ..solvers.conic import clarabel_available, solve_harmony_conic
 from ..solvers.tangents import solve_by_tangents
 from .assemble import Assessment, assess, formulate, tabulate_and_verify
 from .optimality import Optimality
@@ -77,6 +78,8 @@ def make_plan(
     backend, why = get_solver(solver, lp.data, options.device)
     options, method = backend.settings_for(lp.data, options)
     why = f"{why}; {method}" if method else why
+    if lp.tangents is not None:
+        why = _concave_method(backend, why)
     say(f"solving with {why}")
     result, outcome = _solved_and_proven(scenario, lp, backend, options, warm_start, timings,
                                          say)
@@ -149,12 +152,30 @@ def _solved_and_proven(scenario: Scenario, lp: LinearProgram, backend: Solver,
     return result, outcome
 
 
+def _by_cones(backend: Solver) -> bool:
+    """Harmony is solved as one conic program by Clarabel where it is installed and an exact
+    solver was asked for (docs/performance.md: on ussr1957 over 1957-70, 48 interior-point
+    iterations against dozens of LPs of tangent planes); else by ``backend``'s LPs of
+    tangent planes."""
+    return is_exact(backend) and clarabel_available()
+
+
+def _concave_method(backend: Solver, why: str) -> str:
+    if _by_cones(backend):
+        return "Clarabel, a conic interior-point solver, for the harmony objective (exact)"
+    return f"{why}; harmony by LPs of tangent planes refined to the optimum"
+
+
 def _solve(backend: Solver, lp: LinearProgram, options: SolverOptions,
            start: SolverResult | None) -> SolverResult:
-    """One solve of ``lp``; a concave objective (harmony) by LPs of tangent planes, after
-    which ``lp`` holds the tangent rows it was last solved with."""
+    """One solve of ``lp``; a concave objective (harmony) as a conic program (Clarabel) or
+    by LPs of tangent planes, after which ``lp`` holds the tangent rows it was last solved
+    with."""
     if lp.tangents is None:
         return backend.solve(lp.data, options, start)
+    if _by_cones(backend):
+        return solve_harmony_conic(lp.data, lp.tangents, lp.row_blocks["tangent"].slice,
+                                   options)
     result, lp.data = solve_by_tangents(backend, lp.data, lp.tangents, options)
     first = lp.row_blocks["tangent"].start
     lp.row_blocks["tangent"] = Block("tangent", first, lp.data.num_rows)

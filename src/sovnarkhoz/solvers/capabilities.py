@@ -26,6 +26,8 @@ class Capability(Flag):
         ray, an improving ray) rather than by running out of iterations.
     TIME_LIMIT : honours ``SolverOptions.time_limit`` and keeps the best point found.
     GPU : runs on a CUDA device (``SolverOptions.device``); without it, on the CPU only.
+    ADD_ROWS : ``persistent(lp, options)`` keeps a model between solves to which rows can be
+        added (``add_rows``), each re-solve starting from the last basis (cutting planes).
     """
 
     NONE = 0
@@ -35,6 +37,7 @@ class Capability(Flag):
     CERTIFICATES = auto()
     TIME_LIMIT = auto()
     GPU = auto()
+    ADD_ROWS = auto()
 
 
 def capabilities(solver: object) -> Capability:

@@ -213,8 +213,15 @@ class HighsSolver:
 
     name = "highs"
     capabilities = (Capability.EXACT | Capability.DUALS | Capability.CERTIFICATES
-                    | Capability.TIME_LIMIT)
+                    | Capability.TIME_LIMIT | Capability.ADD_ROWS)
     default_tolerance = DEFAULT_TOLERANCE
+
+    def persistent(self, lp: LPData, options: SolverOptions | None = None):
+        """A model of ``lp`` kept between solves (:class:`~.persistent.PersistentHighs`), to
+        which rows can be added (:attr:`Capability.ADD_ROWS`)."""
+        from .persistent import PersistentHighs
+
+        return PersistentHighs(lp, options=options)
 
     def settings_for(self, lp: LPData, options: SolverOptions) -> tuple[SolverOptions, str]:
         """The method by size (:func:`choose_method`)."""

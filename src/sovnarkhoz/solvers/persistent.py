@@ -6,7 +6,10 @@ basis. Matrices and bounds only, as for every solver here.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import scipy.sparse as sp
 
 from .highs import HighsSolver, _status_map, cost_scale, highspy, run_highs
 from .options import SolverOptions
@@ -75,6 +78,19 @@ class PersistentHighs:
                                  strict=True):
             self.highs.changeCoeff(int(row), int(column), float(value))
         self.highs.changeRowBounds(int(row), float(lower), float(upper))
+
+    def add_rows(self, A: sp.csr_matrix, lower: np.ndarray, upper: np.ndarray) -> None:
+        """Append rows ``lower <= A x <= upper`` (A: (k, n) CSR); the next solve restarts
+        from the last basis (the new rows basic), by dual simplex from then on."""
+        A = sp.csr_matrix(A)
+        self.highs.addRows(A.shape[0], np.asarray(lower, dtype=np.float64),
+                           np.asarray(upper, dtype=np.float64), A.nnz,
+                           A.indptr[:-1].astype(np.int32), A.indices.astype(np.int32),
+                           A.data.astype(np.float64))
+        self.highs.setOptionValue("solver", "simplex")
+        self.lp = replace(self.lp, A=sp.vstack([self.lp.A, A], format="csr"),
+                          row_lower=np.concatenate([self.lp.row_lower, lower]),
+                          row_upper=np.concatenate([self.lp.row_upper, upper]))
 
     def solve(self, dual_bound: bool = True) -> SolverResult:
         """Re-solve from the last basis. ``dual_bound`` False leaves the dual objective out

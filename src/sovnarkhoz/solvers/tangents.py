@@ -23,8 +23,10 @@ from .options import SolverOptions
 from .problem import LPData
 from .result import SolverResult, Status
 
-GRID = np.array([0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0])
-"""The shares at which every term starts with a tangent."""
+GRID = np.array([0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0, 100.0,
+                 1000.0])
+"""The shares at which every term starts with a tangent (finer near the target, share 1,
+where plans usually stand; a few far out, so that no share runs off along one tangent)."""
 
 GAP = 1e-10
 """Stop when (upper - lower) / (1 + |upper| + |lower|) is at most this."""
@@ -84,6 +86,17 @@ def relative_gap(upper: float, lower: float) -> float:
     return (upper - lower) / (1.0 + abs(upper) + abs(lower))
 
 
+def _warm_model(backend, lp: LPData, options: SolverOptions):
+    """A model kept between rounds when ``backend`` can add rows to one (each round then
+    restarts from the last basis, by dual simplex: the new tangents cut off the last point
+    and the basis stays dual feasible); None otherwise (each round solved afresh)."""
+    from .capabilities import Capability, capabilities
+
+    if Capability.ADD_ROWS not in capabilities(backend):
+        return None
+    return backend.persistent(lp, options)
+
+
 def solve_by_tangents(backend, lp: LPData, tangents: Tangents,
                       options: SolverOptions | None = None,
                       gap: float = GAP, rounds: int = ROUNDS
@@ -97,11 +110,12 @@ def solve_by_tangents(backend, lp: LPData, tangents: Tangents,
     options = options or SolverOptions()
     if getattr(backend, "default_tolerance", 0.0) <= 1e-6:  # an exact solver: its tightest
         options = replace(options, tolerance=min(options.tolerance or 1e-9, 1e-9))
+    warm = _warm_model(backend, lp, options)
     started = time.perf_counter()
     iterations = 0
     last_cut = np.full(len(tangents.share), -1.0)  # where each term's newest tangent touches
     for round_number in range(1, rounds + 1):
-        result = backend.solve(lp, options)
+        result = warm.solve() if warm is not None else backend.solve(lp, options)
         iterations += result.iterations
         if result.status is not Status.OPTIMAL:
             return result, lp
@@ -120,9 +134,12 @@ def solve_by_tangents(backend, lp: LPData, tangents: Tangents,
             break
         last_cut[terms] = s[terms]
         A, upper_bound = tangents.rows(terms, s[terms], lp.num_cols)
+        lower_bound = np.full(len(terms), -np.inf)
         lp = replace(lp, A=sp.vstack([lp.A, A], format="csr"),
-                     row_lower=np.concatenate([lp.row_lower, np.full(len(terms), -np.inf)]),
+                     row_lower=np.concatenate([lp.row_lower, lower_bound]),
                      row_upper=np.concatenate([lp.row_upper, upper_bound]))
+        if warm is not None:
+            warm.add_rows(A, lower_bound, upper_bound)
     else:
         result.status = Status.TIME_LIMIT
         result.message = (f"tangent planes: gap {now:.2e} after {rounds} LPs (asked "
