@@ -174,8 +174,8 @@ TABLES: dict[str, TableSpec] = {
                 _c("amount", Kind.AMOUNT, unit="units of the product",
                    meaning="final demand to deliver"),
                 _c("weight", Kind.AMOUNT, False, default="1",
-                   meaning="no objective reads weights yet: blank or 1, any other value is "
-                           "an error"),
+                   meaning="what the target's harmony counts under max-harmony; every "
+                           "other objective and command refuses a weight other than 1"),
                 _c("year", Kind.YEAR, False, default="every year", meaning=_PER_YEAR),
             ),
             required=True,
