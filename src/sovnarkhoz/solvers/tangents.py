@@ -107,9 +107,13 @@ def solve_by_tangents(backend, lp: LPData, tangents: Tangents,
     ``lower``) and that last LP (the rows it was solved with). A result that is not optimal
     is returned as it came; one that still has a gap after ``rounds`` LPs has status
     TIME_LIMIT (its plan feasible, its gap stated)."""
+    from .capabilities import is_exact
+
     options = options or SolverOptions()
-    if getattr(backend, "default_tolerance", 0.0) <= 1e-6:  # an exact solver: its tightest
+    if is_exact(backend):  # its tightest feasibility tolerance, for bounds that can meet
         options = replace(options, tolerance=min(options.tolerance or 1e-9, 1e-9))
+    else:  # a first-order solver's LPs are only as good as its tolerance
+        gap = max(gap, options.tolerance or getattr(backend, "default_tolerance", gap))
     warm = _warm_model(backend, lp, options)
     started = time.perf_counter()
     iterations = 0
@@ -144,6 +148,12 @@ def solve_by_tangents(backend, lp: LPData, tangents: Tangents,
         result.status = Status.TIME_LIMIT
         result.message = (f"tangent planes: gap {now:.2e} after {rounds} LPs (asked "
                           f"{gap:.0e})")
+    # each value column at the function of its share: the objective is the plan's own
+    # (the LP's, an upper bound, stays in details as ``upper``)
+    result.x = result.x.copy()
+    result.x[tangents.value] = tangents.function.value(
+        np.maximum(result.x[tangents.share], 0.0))
+    result.objective = float(lp.c @ result.x)
     result.iterations = iterations
     result.seconds = time.perf_counter() - started
     return result, lp
