@@ -52,7 +52,7 @@ WEIGHT_OF_TWO = ("region,product,amount,weight\nnorth,grain,1,1\nnorth,cloth,1,\
 
 def _weight_refused(reader: str) -> str:
     return (f"  targets.csv:4: column 'weight': value '2.5': {reader}, whatever its weight, so "
-            "this weight would be ignored; objectives that use target weights: none yet. "
+            "this weight would be ignored; objectives that use target weights: max-harmony. "
             "Leave weight blank or 1")
 
 
@@ -112,7 +112,7 @@ def test_frontier_and_decide_refuse_a_weight(tmp_path: Path,
         assert err == ["presidium: 1 problem found",
                        "  targets.csv:3: column 'weight': value '3': frontier and decide meet "
                        "every target in full, whatever its weight, so this weight would be "
-                       "ignored; objectives that use target weights: none yet. Leave weight "
+                       "ignored; objectives that use target weights: max-harmony. Leave weight "
                        "blank or 1"]
     with pytest.raises(ScenarioError):
         LevelSolver(sovnarkhoz.load_scenario(directory))
@@ -157,3 +157,10 @@ def test_councils_warn_as_a_central_plan_does() -> None:
     plan = plan_by_councils(scenario, "territorial")
     assert plan.details["warnings"] == [w.format(goal="max-fulfilment")
                                         for w in PRESIDIUM_WARNINGS]
+
+
+def test_max_harmony_reads_the_weight_the_others_refuse(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    directory = _copy(tmp_path, "two_regions", WEIGHT_OF_TWO)
+    code, out, err = _run(capsys, "validate", directory, "--objective", "max-harmony")
+    assert (code, err) == (0, []), err
