@@ -1,0 +1,228 @@
+"""The report's charts: matplotlib figures written as inline SVG (no JavaScript, no network,
+text kept as text so that it can be searched, selected and printed sharply).
+
+Why matplotlib SVG rather than Plotly or Vega-Lite: see docs/report.md (Plotly's own
+JavaScript is 4.8 MB, nearly the whole 5 MB budget of a report; Vega-Lite inlined is
+0.9 MB and needs vl-convert, a 33 MB wheel; a matplotlib SVG is some 30 kB a chart, needs
+only matplotlib, already a dependency, and draws nothing in the browser).
+
+Every function returns an :class:`Chart`: the SVG markup and a one-line description.
+Figures are made with ``matplotlib.figure.Figure`` (no pyplot, no global state).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+           "#7f7f7f", "#bcbd22", "#17becf")
+WIDTH = 7.2  # inches: a figure's default width (about the page's text width)
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class Chart:
+    """An inline SVG (``svg``, markup starting ``<svg``) and what it shows (``alt``)."""
+
+    svg: str
+    alt: str
+
+
+def figure(width: float = WIDTH, height: float = 3.6):
+    """A new matplotlib Figure (Agg canvas) of ``width`` x ``height`` inches."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def to_svg(fig, alt: str) -> Chart:
+    """The figure as inline SVG markup: fonts as text, ids unique within the page (each
+    chart gets its own hash salt), sized by its viewBox so that it scales to the page."""
+    import matplotlib
+
+    salt = f"chart{next(_ids)}"
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt,
+                                "font.family": ["DejaVu Sans", "Arial", "sans-serif"]}):
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]
+    match = re.match(r'<svg([^>]*?)width="([\d.]+)pt" height="([\d.]+)pt"', text)
+    if match:
+        width = float(match.group(2))
+        text = (f'<svg{match.group(1)}class="chart" role="img" '
+                f'style="max-width:{width:.0f}pt"' + text[match.end():])
+    title = alt.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace(">", f"><title>{title}</title>", 1)
+    return Chart(text, alt)
+
+
+def short(values: Sequence[str], limit: int = 28) -> list[str]:
+    """Labels cut to ``limit`` characters (an ellipsis marks a cut)."""
+    return [v if len(v) <= limit else v[: limit - 1] + "…" for v in map(str, values)]
+
+
+def ranked_bars(labels: Sequence[str], values: np.ndarray, notes: Sequence[str],
+                xlabel: str, alt: str) -> Chart:
+    """Horizontal bars, largest first from the top, each with a note at its end."""
+    n = len(labels)
+    fig = figure(height=0.6 + 0.26 * max(n, 2))
+    ax = fig.add_subplot()
+    y = np.arange(n)[::-1]
+    ax.barh(y, values, color=PALETTE[0], height=0.7)
+    ax.set_yticks(y, short(labels, 56), fontsize=8)
+    top = float(np.max(values, initial=0.0)) or 1.0
+    for yi, v, note in zip(y, values, notes, strict=True):
+        ax.text(v + 0.01 * top, yi, note, va="center", fontsize=7, color="#333333")
+    ax.set_xlim(0, top * 1.6)
+    ax.set_xlabel(xlabel)
+    ax.grid(True, axis="x", alpha=0.3)
+    return to_svg(fig, alt)
+
+
+def heatmap(matrix: np.ndarray, rows: Sequence[str], columns: Sequence[str], *, label: str,
+            alt: str, vmin: float | None = None, vmax: float | None = None,
+            cmap: str = "viridis", fmt: str = "{:.3g}", xlabel: str = "",
+            ylabel: str = "", mask_zero: bool = False) -> Chart:
+    """A matrix (R, C) as coloured cells with a colour bar; values written in the cells
+    when there are at most 300 of them. NaN cells are left blank (grey)."""
+    matrix = np.asarray(matrix, dtype=float)
+    shown = np.where(matrix == 0, np.nan, matrix) if mask_zero else matrix
+    r, c = matrix.shape
+    fig = figure(width=min(WIDTH, 2.2 + 0.55 * c + 0.0), height=min(9.0, 1.2 + 0.3 * r))
+    ax = fig.add_subplot()
+    import matplotlib
+
+    colours = matplotlib.colormaps[cmap].copy()
+    colours.set_bad("#eeeeee")
+    image = ax.imshow(shown, aspect="auto", cmap=colours, vmin=vmin, vmax=vmax,
+                      interpolation="nearest")
+    ax.set_xticks(np.arange(c), short(columns, 16), rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(np.arange(r), short(rows, 24), fontsize=8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if r * c <= 300:
+        finite = shown[np.isfinite(shown)]
+        middle = (float(finite.min()) + float(finite.max())) / 2 if len(finite) else 0.0
+        for i, j in zip(*np.nonzero(np.isfinite(shown)), strict=True):
+            value = matrix[i, j]
+            ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=7,
+                    color="white" if value < middle else "black")
+    fig.colorbar(image, ax=ax, label=label, shrink=0.85)
+    return to_svg(fig, alt)
+
+
+def lines(x: Sequence, series: dict[str, np.ndarray], *, ylabel: str, alt: str,
+          xlabel: str = "", log: bool = False, markers: bool = True,
+          hline: tuple[float, str] | None = None, height: float = 3.4,
+          integer_x: bool = True) -> Chart:
+    """One line per series over ``x``; ``log`` for a log scale (values <= 0 are left out);
+    ``hline`` (value, label) a dashed reference line."""
+    fig = figure(height=height)
+    ax = fig.add_subplot()
+    for k, (name, values) in enumerate(series.items()):
+        values = np.asarray(values, dtype=float)
+        xs = np.asarray(x[: len(values)] if not isinstance(x, dict) else x[name])
+        if log:
+            keep = values > 0
+            xs, values = xs[keep], values[keep]
+        ax.plot(xs, values, "-o" if markers else "-", markersize=3, linewidth=1.5,
+                color=PALETTE[k % len(PALETTE)], label=name)
+    if hline is not None:
+        ax.axhline(hline[0], color="#c00000", linestyle="--", linewidth=1.2, label=hline[1])
+    if log:
+        ax.set_yscale("log")
+    if integer_x:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, alpha=0.3, which="major")
+    if len(series) > 1 or hline is not None:
+        ax.legend(fontsize=7, loc="best")
+    return to_svg(fig, alt)
+
+
+def stacked_panels(x: Sequence, panels: dict[str, dict[str, np.ndarray]], *, ylabel: str,
+                   alt: str, units: dict[str, str] | None = None) -> Chart:
+    """Side by side, one panel per key of ``panels`` (a good), each a stack of areas over
+    ``x`` (one per region); a legend of the regions below."""
+    n = max(len(panels), 1)
+    fig = figure(height=3.4)
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    names: list[str] = list(dict.fromkeys(k for p in panels.values() for k in p))
+    colour = {name: PALETTE[k % len(PALETTE)] for k, name in enumerate(names)}
+    for ax, (title, series) in zip(axes, panels.items(), strict=False):
+        values = [np.asarray(v, dtype=float) for v in series.values()]
+        ax.stackplot(np.asarray(x), values, labels=list(series), linewidth=0,
+                     colors=[colour[s] for s in series])
+        unit = (units or {}).get(title)
+        ax.set_title(title + (f" ({unit})" if unit else ""), fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.grid(True, alpha=0.3)
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+    axes[0].set_ylabel(ylabel)
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=colour[s], label=s) for s in names]
+    fig.legend(handles=handles, loc="lower center", ncol=min(len(names), 6), fontsize=7,
+               frameon=False, bbox_to_anchor=(0.5, -0.02))
+    fig.tight_layout(rect=(0, 0.08 + 0.04 * (len(names) // 7), 1, 1))
+    return to_svg(fig, alt)
+
+
+def use_against_supply(panels: dict[str, tuple[list[str], np.ndarray, np.ndarray]], *,
+                       alt: str, units: dict[str, str] | None = None) -> Chart:
+    """One panel per factor: per region a light bar for the supply and a dark bar for
+    what is used (regions (R,), supply (R,), used (R,))."""
+    n = max(len(panels), 1)
+    rows = max((len(p[0]) for p in panels.values()), default=1)
+    fig = figure(height=0.9 + 0.24 * rows)
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    for ax, (factor, (regions, supply, used)) in zip(axes, panels.items(), strict=False):
+        y = np.arange(len(regions))[::-1]
+        ax.barh(y, supply, height=0.8, color="#d9e6f2", edgecolor="#7a9cc0", linewidth=0.6,
+                label="supply")
+        ax.barh(y, used, height=0.45, color=PALETTE[0], label="used")
+        ax.set_yticks(y, short(regions, 18), fontsize=7)
+        unit = (units or {}).get(factor)
+        ax.set_title(factor + (f" ({unit})" if unit else ""), fontsize=9)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.grid(True, axis="x", alpha=0.3)
+    axes[0].legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    return to_svg(fig, alt)
+
+
+def grouped_bars(categories: Sequence[str], series: dict[str, np.ndarray], *, ylabel: str,
+                 alt: str, log: bool = False) -> Chart:
+    """Bars side by side per category, one colour per series."""
+    fig = figure(height=3.2)
+    ax = fig.add_subplot()
+    k = max(len(series), 1)
+    width = 0.8 / k
+    x = np.arange(len(categories))
+    for i, (name, values) in enumerate(series.items()):
+        values = np.asarray(values, dtype=float)
+        ax.bar(x + (i - (k - 1) / 2) * width, np.nan_to_num(values), width,
+               label=name, color=PALETTE[i % len(PALETTE)])
+    ax.set_xticks(x, short(categories, 20), fontsize=8)
+    if log:
+        ax.set_yscale("log")
+    ax.set_ylabel(ylabel)
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.legend(fontsize=7)
+    return to_svg(fig, alt)

@@ -1,0 +1,142 @@
+"""The report on councils: a plan by councils (summary.json's ``history``, ``traffic``) and
+``compare`` (comparison.csv, and rounds.csv: every organisation's rounds).
+
+Convergence is drawn on a log scale: the gap between the plan's objective and the bound of
+the posted prices, the mismatch of the shared rows and the dual residual, round by round.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import charts
+from .folder import OutputFolder
+from .page import Fact, Section, Table, number
+
+MEASURES = {"gap": "duality gap (relative)", "mismatch": "mismatch of the shared rows "
+            "(largest, relative)", "dual_residual": "dual residual (relative)"}
+
+
+def council_sections(folder: OutputFolder) -> list[Section]:
+    """A plan by councils: who planned, how it converged, what it exchanged."""
+    summary = folder.summary or {}
+    if not summary.get("organisation"):
+        return []
+    traffic = summary.get("traffic") or {}
+    councils = summary.get("councils") or []
+    facts = [Fact("organisation", str(summary["organisation"]), "organisation",
+                  summary["organisation"]),
+             Fact("protocol", str(summary.get("protocol", "")), "protocol",
+                  summary.get("protocol")),
+             Fact("engine", str(summary.get("engine", ""))),
+             Fact("councils", f"{len(councils)}: " + ", ".join(map(str, councils[:12]))
+                  + (" …" if len(councils) > 12 else "")),
+             Fact("rounds", str(summary.get("rounds")), "rounds", summary.get("rounds"))]
+    if summary.get("dual_objective") is not None:
+        facts.append(Fact("last round's bound", number(summary["dual_objective"]),
+                          "dual_objective", summary["dual_objective"]))
+    if traffic:
+        facts.append(Fact("exchanged", f"{traffic.get('messages', 0):,} messages, "
+                          f"{traffic.get('bytes', 0):,} bytes", "traffic.bytes",
+                          traffic.get("bytes")))
+        facts.append(Fact("a central planner would gather", f"{traffic.get('central_bytes', 0):,}"
+                          " bytes (the whole LP)", "traffic.central_bytes",
+                          traffic.get("central_bytes")))
+    section = Section("councils", "Planning by councils").facts(facts)
+    history = pd.DataFrame(summary.get("history") or [])
+    if len(history):
+        section.chart(convergence({summary["organisation"]: history}, "gap"))
+        for measure in ("mismatch", "dual_residual"):
+            if measure in history and (history[measure] > 0).any():
+                section.chart(convergence({summary["organisation"]: history}, measure))
+        if "bytes" in history and traffic.get("central_bytes"):
+            section.chart(traffic_chart({summary["organisation"]: history},
+                                        float(traffic["central_bytes"])))
+        section.table(Table.of("rounds", history), title="Every round")
+    else:
+        folder.cannot_show("the councils' convergence: summary.json has no history")
+    if summary.get("behaviour"):
+        section.facts([Fact(str(k), str(v)) for k, v in summary["behaviour"].items()],
+                      title="How the councils behaved")
+    return [section]
+
+
+def convergence(histories: dict[str, pd.DataFrame], measure: str) -> charts.Chart:
+    """``measure`` (gap, mismatch, dual_residual) per round, log scale, one line per
+    organisation; rounds where it is 0 are left off (log scale)."""
+    series = {who: h[measure].to_numpy(dtype=float) for who, h in histories.items()
+              if measure in h}
+    rounds = {who: h["round"].to_numpy() for who, h in histories.items() if measure in h}
+    last = {who: v[-1] for who, v in series.items() if len(v)}
+    return charts.lines(rounds, series, ylabel=MEASURES.get(measure, measure), xlabel="round",
+                        log=True, markers=max((len(v) for v in series.values()),
+                                              default=0) <= 60,
+                        alt=f"{MEASURES.get(measure, measure).capitalize()} per round (log "
+                        "scale); last round: " + ", ".join(f"{w} {v:.2g}"
+                                                           for w, v in last.items()) + ".")
+
+
+def traffic_chart(histories: dict[str, pd.DataFrame], central: float) -> charts.Chart:
+    """Bytes exchanged so far, per round, against what a central planner gathers."""
+    series = {who: np.cumsum(h["bytes"].to_numpy(dtype=float)) for who, h in histories.items()}
+    rounds = {who: h["round"].to_numpy() for who, h in histories.items()}
+    return charts.lines(rounds, series, ylabel="bytes exchanged so far", xlabel="round",
+                        log=True, markers=False, hline=(central, "a central planner gathers"),
+                        alt=f"Bytes the centre and councils exchanged, summed round by round, "
+                        f"against the {central:,.0f} bytes of the whole LP a central planner "
+                        "gathers.")
+
+
+def compare_sections(folder: OutputFolder) -> list[Section]:
+    """``compare``: the organisations side by side, their convergence and traffic."""
+    table = folder.table("comparison")
+    if table is None:
+        folder.cannot_show("the organisations compared: no comparison.csv")
+        return []
+    section = Section("compare", "The organisations side by side")
+    facts = []
+    for row in table.itertuples(index=False):
+        value = row.objective_value
+        facts.append(Fact(str(row.organisation), f"{row.status}; objective "
+                          f"{number(value)}; {row.rounds} round(s); {row.seconds:.2f} s"
+                          + ("" if pd.isna(row.protocol) or not str(row.protocol) or
+                             str(row.protocol) == "nan" else f"; {row.protocol} protocol"),
+                          f"comparison.{row.organisation}.objective_value",
+                          None if pd.isna(value) else float(value)))
+    section.facts(facts)
+    organisations = [str(o) for o in table["organisation"]]
+    section.chart(charts.grouped_bars(organisations, {
+        "objective value": table["objective_value"].to_numpy(dtype=float)},
+        ylabel="objective value", alt="Each organisation's objective value (the central "
+        "plan is the optimum)."))
+    if "bytes_exchanged" in table and table["bytes_exchanged"].notna().any():
+        section.chart(charts.grouped_bars(organisations, {
+            "bytes exchanged": table["bytes_exchanged"].to_numpy(dtype=float),
+            "a central planner gathers": table["central_bytes"].to_numpy(dtype=float)},
+            ylabel="bytes", log=True, alt="Bytes each organisation's councils exchanged "
+            "against the bytes a central planner gathers (log scale)."))
+    rounds = folder.table("rounds")
+    if rounds is None:
+        folder.cannot_show("the organisations' convergence per round: no rounds.csv (compare "
+                           "writes it since the report was added; run compare again)")
+    elif len(rounds):
+        histories = {str(o): part.sort_values("round") for o, part in
+                     rounds.groupby("organisation", sort=False)}
+        section.chart(convergence(histories, "gap"), title="Convergence")
+        if "mismatch" in rounds and (rounds["mismatch"] > 0).any():
+            section.chart(convergence(histories, "mismatch"))
+        central = table["central_bytes"].dropna()
+        if "bytes" in rounds and len(central):
+            section.chart(traffic_chart(histories, float(central.iloc[0])))
+    section.table(Table.of("comparison", table), title="The comparison table")
+    return [section]
+
+
+def history_frame(records: list[dict[str, Any]], organisation: str) -> pd.DataFrame:
+    """Rounds as rounds.csv keeps them: organisation, then the round's fields."""
+    frame = pd.DataFrame(records)
+    frame.insert(0, "organisation", organisation)
+    return frame
