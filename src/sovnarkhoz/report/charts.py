@@ -54,9 +54,15 @@ def to_svg(fig, alt: str) -> Chart:
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt,
                                 "font.family": ["DejaVu Sans", "Arial", "sans-serif"]}):
         buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        fig.savefig(buffer, format="svg", bbox_inches="tight",
+                    metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     text = buffer.getvalue()
     text = text[text.index("<svg"):]
+    # matplotlib names its groups figure_1, axes_1, ... in every chart: keep only the ids
+    # something refers to (clip paths and glyphs, unique by the salt), so that the page's
+    # ids are unique
+    used = set(re.findall(r'(?:url\(#|href="#)([^)"]+)', text))
+    text = re.sub(r' id="([^"]+)"', lambda m: m.group(0) if m.group(1) in used else "", text)
     match = re.match(r'<svg([^>]*?)width="([\d.]+)pt" height="([\d.]+)pt"', text)
     if match:
         width = float(match.group(2))
@@ -103,8 +109,7 @@ def heatmap(matrix: np.ndarray, rows: Sequence[str], columns: Sequence[str], *, 
     ax = fig.add_subplot()
     import matplotlib
 
-    colours = matplotlib.colormaps[cmap].copy()
-    colours.set_bad("#eeeeee")
+    colours = matplotlib.colormaps[cmap].with_extremes(bad="#eeeeee")
     image = ax.imshow(shown, aspect="auto", cmap=colours, vmin=vmin, vmax=vmax,
                       interpolation="nearest")
     ax.set_xticks(np.arange(c), short(columns, 16), rotation=45, ha="right", fontsize=8)

@@ -150,10 +150,8 @@ def _command(path: Path, given: str | None, documents: dict[str, Any]) -> Comman
     """The command that wrote the folder: as given, from the marker, or from its files."""
     if given is None and (path / MARKER).is_file():
         given = written_by(path)
-    try:
-        return Command(given) if given else None
-    except ValueError:
-        pass
+    if given in set(Command):
+        return Command(given)
     if "decision.json" in documents:
         return Command.DECIDE
     for name, command in (("summary.json", Command.PLAN), ("earliest.json", Command.EARLIEST),
