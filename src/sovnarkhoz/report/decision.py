@@ -33,7 +33,8 @@ def frontier_sections(folder: OutputFolder) -> list[Section]:
     info = folder.frontier_info or {}
     section = Section("frontier", "The frontier of the priorities")
     facts = [Fact("priorities", ", ".join(names)),
-             Fact("vertices", str(len(table)), "points", len(table))]
+             Fact("vertices", str(len(table)), *(("points", info["points"])
+                                                 if "points" in info else ()))]
     if info:
         facts.append(Fact("exact", "yes" if info.get("exact") else
                           f"no: inner approximation, largest gap {info.get('gap', 0):.3g}",
