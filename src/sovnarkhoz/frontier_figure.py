@@ -220,3 +220,45 @@ def _parallel(ax, names: list[str], levels: np.ndarray, marks: list[Marked],
     ax.grid(True, axis="y", alpha=0.3)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2,
               frameon=False)
+
+
+def pairwise_figure(names: list[str], levels: np.ndarray,
+                    ideals: dict[str, np.ndarray] | None = None,
+                    adopted: dict[str, np.ndarray] | None = None, most: int = 6):
+    """Three or more varying priorities: one panel per pair of them (at most ``most``
+    pairs), the frontier's vertices projected (grey), ideals and adopted plans as coloured
+    markers named once in a legend below; None when fewer than three priorities vary."""
+    from itertools import combinations
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    levels = np.asarray(levels, dtype=float).reshape(-1, len(names))
+    shown = choose_axes(names, levels).varying
+    if len(shown) < 3:
+        return None
+    pairs = list(combinations(shown, 2))[:most]
+    scale = max(float(np.abs(levels).max(initial=0.0)), 1e-12)
+    marks = marked_points(ideals or {}, adopted or {}, 1e-6 * scale)
+    columns = min(len(pairs), 3)
+    rows = -(-len(pairs) // columns)
+    fig = Figure(figsize=(7.2, 2.5 * rows + 0.6), dpi=100)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    for ax, (i, j) in zip(axes, pairs, strict=False):
+        ax.scatter(levels[:, i], levels[:, j], s=14, color="#777777", zorder=2,
+                   label="frontier vertices")
+        for m in marks:
+            ax.scatter(m.levels[i], m.levels[j], s=90 if m.adopted else 45, zorder=3,
+                       marker="*" if m.adopted else "o", color=m.colour,
+                       label="; ".join(m.labels))
+        ax.set_xlabel(names[i], fontsize=8)
+        ax.set_ylabel(names[j], fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(True, alpha=0.3)
+    for ax in axes[len(pairs):]:
+        ax.set_visible(False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=7, frameon=False)
+    fig.tight_layout(rect=(0, 0.06 + 0.03 * (len(labels) // 2), 1, 1))
+    return fig

@@ -63,7 +63,7 @@ def stage_report(args: argparse.Namespace, staging: Path, command: str):  # -> W
         return None
     from ..report import write_report
 
-    return write_report(staging, command=command)
+    return write_report(staging, command=command, shown_as=args.out)
 
 
 def say_report(args: argparse.Namespace, written) -> None:

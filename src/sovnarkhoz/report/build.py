@@ -35,13 +35,14 @@ class Written:
     missing: list[str]
 
 
-def build_report(folder: OutputFolder) -> Report:
-    """The report's sections for what ``folder`` holds (whatever command wrote it)."""
+def build_report(folder: OutputFolder, shown_as: Path | None = None) -> Report:
+    """The report's sections for what ``folder`` holds (whatever command wrote it);
+    ``shown_as``: the folder's name on the page (a folder being staged: where it will be)."""
     sections: list[Section] = []
     command = folder.command
     if command is Command.DECIDE or folder.decision is not None:
-        sections += decide_sections(folder)
-        sections += frontier_sections(folder)
+        overview, *bodies = decide_sections(folder)
+        sections += [overview, *frontier_sections(folder), *bodies]
         sections += plan_sections(folder, "The adopted plan")
     elif command is Command.FRONTIER or (command is None and folder.has_table("frontier")):
         sections += frontier_sections(folder)
@@ -58,23 +59,25 @@ def build_report(folder: OutputFolder) -> Report:
     scenario = summary.get("scenario") or (folder.decision or {}).get("scenario") or ""
     what = _TITLES.get(command, "output") if command is not None else "output"
     title = f"sovnarkhoz: {what}" + (f" for {scenario}" if scenario else "")
+    where = Path(shown_as) if shown_as is not None else folder.path
     subtitle = (f"Written by sovnarkhoz {command.value}" if command is not None else
-                "An output folder") + f" in {folder.path.name}/"
-    return Report(title, subtitle, sections, list(folder.missing), str(folder.path))
+                "An output folder") + f" in {where.name}/"
+    return Report(title, subtitle, sections, list(folder.missing), str(where))
 
 
 def write_report(folder: str | Path, to: str | Path | None = None,
-                 command: str | None = None) -> Written:
+                 command: str | None = None, shown_as: str | Path | None = None) -> Written:
     """Write the report on the output ``folder`` to ``to`` (default ``folder/report.html``)
     and return where, its size and what it could not show.
 
     The file is written whole or not at all (a temporary file beside it, then renamed).
-    ``command``: what is writing the folder, for a folder being staged (no marker yet).
+    ``command``: what is writing the folder, for a folder being staged (no marker yet);
+    ``shown_as``: the name the page gives the folder (for a staged folder, its target).
     Raises :class:`ReportError` for a folder there is nothing to report on, or a ``to``
     that cannot be written.
     """
     folder = read_folder(folder, command)
-    html = render(build_report(folder))
+    html = render(build_report(folder, None if shown_as is None else Path(shown_as)))
     target = Path(to) if to is not None else folder.path / REPORT_NAME
     if target.is_dir():
         raise ReportError(f"{target}: is a folder; --to names the HTML file to write")

@@ -99,13 +99,13 @@ def ranked_bars(labels: Sequence[str], values: np.ndarray, notes: Sequence[str],
 def heatmap(matrix: np.ndarray, rows: Sequence[str], columns: Sequence[str], *, label: str,
             alt: str, vmin: float | None = None, vmax: float | None = None,
             cmap: str = "viridis", fmt: str = "{:.3g}", xlabel: str = "",
-            ylabel: str = "", mask_zero: bool = False) -> Chart:
+            ylabel: str = "", mask_zero: bool = False, colorbar: bool = True) -> Chart:
     """A matrix (R, C) as coloured cells with a colour bar; values written in the cells
     when there are at most 300 of them. NaN cells are left blank (grey)."""
     matrix = np.asarray(matrix, dtype=float)
     shown = np.where(matrix == 0, np.nan, matrix) if mask_zero else matrix
     r, c = matrix.shape
-    fig = figure(width=min(WIDTH, 2.2 + 0.55 * c + 0.0), height=min(9.0, 1.2 + 0.3 * r))
+    fig = figure(width=min(WIDTH, 2.6 + 0.6 * c), height=min(9.0, 1.6 + 0.32 * r))
     ax = fig.add_subplot()
     import matplotlib
 
@@ -116,23 +116,27 @@ def heatmap(matrix: np.ndarray, rows: Sequence[str], columns: Sequence[str], *, 
     ax.set_yticks(np.arange(r), short(rows, 24), fontsize=8)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    if r * c <= 300:
-        finite = shown[np.isfinite(shown)]
-        middle = (float(finite.min()) + float(finite.max())) / 2 if len(finite) else 0.0
+    if r * c <= 300:  # each value written in its cell, white on dark colours
         for i, j in zip(*np.nonzero(np.isfinite(shown)), strict=True):
             value = matrix[i, j]
-            ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=7,
-                    color="white" if value < middle else "black")
-    fig.colorbar(image, ax=ax, label=label, shrink=0.85)
+            red, green, blue, _ = image.cmap(image.norm(value))
+            dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
+            ax.text(j, i, fmt.format(value), ha="center", va="center",
+                    fontsize=9 if r * c <= 36 else 7,
+                    color="white" if dark else "black")
+    if colorbar:
+        fig.colorbar(image, ax=ax, label=label, shrink=0.85)
     return to_svg(fig, alt)
 
 
 def lines(x: Sequence, series: dict[str, np.ndarray], *, ylabel: str, alt: str,
           xlabel: str = "", log: bool = False, markers: bool = True,
           hline: tuple[float, str] | None = None, height: float = 3.4,
-          integer_x: bool = True) -> Chart:
-    """One line per series over ``x``; ``log`` for a log scale (values <= 0 are left out);
-    ``hline`` (value, label) a dashed reference line."""
+          integer_x: bool = True, ymin: float | None = None,
+          vline: tuple[float, str] | None = None) -> Chart:
+    """One line per series over ``x`` (a sequence, or {series: its x}); ``log`` for a log
+    scale (values <= 0 are left out); ``hline`` / ``vline`` (value, label) a dashed
+    reference line across / up; ``ymin`` the bottom of the y axis."""
     fig = figure(height=height)
     ax = fig.add_subplot()
     for k, (name, values) in enumerate(series.items()):
@@ -145,8 +149,12 @@ def lines(x: Sequence, series: dict[str, np.ndarray], *, ylabel: str, alt: str,
                 color=PALETTE[k % len(PALETTE)], label=name)
     if hline is not None:
         ax.axhline(hline[0], color="#c00000", linestyle="--", linewidth=1.2, label=hline[1])
+    if vline is not None:
+        ax.axvline(vline[0], color="#2ca02c", linestyle=":", linewidth=1.5, label=vline[1])
     if log:
         ax.set_yscale("log")
+    if ymin is not None:
+        ax.set_ylim(bottom=ymin)
     if integer_x:
         from matplotlib.ticker import MaxNLocator
 
@@ -154,7 +162,7 @@ def lines(x: Sequence, series: dict[str, np.ndarray], *, ylabel: str, alt: str,
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, alpha=0.3, which="major")
-    if len(series) > 1 or hline is not None:
+    if len(series) > 1 or hline is not None or vline is not None:
         ax.legend(fontsize=7, loc="best")
     return to_svg(fig, alt)
 
@@ -230,4 +238,37 @@ def grouped_bars(categories: Sequence[str], series: dict[str, np.ndarray], *, yl
     ax.set_ylabel(ylabel)
     ax.grid(True, axis="y", alpha=0.3)
     ax.legend(fontsize=7)
+    return to_svg(fig, alt)
+
+
+def bar_panels(categories: Sequence[str], panels: dict[str, np.ndarray], *, alt: str,
+               log: Sequence[str] = (), lines: dict[str, tuple[float, str]] | None = None
+               ) -> Chart:
+    """Side by side, one small bar chart per measure (title: values (K,) over the
+    ``categories``); ``log`` names the panels on a log scale, ``lines`` {panel: (value,
+    label)} a dashed reference line in a panel. NaN bars are left out."""
+    n = max(len(panels), 1)
+    fig = figure(height=2.8)
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    x = np.arange(len(categories))
+    for ax, (title, values) in zip(axes, panels.items(), strict=False):
+        values = np.asarray(values, dtype=float)
+        keep = np.isfinite(values)
+        ax.bar(x[keep], values[keep], color=[PALETTE[k % len(PALETTE)]
+                                             for k in np.flatnonzero(keep)], width=0.6)
+        reference = (lines or {}).get(title)
+        if reference is not None:
+            ax.axhline(reference[0], color="#c00000", linestyle="--", linewidth=1.2,
+                       label=reference[1])
+            ax.legend(fontsize=7, loc="lower right")
+        if title in log:
+            ax.set_yscale("log")
+            shown = [*values[keep & (values > 0)], *([reference[0]] if reference else [])]
+            if shown:
+                ax.set_ylim(min(shown) / 2, max(shown) * 2)
+        ax.set_xticks(x, short(categories, 14), fontsize=7, rotation=20)
+        ax.set_title(title, fontsize=9)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.grid(True, axis="y", alpha=0.3)
+    fig.tight_layout()
     return to_svg(fig, alt)

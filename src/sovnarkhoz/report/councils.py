@@ -108,16 +108,22 @@ def compare_sections(folder: OutputFolder) -> list[Section]:
                           None if pd.isna(value) else float(value)))
     section.facts(facts)
     organisations = [str(o) for o in table["organisation"]]
-    section.chart(charts.grouped_bars(organisations, {
-        "objective value": table["objective_value"].to_numpy(dtype=float)},
-        ylabel="objective value", alt="Each organisation's objective value (the central "
-        "plan is the optimum)."))
+    panels = {"rounds": table["rounds"].to_numpy(dtype=float),
+              "seconds": table["seconds"].to_numpy(dtype=float)}
+    lines = {}
+    central = table["central_bytes"].dropna() if "central_bytes" in table else []
     if "bytes_exchanged" in table and table["bytes_exchanged"].notna().any():
-        section.chart(charts.grouped_bars(organisations, {
-            "bytes exchanged": table["bytes_exchanged"].to_numpy(dtype=float),
-            "a central planner gathers": table["central_bytes"].to_numpy(dtype=float)},
-            ylabel="bytes", log=True, alt="Bytes each organisation's councils exchanged "
-            "against the bytes a central planner gathers (log scale)."))
+        panels["bytes exchanged"] = table["bytes_exchanged"].to_numpy(dtype=float)
+        if len(central):
+            lines["bytes exchanged"] = (float(central.iloc[0]), "a central planner gathers")
+    section.chart(charts.bar_panels(
+        organisations, panels, log=["bytes exchanged"], lines=lines,
+        alt="Rounds, seconds and bytes exchanged by each organisation (bytes on a log scale; "
+        "the dashed line is what a central planner gathers: the whole LP)."))
+    if "shortfall" in table:
+        shortfall = ", ".join(f"{o} {number(v)}" for o, v in zip(
+            organisations, table["shortfall"], strict=True) if o != "central")
+        section.say(f"Shortfall against the central optimum (objective units): {shortfall}.")
     rounds = folder.table("rounds")
     if rounds is None:
         folder.cannot_show("the organisations' convergence per round: no rounds.csv (compare "

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..frontier_figure import choose_axes, frontier_figure
+from ..frontier_figure import choose_axes, frontier_figure, pairwise_figure
 from . import charts
 from .folder import OutputFolder
 from .page import Fact, Section, Table, number
@@ -55,6 +55,12 @@ def frontier_sections(folder: OutputFolder) -> list[Section]:
     section.chart(charts.to_svg(fig, f"The frontier's {len(table)} vertices in {how}{held}; "
                                 f"{len(ideals)} factions' ideals and {len(adopted)} adopted "
                                 "plan(s) labelled."))
+    pairs = pairwise_figure(names, levels, ideals, adopted)
+    if pairs is not None:
+        section.chart(charts.to_svg(pairs, "The same vertices, ideals and adopted plans, two "
+                                    "priorities at a time (projections: a point inside a "
+                                    "panel's cloud may be on the frontier in the other "
+                                    "priorities)."), title="Two priorities at a time")
     section.say("Every plan on the frontier meets every target in full; a priority's level is "
                 "how many times its bundle is delivered on top. No plan gives more of one "
                 "priority without giving less of another.")
@@ -75,20 +81,24 @@ def _bodies(decision: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def decide_sections(folder: OutputFolder) -> list[Section]:
-    """One section per body: seats, votes, cycle, power; then who stands."""
+    """What stands (the overview), then one section per body: seats, votes, cycle, power."""
     decision = folder.decision
     if decision is None:
         folder.cannot_show("the votes and power indices: no decision.json")
-        return []
-    sections = []
+        return [Section("decision", "The decision")]
     records = _bodies(decision)
-    for record in records:
-        sections.append(body_section(record))
+    overview = Section("decision", "The decision")
+    facts = [Fact("the plan that stands", f"the plan of {decision['adopted']}",
+                  f"{decision['body']}.adopted", decision["adopted"], emphasis=True),
+             Fact("decided by", " then, on appeal, ".join(str(r["body"]) for r in records))]
+    for q, v in (decision.get("fulfilment") or {}).items():
+        facts.append(Fact(f"level of {q}", number(v), f"{decision['body']}.fulfilment.{q}", v))
+    overview.facts(facts)
     if len(records) == 2:
         verdict = "overrules" if decision.get("overrules") else "upholds"
-        sections[-1].say(f"On appeal, {decision['body']} {verdict} {records[0]['body']}: the "
-                         f"plan of {decision['adopted']} stands.")
-    return sections
+        overview.say(f"On appeal, {decision['body']} {verdict} {records[0]['body']}: the "
+                     f"plan of {decision['adopted']} stands.")
+    return [overview, *(body_section(record) for record in records)]
 
 
 def body_section(record: dict[str, Any]) -> Section:
@@ -120,7 +130,7 @@ def body_section(record: dict[str, Any]) -> Section:
                            for a in plans], dtype=float)
         section.chart(charts.heatmap(
             matrix, plans, plans, label="full members preferring the row's plan",
-            cmap="Purples", fmt="{:.0f}", xlabel="against", ylabel="plan of",
+            cmap="Purples", fmt="{:.0f}", xlabel="against", ylabel="plan of", colorbar=False,
             alt=f"Pairwise votes in {body}: each cell counts the full members who prefer the "
             "row's plan to the column's."), title="Pairwise votes")
     power = record.get("power") or {}

@@ -107,7 +107,7 @@ def read_table(folder: Path, name: str) -> pd.DataFrame | None:
         for column in ("region", "origin", "destination", "product", "factor", "good",
                        "technique", "organisation", "protocol", "kind", "what", "where"):
             if column in frame.columns:
-                frame[column] = frame[column].astype(str)
+                frame[column] = frame[column].fillna("").astype(str)
         return frame
     return None
 

@@ -27,8 +27,8 @@ def earliest_sections(folder: OutputFolder) -> list[Section]:
     stopped = content.get("stopped") or ""
     answer = (f"{what} met in full in {year}" if year is not None else
               f"no answer: {stopped}" if stopped else
-              f"{what} cannot be met in full within {content.get('first')}–"
-              f"{content.get('last')}")
+              ("the targets cannot all" if not targets else f"{what}: not all can")
+              + f" be met in full within {content.get('first')}–{content.get('last')}")
     facts = [Fact("answer", answer, emphasis=True),
              Fact("earliest year", "none within the horizon" if year is None else str(year),
                   "earliest", year),
@@ -59,7 +59,8 @@ def earliest_sections(folder: OutputFolder) -> list[Section]:
     if best:
         chart = charts.lines(
             xs, series, ylabel="share of the targets met", xlabel="year",
-            hline=(1.0, "target (met in full)"),
+            hline=(1.0, "target (met in full)"), ymin=0.0,
+            vline=None if year is None else (float(year), f"met in full in {year}"),
             alt=f"The largest share of {what} that can be met in each year; the dashed line "
             "is the target. " + (f"Met in full in {year}." if year is not None
                                  else "Not met in full within the horizon."))

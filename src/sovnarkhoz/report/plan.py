@@ -120,7 +120,7 @@ def _yearly(folder: OutputFolder, summary: dict[str, Any]) -> Section | None:
     values = np.array([np.nan if v is None else v for v in yearly.values()], dtype=float)
     chart = charts.lines(years, {"λ_t, the share of every target met": values},
                          ylabel="share of the targets met", xlabel="year",
-                         hline=(1.0, "targets met in full"),
+                         hline=(1.0, "targets met in full"), ymin=0.0,
                          alt=f"Yearly fulfilment {years[0]}–{years[-1]}: lowest "
                          f"{np.nanmin(values):.4g}, highest {np.nanmax(values):.4g}.")
     return Section("yearly", "Fulfilment year by year").chart(chart)
