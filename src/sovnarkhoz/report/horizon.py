@@ -27,7 +27,7 @@ def earliest_sections(folder: OutputFolder) -> list[Section]:
     stopped = content.get("stopped") or ""
     answer = (f"{what} met in full in {year}" if year is not None else
               f"no answer: {stopped}" if stopped else
-              ("the targets cannot all" if not targets else f"{what}: not all can")
+              ("the targets cannot all" if not targets else f"{what} cannot")
               + f" be met in full within {content.get('first')}–{content.get('last')}")
     facts = [Fact("answer", answer, emphasis=True),
              Fact("earliest year", "none within the horizon" if year is None else str(year),
