@@ -243,3 +243,24 @@ def test_read_folder_names_the_command(plan_out, tmp_path):
     legacy.mkdir()
     (legacy / "frontier.csv").write_text("point,a,b\n1,0,1\n2,1,0\n")
     assert read_folder(legacy).command == "frontier"
+
+
+def test_a_plan_that_was_not_found_is_its_headline_and_its_explanation(tmp_path, capsys):
+    """A generated 4-year economy whose targets cannot be met in full (earliest says so):
+    min-factor:labour has no plan; the report gives the status, the reasons and one line
+    for the tables it cannot have."""
+    scenario = tmp_path / "g"
+    assert run(capsys, "generate", scenario, "--products", "6", "--regions", "2", "--years",
+               "4", "--capital", "1")[0] == 0
+    out = tmp_path / "inf"
+    code, said, _ = run(capsys, "plan", scenario, "--objective", "min-factor:labour",
+                        "--out", out, "--report", "--quiet")
+    assert code == 1
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "infeasible"
+    assert said.count("the report cannot show") == 1
+    assert "there is no plan (status infeasible)" in said
+    page = (out / "report.html").read_text()
+    assert facts(page)["status"] == "infeasible"
+    for sentence in summary["explanation"]["sentences"]:
+        assert html.escape(sentence, quote=False) in page

@@ -29,6 +29,11 @@ def plan_sections(folder: OutputFolder, title: str = "The plan") -> list[Section
                            "deliveries: no summary.json")
         return []
     sections = [headline(summary, title)]
+    status = str(summary.get("status", ""))
+    if status not in ("optimal", "feasible") and not any(
+            folder.has_table(t) for t in ("activities", "fulfilment", "prices")):
+        folder.cannot_show(f"the plan's tables: there is no plan (status {status})")
+        return sections
     for build in (_yearly, _targets, _bottlenecks, _factors, _prices, _deliveries,
                   _investment, _stocks):
         section = build(folder, summary)
