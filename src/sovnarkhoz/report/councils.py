@@ -7,8 +7,6 @@ the posted prices, the mismatch of the shared rows and the dual residual, round 
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
@@ -140,9 +138,3 @@ def compare_sections(folder: OutputFolder) -> list[Section]:
     section.table(Table.of("comparison", table), title="The comparison table")
     return [section]
 
-
-def history_frame(records: list[dict[str, Any]], organisation: str) -> pd.DataFrame:
-    """Rounds as rounds.csv keeps them: organisation, then the round's fields."""
-    frame = pd.DataFrame(records)
-    frame.insert(0, "organisation", organisation)
-    return frame

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .. import __version__
@@ -167,7 +166,3 @@ def small(value: float | None) -> str:
     if value is None:
         return "n/a"
     return f"{float(value):.3g}"
-
-
-def finite(values: Any) -> np.ndarray:
-    return np.asarray(values, dtype=float)
