@@ -264,3 +264,17 @@ def test_a_plan_that_was_not_found_is_its_headline_and_its_explanation(tmp_path,
     assert facts(page)["status"] == "infeasible"
     for sentence in summary["explanation"]["sentences"]:
         assert html.escape(sentence, quote=False) in page
+
+
+def test_a_parquet_plan_by_councils(tmp_path, capsys):
+    """Tables as Parquet; a plan by councils shows how they converged after the headline."""
+    out = tmp_path / "p"
+    assert run(capsys, "plan", "two_regions", "--organisation", "territorial", "--format",
+               "parquet", "--out", out, "--report", "--quiet")[0] == 0
+    page = (out / "report.html").read_text()
+    assert len(table_rows(page, "prices")) == len(pd.read_parquet(out / "prices.parquet"))
+    summary = json.loads((out / "summary.json").read_text())
+    assert len(table_rows(page, "rounds")) == summary["rounds"] == len(summary["history"])
+    order = re.findall(r'<section id="([^"]+)">', page)
+    assert order[:3] == ["headline", "councils", "targets"]
+    assert facts(page)["traffic.central_bytes"] == str(summary["traffic"]["central_bytes"])

@@ -52,9 +52,9 @@ def build_report(folder: OutputFolder, shown_as: Path | None = None) -> Report:
         sections += earliest_sections(folder)
     elif command is Command.EXPLAIN or folder.explanation is not None:
         sections += explain_sections(folder)
-    else:
-        sections += plan_sections(folder)
-        sections += council_sections(folder)
+    else:  # a plan: by councils, how they converged right after the headline
+        plan = plan_sections(folder)
+        sections += plan[:1] + council_sections(folder) + plan[1:]
     summary = folder.summary or {}
     scenario = summary.get("scenario") or (folder.decision or {}).get("scenario") or ""
     what = _TITLES.get(command, "output") if command is not None else "output"
