@@ -133,7 +133,8 @@ def lines(x: Sequence, series: dict[str, np.ndarray], *, ylabel: str, alt: str,
           xlabel: str = "", log: bool = False, markers: bool = True,
           hline: tuple[float, str] | None = None, height: float = 3.4,
           integer_x: bool = True, ymin: float | None = None,
-          vline: tuple[float, str] | None = None) -> Chart:
+          vline: tuple[float, str] | None = None,
+          ylim: tuple[float, float] | None = None) -> Chart:
     """One line per series over ``x`` (a sequence, or {series: its x}); ``log`` for a log
     scale (values <= 0 are left out); ``hline`` / ``vline`` (value, label) a dashed
     reference line across / up; ``ymin`` the bottom of the y axis."""
@@ -153,8 +154,11 @@ def lines(x: Sequence, series: dict[str, np.ndarray], *, ylabel: str, alt: str,
         ax.axvline(vline[0], color="#2ca02c", linestyle=":", linewidth=1.5, label=vline[1])
     if log:
         ax.set_yscale("log")
+        _major_labels_only(ax)
     if ymin is not None:
         ax.set_ylim(bottom=ymin)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
     if integer_x:
         from matplotlib.ticker import MaxNLocator
 
@@ -263,6 +267,7 @@ def bar_panels(categories: Sequence[str], panels: dict[str, np.ndarray], *, alt:
             ax.legend(fontsize=7, loc="lower right")
         if title in log:
             ax.set_yscale("log")
+            _major_labels_only(ax)
             shown = [*values[keep & (values > 0)], *([reference[0]] if reference else [])]
             if shown:
                 ax.set_ylim(min(shown) / 2, max(shown) * 2)
@@ -272,3 +277,10 @@ def bar_panels(categories: Sequence[str], panels: dict[str, np.ndarray], *, alt:
         ax.grid(True, axis="y", alpha=0.3)
     fig.tight_layout()
     return to_svg(fig, alt)
+
+
+def _major_labels_only(ax) -> None:
+    """A log axis labelled at its powers of ten only (the minor labels crowd them)."""
+    from matplotlib.ticker import NullFormatter
+
+    ax.yaxis.set_minor_formatter(NullFormatter())

@@ -47,6 +47,9 @@ def council_sections(folder: OutputFolder) -> list[Section]:
     history = pd.DataFrame(summary.get("history") or [])
     if len(history):
         section.chart(convergence({summary["organisation"]: history}, "gap"))
+        who = str(summary["organisation"])
+        section.chart(bound_chart({who: history}, {who: _sense(history,
+                                                               summary.get("objective_value"))}))
         for measure in ("mismatch", "dual_residual"):
             if measure in history and (history[measure] > 0).any():
                 section.chart(convergence({summary["organisation"]: history}, measure))
@@ -75,6 +78,45 @@ def convergence(histories: dict[str, pd.DataFrame], measure: str) -> charts.Char
                         alt=f"{MEASURES.get(measure, measure).capitalize()} per round (log "
                         "scale); last round: " + ", ".join(f"{w} {v:.2g}"
                                                            for w, v in last.items()) + ".")
+
+
+def bound_chart(histories: dict[str, pd.DataFrame], sense: dict[str, float],
+                optimum: float | None = None) -> charts.Chart:
+    """The plan's objective and the bound of the posted prices, per round, in the
+    objective's own units (``sense`` per organisation: -1 where the history keeps a
+    maximised objective as its negative). The y axis spans 60 % of the optimum (or of the
+    last plan) either side of it, where the last rounds close in; the first rounds' values,
+    which may lie orders of magnitude away, are cut off and the caption says so."""
+    series, rounds = {}, {}
+    for who, h in histories.items():
+        if "objective" not in h or "dual_objective" not in h:
+            continue
+        for column, what in (("objective", "plan"), ("dual_objective", "bound")):
+            name = f"{who}: {what}" if len(histories) > 1 else what
+            series[name] = sense.get(who, 1.0) * h[column].to_numpy(dtype=float)
+            rounds[name] = h["round"].to_numpy()
+    plans = [v[-1] for name, v in series.items() if name.endswith("plan") and len(v)]
+    reference = optimum if optimum is not None else (plans[-1] if plans else 0.0)
+    span = 0.6 * abs(reference) or 1.0
+    values = np.concatenate([v[np.isfinite(v)] for v in series.values()] or [np.zeros(0)])
+    cut = bool((np.abs(values - reference) > span).any())
+    return charts.lines(rounds, series, ylabel="objective (its own units)", xlabel="round",
+                        markers=max((len(v) for v in series.values()), default=0) <= 60,
+                        hline=None if optimum is None else (optimum, "central optimum"),
+                        ylim=(reference - span, reference + span),
+                        alt="The councils' plan and the bound their prices give, per round "
+                        "(they meet at the optimum)" + ("; values further than 60 % from it "
+                                                         "(the first rounds') are off the axis."
+                                                         if cut else "."))
+
+
+def _sense(history: pd.DataFrame, value: float | None) -> float:
+    """-1 when the history keeps the objective as the negative of ``value`` (a maximised
+    objective, kept as a minimisation), else 1."""
+    if value is None or "objective" not in history or not len(history):
+        return 1.0
+    last = float(history["objective"].iloc[-1])
+    return -1.0 if abs(last + value) < abs(last - value) else 1.0
 
 
 def traffic_chart(histories: dict[str, pd.DataFrame], central: float) -> charts.Chart:
@@ -130,6 +172,13 @@ def compare_sections(folder: OutputFolder) -> list[Section]:
         histories = {str(o): part.sort_values("round") for o, part in
                      rounds.groupby("organisation", sort=False)}
         section.chart(convergence(histories, "gap"), title="Convergence")
+        values = dict(zip(table["organisation"].astype(str), table["objective_value"],
+                          strict=True))
+        central_value = values.get("central")
+        section.chart(bound_chart(
+            histories, {who: _sense(h, None if pd.isna(values.get(who, np.nan))
+                                    else float(values[who])) for who, h in histories.items()},
+            None if central_value is None or pd.isna(central_value) else float(central_value)))
         if "mismatch" in rounds and (rounds["mismatch"] > 0).any():
             section.chart(convergence(histories, "mismatch"))
         central = table["central_bytes"].dropna()
