@@ -278,3 +278,45 @@ def test_a_parquet_plan_by_councils(tmp_path, capsys):
     order = re.findall(r'<section id="([^"]+)">', page)
     assert order[:3] == ["headline", "councils", "targets"]
     assert facts(page)["traffic.central_bytes"] == str(summary["traffic"]["central_bytes"])
+
+
+def test_a_majority_cycle_is_shown(tmp_path):
+    """A hand-written decide folder (no plan tables): three factions' ideals beat each other
+    in a ring, 2 : 1 each (the Condorcet paradox); the page names the cycle and the
+    fallback, and says it has no plan tables."""
+    folder = tmp_path / "cycle"
+    folder.mkdir()
+    (folder / "frontier.csv").write_text("point,a,b,c\n1,1,0,0\n2,0,1,0\n3,0,0,1\n")
+    plans = ["x", "y", "z"]
+    votes = {p: {q: (2 if (plans.index(q) - plans.index(p)) % 3 == 1 else 1)
+                 for q in plans if q != p} for p in plans}
+    record = {"body": "council", "adopted": "x", "fulfilment": {"a": 1.0, "b": 0.0, "c": 0.0},
+              "votes": votes, "power": {p: {"banzhaf": 1 / 3, "shapley_shubik": 1 / 3}
+                                        for p in plans},
+              "rule": "copeland", "condorcet_winner": None, "cycle": ["x", "y", "z"],
+              "fallback": "Copeland, then Borda", "members": {p: {"full": 1, "candidate": 0}
+                                                              for p in plans},
+              "ideals": {"x": {"a": 1, "b": 0, "c": 0}, "y": {"a": 0, "b": 1, "c": 0},
+                         "z": {"a": 0, "b": 0, "c": 1}}}
+    (folder / "decision.json").write_text(json.dumps(record))
+    written = write_report(folder)
+    page = written.path.read_text()
+    assert "x &gt; y &gt; z &gt; x" in page
+    assert "no plan beats every other; Copeland, then Borda" in page
+    assert facts(page)["council.adopted"] == "x"
+    assert any("no summary.json" in line for line in written.missing)
+
+
+def test_the_councils_history_is_read_in_the_objectives_own_sense(tmp_path, capsys):
+    """Rounds keep the objective as a minimisation (-λ); the report shows λ."""
+    from sovnarkhoz.report.councils import _sense
+
+    out = tmp_path / "c"
+    assert run(capsys, "plan", "two_regions", "--organisation", "territorial", "--out", out,
+               "--quiet")[0] == 0
+    summary = json.loads((out / "summary.json").read_text())
+    history = pd.DataFrame(summary["history"])
+    assert history["objective"].iloc[-1] == pytest.approx(-450 / 7)
+    assert _sense(history, summary["objective_value"]) == -1.0
+    assert _sense(history.assign(objective=-history["objective"]),
+                  summary["objective_value"]) == 1.0
