@@ -320,3 +320,12 @@ def test_the_councils_history_is_read_in_the_objectives_own_sense(tmp_path, caps
     assert _sense(history, summary["objective_value"]) == -1.0
     assert _sense(history.assign(objective=-history["objective"]),
                   summary["objective_value"]) == 1.0
+
+
+def test_a_frontier_of_one_plan_draws_its_levels_not_an_axis():
+    levels = np.array([[7.747, 0.0]])
+    fig = frontier_figure(["heavy", "pledge"], levels)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["heavy", "pledge"]
+    assert [p.get_height() for p in ax.patches] == [7.747, 0.0]
+    assert "one plan" in ax.get_title()

@@ -101,17 +101,23 @@ def frontier_figure(names: list[str], levels: np.ndarray,
     shown = axes.varying
     if len(shown) >= 3:
         _parallel(ax, [names[q] for q in shown], levels[:, shown], marks, shown)
+    elif not shown:  # the frontier is one plan: its levels as bars
+        ax.bar(np.arange(len(names)), levels[0] if len(levels) else np.zeros(len(names)),
+               color="#555555", width=0.6)
+        ax.set_xticks(np.arange(len(names)), names)
+        ax.set_ylabel("level (multiples of the priority's bundle)")
+        ax.grid(True, axis="y", alpha=0.3)
     else:
-        if len(shown) == 0:  # one point: draw the first priority against nothing
-            shown = [0]
         _plane(fig, ax, [names[q] for q in shown], levels[:, shown], marks, shown)
     caption = title or "frontier of the priorities"
-    if axes.constant:
+    if not shown:
+        caption += "\n(one plan: no priority can gain at another's cost)"
+    elif axes.constant:
         held = ", ".join(f"{q} {v:.4g}" for q, v in axes.constant.items())
         caption += f"\n(same at every vertex, so not an axis: {held})"
     ax.set_title(caption, fontsize=9)
     fig.tight_layout()
-    if len(shown) < 3:
+    if 0 < len(shown) < 3:
         _label_points(fig, ax)
     return fig
 

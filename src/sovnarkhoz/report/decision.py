@@ -48,13 +48,17 @@ def frontier_sections(folder: OutputFolder) -> list[Section]:
     axes = choose_axes(names, levels)
     fig = frontier_figure(names, levels, ideals, adopted, title="", size=(7.2, 5.0))
     shown = [names[q] for q in axes.varying]
-    how = ("the plane of " + " and ".join(shown) if len(shown) <= 2 else
-           "parallel coordinates, one axis per priority")
-    held = "".join(f"; {q} is {v:.4g} at every vertex and is not an axis"
-                   for q, v in axes.constant.items())
-    section.chart(charts.to_svg(fig, f"The frontier's {len(table)} vertices in {how}{held}; "
-                                f"{len(ideals)} factions' ideals and {len(adopted)} adopted "
-                                "plan(s) labelled."))
+    if not shown:
+        alt = ("The frontier is one plan, whose levels are drawn as bars: no priority can "
+               "gain at another's cost.")
+    else:
+        how = ("the plane of " + " and ".join(shown) if len(shown) <= 2 else
+               "parallel coordinates, one axis per priority")
+        held = "".join(f"; {q} is {v:.4g} at every vertex and is not an axis"
+                       for q, v in axes.constant.items())
+        alt = (f"The frontier's {len(table)} vertices in {how}{held}; {len(ideals)} "
+               f"factions' ideals and {len(adopted)} adopted plan(s) labelled.")
+    section.chart(charts.to_svg(fig, alt))
     pairs = pairwise_figure(names, levels, ideals, adopted)
     if pairs is not None:
         section.chart(charts.to_svg(pairs, "The same vertices, ideals and adopted plans, two "
