@@ -329,3 +329,10 @@ def test_a_frontier_of_one_plan_draws_its_levels_not_an_axis():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["heavy", "pledge"]
     assert [p.get_height() for p in ax.patches] == [7.747, 0.0]
     assert "one plan" in ax.get_title()
+
+
+def test_heat_map_cells_are_compact():
+    from sovnarkhoz.report.charts import compact
+
+    assert [compact(v) for v in (0.324, 999.4, 1329.02, 10_700.0, 2.5e6, -1329.0)] == [
+        "0.324", "999", "1.33k", "10.7k", "2.5M", "-1.33k"]

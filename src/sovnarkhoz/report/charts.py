@@ -78,6 +78,16 @@ def short(values: Sequence[str], limit: int = 28) -> list[str]:
     return [v if len(v) <= limit else v[: limit - 1] + "…" for v in map(str, values)]
 
 
+def compact(value: float) -> str:
+    """A number in at most about five characters, to fit a heat map's cell: 3 significant
+    digits, thousands as k, millions as M, billions as G."""
+    size = abs(value)
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if size >= limit:
+            return f"{value / limit:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
 def ranked_bars(labels: Sequence[str], values: np.ndarray, notes: Sequence[str],
                 xlabel: str, alt: str) -> Chart:
     """Horizontal bars, largest first from the top, each with a note at its end."""
@@ -98,7 +108,7 @@ def ranked_bars(labels: Sequence[str], values: np.ndarray, notes: Sequence[str],
 
 def heatmap(matrix: np.ndarray, rows: Sequence[str], columns: Sequence[str], *, label: str,
             alt: str, vmin: float | None = None, vmax: float | None = None,
-            cmap: str = "viridis", fmt: str = "{:.3g}", xlabel: str = "",
+            cmap: str = "viridis", fmt: str | None = None, xlabel: str = "",
             ylabel: str = "", mask_zero: bool = False, colorbar: bool = True) -> Chart:
     """A matrix (R, C) as coloured cells with a colour bar; values written in the cells
     when there are at most 300 of them. NaN cells are left blank (grey)."""
@@ -121,7 +131,8 @@ def heatmap(matrix: np.ndarray, rows: Sequence[str], columns: Sequence[str], *, 
             value = matrix[i, j]
             red, green, blue, _ = image.cmap(image.norm(value))
             dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
-            ax.text(j, i, fmt.format(value), ha="center", va="center",
+            ax.text(j, i, compact(value) if fmt is None else fmt.format(value),
+                    ha="center", va="center",
                     fontsize=9 if r * c <= 36 else 7,
                     color="white" if dark else "black")
     if colorbar:
