@@ -226,7 +226,7 @@ def test_force_replaces_a_folder_of_someone_elses_files(tmp_path, capsys):
     out.mkdir()
     (out / "notes.txt").write_text("my notes\n")
     assert run(capsys, "compare", "two_regions", "--out", out, "--force")[0] == 0
-    assert sorted(p.name for p in out.iterdir()) == [MARKER, "comparison.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "comparison.csv", "rounds.csv"]
 
 
 @pytest.mark.parametrize("command, files", [

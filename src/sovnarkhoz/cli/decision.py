@@ -16,6 +16,7 @@ import numpy as np
 
 from ..scenario.files import FORMATS
 from .outputs import add_force, check_out, staged_folder
+from .report import check_report, say_report, stage_report
 
 
 def add_parsers(sub: Any) -> None:
@@ -52,6 +53,7 @@ def _load(args: argparse.Namespace):
     from .main import UsageError, load_checked, resolve_scenario
 
     check_out(args.out, args.force, command=args.command)
+    check_report(args)
     scenario = load_checked(resolve_scenario(args.scenario))
     if not len(scenario.tables["priorities"]):
         raise UsageError(f"{args.scenario}: no priorities.csv (or it is empty): there is "
@@ -103,7 +105,9 @@ def frontier_command(args: argparse.Namespace) -> int:
                     "verify_seconds": checked}
             (staging / "frontier.json").write_text(json.dumps(info, indent=2) + "\n")
             plot_frontier(front, staging / "frontier.png", title=f"{scenario.name}")
+            report = stage_report(args, staging, "frontier")
         print(f"  wrote {args.out}/: frontier.csv, frontier.json, frontier.png")
+        say_report(args, report)
     return 0 if passed else 1
 
 
@@ -135,8 +139,10 @@ def decide_command(args: argparse.Namespace) -> int:
     if args.out is not None:
         with staged_folder(args.out, "decide", force=args.force) as staging:
             _write(staging, args.format, decisions, front, chamber, scenario.name)
+            report = stage_report(args, staging, "decide")
         print(f"  wrote {args.out}/: summary.json, the plan's tables, decision.json, "
               "frontier.csv, frontier.png")
+        say_report(args, report)
     return 0 if ok else 1
 
 

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from .outputs import add_force, check_out, staged_folder
+from .report import check_report, say_report, stage_report
 
 
 def _solver_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,10 +65,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     _solver_arguments(why)
 
 
-def _write(out: Path | None, name: str, content: dict, command: str, force: bool) -> None:
+def _write(out: Path | None, name: str, content: dict, command: str, force: bool,
+           args: argparse.Namespace | None = None) -> None:
     if out is not None:
         with staged_folder(out, command, force=force) as staging:
             (staging / name).write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+            report = stage_report(args, staging, command)
+        say_report(args, report)
 
 
 def run_earliest(args: argparse.Namespace) -> int:
@@ -76,6 +80,7 @@ def run_earliest(args: argparse.Namespace) -> int:
     from .main import load_checked, resolve_scenario
 
     check_out(args.out, args.force, command="earliest")
+    check_report(args)
     options = _options(args)
     scenario = load_checked(resolve_scenario(args.scenario))
     targets = [t.strip() for t in args.targets.split(",") if t.strip()] if args.targets else None
@@ -106,7 +111,7 @@ def run_earliest(args: argparse.Namespace) -> int:
     print(f"  {answer.solves} solves ({how}), {answer.seconds:.2f} s")
     content = answer.as_dict()
     content["best"] = {k: (None if math.isnan(v) else v) for k, v in content["best"].items()}
-    _write(args.out, "earliest.json", content, "earliest", args.force)
+    _write(args.out, "earliest.json", content, "earliest", args.force, args)
     return answer.exit_code
 
 
@@ -115,6 +120,7 @@ def run_explain(args: argparse.Namespace) -> int:
     from .main import load_checked, resolve_scenario
 
     check_out(args.out, args.force, command="explain")
+    check_report(args)
     options = _options(args)
     scenario = load_checked(resolve_scenario(args.scenario))
     try:
@@ -131,6 +137,6 @@ def run_explain(args: argparse.Namespace) -> int:
         for sentence in answer.sentences:
             print(f"  - {sentence}")
         print(f"  ({answer.method}, {answer.solves} solves, {answer.seconds:.2f} s)")
-    _write(args.out, "explanation.json", answer.as_dict(), "explain", args.force)
+    _write(args.out, "explanation.json", answer.as_dict(), "explain", args.force, args)
     sys.stdout.flush()
     return answer.exit_code

@@ -30,6 +30,7 @@ from ..solvers import DEVICES, METHODS, SOLVER_NAMES
 from . import horizon
 from .importing import add_import_parser, run_import
 from .outputs import add_force, check_out, error_line, staged_folder
+from .report import add_report_command, add_report_flag, check_report, say_report, stage_report
 from .summary import print_plan_summary
 
 EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
@@ -72,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     add_import_parser(sub)
     from .decision import add_parsers  # frontier, decide: collective decision
     add_parsers(sub)
+    add_report_command(sub)
+    for command in ("plan", "compare", "earliest", "explain", "frontier", "decide"):
+        add_report_flag(sub.choices[command])
     return parser
 
 
@@ -369,6 +373,7 @@ def _plan(args: argparse.Namespace) -> int:
     from ..solvers import SolverOptions
 
     check_out(args.out, args.force, command="plan")
+    check_report(args)
     say = _stage_printer(args.quiet)
     objective = _checked_objective(args.objective)
     _check_solver_available(args.solver, args.device)
@@ -387,9 +392,11 @@ def _plan(args: argparse.Namespace) -> int:
     else:
         plan = _plan_by_councils(args, scenario, objective, say.started)
     plan.timings = {"load_and_validate": loaded, **plan.timings}
-    written = (plan.write(args.out, args.format, force=args.force) if args.out is not None
-               else [])
+    from .report import write_plan
+
+    written, report = write_plan(plan, args) if args.out is not None else ([], None)
     print_plan_summary(plan, written)
+    say_report(args, report)
     return plan.exit_code
 
 
@@ -493,10 +500,12 @@ def _compare(args: argparse.Namespace) -> int:
     from .progress import RoundDisplay
 
     check_out(args.out, args.force, command="compare")
+    check_report(args)
     say = _stage_printer(args.quiet)
     objective = _checked_objective(args.objective)
     scenario = load_checked(resolve_scenario(args.scenario))
     displays: dict[str, RoundDisplay] = {}
+    rounds: list[dict] = []  # every organisation's rounds, for rounds.csv
 
     def starting(organisation: str, protocol: str | None) -> None:
         if protocol is None:
@@ -515,7 +524,9 @@ def _compare(args: argparse.Namespace) -> int:
     try:
         table = compare_organisations(
             scenario, objective, args.engine, args.tolerance, args.rounds, args.protocol,
-            starting=starting, progress=lambda who, record: displays[who].update(record),
+            starting=starting, progress=lambda who, record: (
+                displays[who].update(record), rounds.append({"organisation": who,
+                                                             **record.record()})),
             finished=finished)
     except (ValueError, ImportError) as error:
         raise UsageError(str(error)) from None
@@ -524,7 +535,19 @@ def _compare(args: argparse.Namespace) -> int:
     if args.out is not None:
         with staged_folder(args.out, "compare", force=args.force) as staging:
             table.to_csv(staging / "comparison.csv", index=False)
+            _rounds_table(rounds).to_csv(staging / "rounds.csv", index=False)
+            report = stage_report(args, staging, "compare")
+        say_report(args, report)
     return EXIT_OK if (table["status"] == "optimal").all() else EXIT_NO_PLAN
+
+
+def _rounds_table(rounds: list[dict]):
+    """rounds.csv: organisation, then each round as the plan's history keeps it."""
+    import pandas as pd
+
+    return pd.DataFrame(rounds, columns=["organisation", "round", "mismatch", "objective",
+                                         "dual_objective", "gap", "dual_residual", "rho",
+                                         "messages", "bytes", "seconds"] if not rounds else None)
 
 
 _COMMANDS = {"plan": _plan, "validate": _validate, "generate": _generate,
