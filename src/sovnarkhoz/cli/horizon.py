@@ -54,6 +54,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     first.add_argument("--targets", metavar="REGION:PRODUCT,...",
                        help="the targets to meet (region:product or product, comma-separated; "
                        "default: all); the others are held in full every year")
+    first.add_argument("--each", action="store_true",
+                       help="answer for every item of --targets on its own (the other items "
+                       "let go), then for all together; writes OUT/earliest_each.csv, "
+                       "earliest_each_summary.csv and earliest_each.png")
     first.add_argument("--out", type=Path, metavar="OUT", help="also write OUT/earliest.json")
     add_force(first)
     _solver_arguments(first)
@@ -92,6 +96,8 @@ def run_earliest(args: argparse.Namespace) -> int:
         print(f"  {year}: at most {shown} ({time.perf_counter() - clock[0]:.2f} s)", flush=True)
         clock[0] = time.perf_counter()
 
+    if args.each:
+        return _run_each(args, scenario, targets, options)
     answer = earliest(scenario, targets, options, args.solver, progress=said)
     if answer.year is not None:
         print(f"  met in full in {answer.year}")
@@ -108,6 +114,53 @@ def run_earliest(args: argparse.Namespace) -> int:
     content["best"] = {k: (None if math.isnan(v) else v) for k, v in content["best"].items()}
     _write(args.out, "earliest.json", content, "earliest", args.force)
     return answer.exit_code
+
+
+def _run_each(args: argparse.Namespace, scenario, targets: list[str] | None,
+              options) -> int:
+    """``earliest --each``: every item alone, then together; each line names its item.
+    Exit 0 when every item alone and together is met within the horizon, else 1."""
+    from ..horizon.each import each_summary, each_table, earliest_each
+    from ..horizon.plot import plot_each
+    from ..solvers.reach import Reach
+
+    if not targets:  # every product with a target
+        frame = scenario.tables["targets"]
+        targets = list(dict.fromkeys(frame.loc[frame["amount"] > 0, "product"].astype(str)))
+    clock = [time.perf_counter()]
+
+    def said(label: str, year: int, level: Reach) -> None:
+        shown = ("the targets held in full conflict" if math.isnan(level.level) else
+                 f"{level.level:.1%}")
+        print(f"  {label}: {year}: at most {shown} ({time.perf_counter() - clock[0]:.2f} s)",
+              flush=True)
+        clock[0] = time.perf_counter()
+
+    answer = earliest_each(scenario, targets, options, args.solver, progress=said)
+    summary = each_summary(answer)
+    print("  answers (each alone, then together):")
+    for row in summary.itertuples():
+        result = answer.answers[row.targets]
+        if result.year is not None:
+            verdict = f"met in full in {result.year}"
+        elif result.stopped:
+            verdict = f"no answer: {result.stopped}"
+        else:
+            verdict = (f"not within the horizon (at most {row.best_share:.1%}, "
+                       f"first reached in {row.best_year})")
+        print(f"  {row.targets}: {verdict}; {row.solves} solves, {row.seconds:.2f} s")
+    if args.out is not None:
+        with staged_folder(args.out, "earliest", force=args.force) as staging:
+            content = {"each": answer.as_dict(), "targets": targets}
+            (staging / "earliest.json").write_text(json.dumps(content, indent=2) + "\n",
+                                                   encoding="utf-8")
+            table = each_table(answer)
+            table.to_csv(staging / "earliest_each.csv", index=False)
+            summary.to_csv(staging / "earliest_each_summary.csv", index=False)
+            plot_each(table, staging / "earliest_each.png",
+                      title=f"{scenario.name}: earliest year, each alone and together")
+    done = all(r.year is not None for r in answer.answers.values())
+    return 0 if done else 1
 
 
 def run_explain(args: argparse.Namespace) -> int:
