@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     add_import_parser(sub)
     from .decision import add_parsers  # frontier, decide: collective decision
     add_parsers(sub)
+    from .history import add_parsers as add_history  # history, sensitivity (issue 19)
+    add_history(sub)
     return parser
 
 
