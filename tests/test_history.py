@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from cli_run import run
-from test_earliest_each import labour_only
 
+from cli_run import run
 from sovnarkhoz.bundled import ROOT
-from sovnarkhoz.horizon.history import best_outputs, history_table, read_record
+from sovnarkhoz.horizon.history import best_outputs, read_record
+from test_earliest_each import labour_only
 
 RECORD = ("measure,year,amount,unit,product,source,status\n"
           "a,1960,0.25,t,a,yearbook p. 1,cited\n"
