@@ -65,3 +65,31 @@ def test_the_bundled_record():
     cited = record[record["status"] == "cited"]
     assert cited["source"].str.len().min() > 10
     assert not record.duplicated(["measure", "year"]).any()
+
+
+def test_the_seven_year_plan_scenario():
+    """ussr1959_seven_year: the goals of 1965 (grain 164-180, meat 16, milk 100-105, steel
+    86-91 Mt cited), each asked from 1959 as its increase over the 1957 output (meat: 16 -
+    6.6 = 9.4 Mt a year, nationally), beside the needs of ussr1957."""
+    import sovnarkhoz
+    from sovnarkhoz.horizon.history import read_goals
+
+    directory = ROOT / "ussr1959_seven_year"
+    goals = read_goals(directory).set_index("product")
+    assert goals.loc["grain", ["low", "high"]].tolist() == [164.0, 180.0]
+    assert goals.loc["milk", ["low", "high"]].tolist() == [100.0, 105.0]
+    assert goals.loc["steel", ["low", "high"]].tolist() == [86.0, 91.0]
+    assert goals.loc["meat", "low"] == 16.0
+    assert set(goals.loc[["grain", "meat", "milk", "steel"], "status"]) == {"cited"}
+    scenario = sovnarkhoz.load_scenario(directory)
+    targets = scenario.tables["targets"]
+    meat = targets[targets["product"] == "meat"].groupby("year")["amount"].sum()
+    assert meat.index.min() == 1959
+    assert meat.to_numpy() == pytest.approx(16.0 - 6.6, rel=1e-5)
+    steel = targets[(targets["product"] == "steel") & (targets["year"] == 1965)]
+    assert steel["high"].sum() - steel["amount"].sum() == pytest.approx(5.0, rel=1e-5)
+    plain = sovnarkhoz.load_scenario(ROOT / "ussr1957").tables["targets"]
+    grain = targets[targets["product"] == "grain"].groupby("year")["amount"].sum()
+    need = plain[plain["product"] == "grain"].groupby("year")["amount"].sum()
+    assert grain[1957] == pytest.approx(need[1957])
+    assert grain[1965] - need[1965] == pytest.approx(164.0 - 110.0, rel=1e-5)
