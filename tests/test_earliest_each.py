@@ -3,6 +3,8 @@ hand (issue 19)."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -61,3 +63,6 @@ def test_cli_each_writes_the_tables(tmp_path, capsys):
     assert summary["targets"].tolist() == ["a", "b", "a+b"]
     assert summary["earliest"].tolist() == [1960, 1961, 1962]
     assert (out / "earliest_each.png").stat().st_size > 1000
+    content = json.loads((out / "earliest.json").read_text())
+    assert content["earliest"] == 1962 and content["targets"] == ["a", "b"]
+    assert content["each"]["b"]["earliest"] == 1961
