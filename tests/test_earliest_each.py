@@ -51,6 +51,13 @@ def test_each_alone_and_together_by_hand():
     assert summary.loc["a+b", "best_share"] == pytest.approx(1.0)
 
 
+def test_from_year_skips_the_years_before():
+    """--from 1961: a alone (met from 1960) is met in 1961, the first year tried."""
+    answer = earliest_each(labour_only(), ["a", "b"], solver="highs", from_year=1961)
+    assert answer.answers["a"].year == 1961 and set(answer.answers["a"].best) == {1961}
+    assert answer.answers["a+b"].year == 1962
+
+
 def test_cli_each_writes_the_tables(tmp_path, capsys):
     directory = tmp_path / "labour_only"
     labour_only().write(directory)

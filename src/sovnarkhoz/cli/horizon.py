@@ -54,6 +54,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     first.add_argument("--targets", metavar="REGION:PRODUCT,...",
                        help="the targets to meet (region:product or product, comma-separated; "
                        "default: all); the others are held in full every year")
+    first.add_argument("--from", dest="from_year", type=int, metavar="YEAR",
+                       help="try only the years from YEAR on (goals that start after the "
+                       "first year, beside needs held from the start)")
     first.add_argument("--each", action="store_true",
                        help="answer for every item of --targets on its own (the other items "
                        "let go), then for all together; writes OUT/earliest_each.csv, "
@@ -98,7 +101,8 @@ def run_earliest(args: argparse.Namespace) -> int:
 
     if args.each:
         return _run_each(args, scenario, targets, options)
-    answer = earliest(scenario, targets, options, args.solver, progress=said)
+    answer = earliest(scenario, targets, options, args.solver, progress=said,
+                      from_year=args.from_year)
     if answer.year is not None:
         print(f"  met in full in {answer.year}")
     elif answer.stopped:
@@ -136,7 +140,8 @@ def _run_each(args: argparse.Namespace, scenario, targets: list[str] | None,
               flush=True)
         clock[0] = time.perf_counter()
 
-    answer = earliest_each(scenario, targets, options, args.solver, progress=said)
+    answer = earliest_each(scenario, targets, options, args.solver, progress=said,
+                           from_year=args.from_year)
     summary = each_summary(answer)
     print("  answers (each alone, then together):")
     for row in summary.itertuples():

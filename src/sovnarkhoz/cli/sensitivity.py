@@ -27,7 +27,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "on its own")
     parser.add_argument("--targets", metavar="REGION:PRODUCT,...",
                         help="the targets the share and earliest questions ask about")
-    parser.add_argument("--year", type=int, help="the year the share question asks about")
+    parser.add_argument("--year", type=int, help="the year the share question asks about; "
+                        "for earliest, the first year tried (as earliest --from)")
     parser.add_argument("--samples", type=_count, default=32, metavar="N",
                         help="Latin-hypercube samples (default 32); with --sobol also the "
                         "Saltelli base size (N (k + 2) more solves)")

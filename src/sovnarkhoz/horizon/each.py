@@ -66,23 +66,27 @@ def without_targets(scenario: Scenario, items: list[str]) -> Scenario:
 
 def earliest_each(scenario: Scenario, items: list[str], options: SolverOptions | None = None,
                   solver: str = "auto", joint: bool = True,
-                  progress: Callable[[str, int, Reach], None] | None = None) -> EachAnswer:
+                  progress: Callable[[str, int, Reach], None] | None = None,
+                  from_year: int | None = None) -> EachAnswer:
     """The earliest year of every item of ``items`` alone (the other items' targets let go),
-    then (``joint`` and more than one item) of all of them at one common level."""
+    then (``joint`` and more than one item) of all of them at one common level; ``from_year``
+    as for :func:`~.earliest.earliest`."""
     answers: dict[str, Earliest] = {}
     for item in items:
         others = [other for other in items if other != item]
         alone = without_targets(scenario, others) if others else scenario
         said = None if progress is None else (
             lambda year, level, label=item: progress(label, year, level))
-        answers[item] = earliest(alone, [item], options, solver, progress=said)
+        answers[item] = earliest(alone, [item], options, solver, progress=said,
+                                 from_year=from_year)
         if answers[item].stopped:
             return EachAnswer(answers)
     if joint and len(items) > 1:
         label = JOINT_SEPARATOR.join(items)
         said = None if progress is None else (
             lambda year, level: progress(label, year, level))
-        answers[label] = earliest(scenario, items, options, solver, progress=said)
+        answers[label] = earliest(scenario, items, options, solver, progress=said,
+                                  from_year=from_year)
     return EachAnswer(answers)
 
 

@@ -15,7 +15,8 @@ Questions (:class:`Question`), each a number per sample:
   others held in full (the LP :func:`~.earliest.earliest` solves for year t), on one HiGHS
   model warm-started from the last sample's basis;
 - ``earliest``: the earliest year of each chosen target product on its own
-  (:func:`~.each.earliest_each`; a year after the horizon counts as "never").
+  (:func:`~.each.earliest_each`, from ``year`` on when given; a year after the horizon
+  counts as "never").
 
 What is reported (:class:`Sensitivity`): the answer at the nominal figures; its range over
 the samples (Latin hypercube, scipy.stats.qmc) and how often each answer occurs; a tornado
@@ -215,7 +216,7 @@ class Asker:
         from .each import earliest_each
 
         answer = earliest_each(scenario, list(self.targets or []), solver="highs",
-                               joint=False)
+                               joint=False, from_year=self.year)
         never = scenario.horizon.last + 1
         return np.array([never if r.year is None else r.year
                          for r in answer.answers.values()], dtype=np.float64)
