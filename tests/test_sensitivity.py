@@ -87,6 +87,11 @@ def test_earliest_question_counts_never_after_the_horizon():
     # at 0.2 of the labour: a needs 1 (supplies 0.2, 0.4, 0.8): never; b never
     assert low.tolist() == [1963.0, 1963.0]
     assert high.tolist() == [1960.0, 1961.0]
+    # b alone, a let go: at 0.5 of the labour (0.5, 1, 2) b = 2 is met in the third year
+    item = parse_vary(scenario, "supplies:r/labour:amount=*0.5..*1")
+    alone = sensitivity(scenario, [item], Question.EARLIEST, targets=["b"], samples=2,
+                        let_go=["a"])
+    assert alone.tornado[item.name][0].tolist() == [1962.0]
 
 
 def test_cli_sensitivity_writes_its_tables(tmp_path, capsys):

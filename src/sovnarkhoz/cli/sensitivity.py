@@ -27,6 +27,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "on its own")
     parser.add_argument("--targets", metavar="REGION:PRODUCT,...",
                         help="the targets the share and earliest questions ask about")
+    parser.add_argument("--let-go", metavar="REGION:PRODUCT,...",
+                        help="targets set to 0 before every question (not asked for: "
+                        "--targets milk --let-go meat,butter asks for milk alone)")
     parser.add_argument("--year", type=int, help="the year the share question asks about; "
                         "for earliest, the first year tried (as earliest --from)")
     parser.add_argument("--samples", type=_count, default=32, metavar="N",
@@ -62,13 +65,15 @@ def run_sensitivity(args: argparse.Namespace) -> int:
               else ranges_in(scenario))
     targets = [t.strip() for t in args.targets.split(",") if t.strip()] if args.targets else None
     question = Question(args.question)
+    let_go = [t.strip() for t in args.let_go.split(",") if t.strip()] if args.let_go else None
     print(f"Sensitivity of {question.value} in {scenario.name} to {len(inputs)} uncertain "
           "inputs:", flush=True)
     for item in inputs:
         print(f"  {item.name}: {item.describe()}", flush=True)
     result = sensitivity(scenario, inputs, question, targets, args.year, args.samples,
                          args.sobol, args.seed, args.workers,
-                         progress=lambda line: print(f"  {line}", flush=True))
+                         progress=lambda line: print(f"  {line}", flush=True),
+                         let_go=let_go)
     ranges, tornado = result.range_table(), result.tornado_table()
     frequency = result.frequency_table()
     print(ranges.to_string(index=False, float_format=lambda v: f"{v:.6g}"))
@@ -83,7 +88,8 @@ def run_sensitivity(args: argparse.Namespace) -> int:
             tornado.to_csv(staging / "sensitivity_tornado.csv", index=False)
             result.samples_table().to_csv(staging / "sensitivity_samples.csv", index=False)
             content = {"scenario": scenario.name, "question": question.value,
-                       "targets": targets, "year": args.year, "samples": args.samples,
+                       "targets": targets, "let_go": let_go, "year": args.year,
+                       "samples": args.samples,
                        "sobol": args.sobol, "seed": args.seed, "solves": result.solves,
                        "seconds": round(result.seconds, 3),
                        "inputs": [{"name": i.name, "range": i.describe()} for i in inputs],

@@ -196,6 +196,7 @@ class Asker:
     question: Question
     targets: list[str] | None = None
     year: int | None = None
+    let_go: list[str] = field(default_factory=list)
     _model: object = field(default=None, repr=False)
     _basis: object = field(default=None, repr=False)
 
@@ -205,6 +206,10 @@ class Asker:
 
     def __call__(self, u: np.ndarray) -> np.ndarray:
         scenario = with_values(self.scenario, self.inputs, u)
+        if self.let_go:
+            from .each import without_targets
+
+            scenario = without_targets(scenario, self.let_go)
         if self.question is Question.PLAN:
             from ..plan import make_plan
 
@@ -334,10 +339,12 @@ def _run(asker: Asker, points: np.ndarray, workers: int) -> np.ndarray:
 def sensitivity(scenario: Scenario, inputs: list[Uncertain], question: Question,
                 targets: list[str] | None = None, year: int | None = None, samples: int = 32,
                 sobol: bool = False, seed: int = 0, workers: int = 1,
-                progress: Callable[[str], None] | None = None) -> Sensitivity:
+                progress: Callable[[str], None] | None = None,
+                let_go: list[str] | None = None) -> Sensitivity:
     """The answer to ``question`` at the nominal figures, over ``samples`` Latin-hypercube
     points of the ``inputs``' ranges, at each input's two ends (tornado), and (``sobol``)
-    first-order Sobol indices from ``samples`` (k + 2) Saltelli points."""
+    first-order Sobol indices from ``samples`` (k + 2) Saltelli points. ``let_go``: targets
+    ('product' or 'region:product') set to 0 before every question (not asked for)."""
     from scipy.stats import qmc
 
     started = time.perf_counter()
@@ -352,7 +359,7 @@ def sensitivity(scenario: Scenario, inputs: list[Uncertain], question: Question,
     if question is Question.EARLIEST and not targets:
         raise ScenarioError([Issue("--targets", "the earliest question needs the target "
                                    "products it asks about")], source=scenario.name)
-    asker = Asker(scenario, inputs, question, targets, year)
+    asker = Asker(scenario, inputs, question, targets, year, list(let_go or []))
     k = len(inputs)
     nominal_u = np.array([_nominal_point(i) for i in inputs])
     nominal = asker(nominal_u)
