@@ -72,7 +72,7 @@ def test_share_question_warm_starts_along_samples():
     scenario = labour_only()
     item = parse_vary(scenario, "supplies:r/labour:amount=*0.3..*0.6")
     result = sensitivity(scenario, [item], Question.SHARE, targets=["a", "b"], year=1962,
-                         samples=6, workers=1)
+                         samples=6, workers=2)  # the warm model stays behind
     f = 0.3 + 0.3 * result.samples[:, 0]
     np.testing.assert_allclose(result.answers[:, 0], np.minimum(1, 4 * f / 3), rtol=1e-7)
 

@@ -33,7 +33,7 @@ import math
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 import numpy as np
@@ -228,8 +228,6 @@ class Asker:
 
     def _share(self, scenario: Scenario) -> float:
         """λ_year of the chosen targets: one HiGHS model, the last basis reused."""
-        from dataclasses import replace
-
         from ..formulation import Levels, Mode
         from ..formulation.years import build_years
         from ..solvers.highs import HighsSolver, highspy, run_highs
@@ -331,8 +329,9 @@ def _run(asker: Asker, points: np.ndarray, workers: int) -> np.ndarray:
     if workers <= 1 or len(points) < 2 * workers:
         return _answer_chunk(asker, points)
     chunks = np.array_split(points, workers)
+    fresh = replace(asker, _model=None, _basis=None)  # a HiGHS model does not travel
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(_answer_chunk, [asker] * len(chunks), chunks))
+        parts = list(pool.map(_answer_chunk, [fresh] * len(chunks), chunks))
     return np.vstack(parts)
 
 
