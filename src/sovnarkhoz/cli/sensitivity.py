@@ -80,7 +80,8 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     print("  which inputs move it most (answer at each input's low and high end):")
     print(tornado.drop(columns="range").to_string(index=False,
                                                   float_format=lambda v: f"{v:.4g}"))
-    print(f"  {result.solves} solves, {result.seconds:.2f} s")
+    print(f"  {result.solves} answers (each one solve, or one earliest search), "
+          f"{result.seconds:.2f} s")
     if args.out is not None:
         with staged_folder(args.out, "sensitivity", force=args.force) as staging:
             ranges.to_csv(staging / "sensitivity_range.csv", index=False)
