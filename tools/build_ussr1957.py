@@ -706,7 +706,8 @@ def write_seven_year(targets: pd.DataFrame, output: np.ndarray, pledge_products:
             "economy: its 1965 goals for grain, meat, milk, steel, coal, oil and electricity "
             "(low ends; high ends in targets.csv's high column) asked from 1959 on, beside "
             "the needs held every year. Was the plan feasible, and by when? (sovnarkhoz "
-            'earliest ussr1959_seven_year --each). Sources in SOURCES.md and goals.csv."'
+            'earliest ussr1959_seven_year --each --from 1959 --targets ...). Sources in '
+            'SOURCES.md and goals.csv."'
             + toml[end + 1:])
     (SEVEN_YEAR / "scenario.toml").write_text(toml)
     print(f"ussr1959_seven_year: {len(out)} target rows, {len(goals)} goals")
