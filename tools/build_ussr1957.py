@@ -601,7 +601,8 @@ def write_plenum(targets: pd.DataFrame, output: np.ndarray, pledge_products: lis
     national grain output: level 0.01 is 1 % of it more, every year), both spread over the
     area hubs by population as the targets are (``output``: (P,) national 1957 output,
     the calibrated base year's); factions.csv and members.csv from
-    decision/data/ussr1957 (without their note and source columns, kept there)."""
+    decision/data/ussr1957 (members with their source, and a status: cited where the source
+    is the record; factions a modelling choice, status estimate)."""
     PLENUM.mkdir(parents=True, exist_ok=True)
     for name in ("products", "regions", "factors", "techniques", "inputs", "capital",
                  "supplies", "growth", "links"):
@@ -617,12 +618,22 @@ def write_plenum(targets: pd.DataFrame, output: np.ndarray, pledge_products: lis
                               "amount": np.round(output[IDX["grain"]] * weights, 6)}))
     priorities = pd.concat(rows, ignore_index=True)
     priorities["year"] = priorities["year"].astype("Int64")
-    priorities.to_csv(PLENUM / "priorities.csv", index=False)
     priorities.to_csv(BODIES / "priorities.csv", index=False)  # the draft there, filled in
+    priorities["source"] = priorities["priority"].map({
+        "pledge": "the pledge's extra meat, milk and butter (ussr1957 targets)",
+        "heavy_defence": "the 1957 output of steel, machinery and defence goods",
+        "virgin_lands": "the 1957 grain output"})
+    priorities["status"] = "estimate"
+    priorities.to_csv(PLENUM / "priorities.csv", index=False)
     factions = pd.read_csv(BODIES / "factions.csv")
-    factions[["faction", "priority", "weight"]].to_csv(PLENUM / "factions.csv", index=False)
+    factions = factions[["faction", "priority", "weight"]].assign(
+        source="a modelling choice (docs/ussr1957_bodies.md)", status="estimate")
+    factions.to_csv(PLENUM / "factions.csv", index=False)
     members = pd.read_csv(BODIES / "members.csv")
-    members[["body", "member", "faction", "vote"]].to_csv(PLENUM / "members.csv", index=False)
+    members["status"] = np.where(members["source"].str.startswith("record"), "cited",
+                                 "estimate")
+    members[["body", "member", "faction", "vote", "source", "status"]].to_csv(
+        PLENUM / "members.csv", index=False)
     toml = (OUT / "scenario.toml").read_text()
     toml = toml.replace('name = "ussr1957"', 'name = "ussr1957_plenum"')
     toml = toml.replace('description = "', 'description = "June 1957: the pledge as a '
