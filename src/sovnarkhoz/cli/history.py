@@ -61,6 +61,12 @@ def run_history(args: argparse.Namespace) -> int:
         targets = [t.strip() for t in args.targets.split(",") if t.strip()]
     else:
         targets = list(goals["product"].unique()) if goals is not None else None
+    if scenario.horizon is None:
+        from ..scenario.errors import Issue, ScenarioError
+
+        raise ScenarioError([Issue("scenario.toml", "history compares years: this is a "
+                                   "single-year scenario (no [horizon])")],
+                            source=scenario.name)
     what = ", ".join(targets) if targets else "every target"
     print(f"History of {scenario.name} against {args.against}: each year's best plan for "
           f"{what}", flush=True)
