@@ -106,6 +106,7 @@ def test_cli_sensitivity_writes_its_tables(tmp_path, capsys):
     assert ranges["high"].iat[0] == pytest.approx(0.8)
     tornado = pd.read_csv(out / "sensitivity_tornado.csv")
     assert tornado["swing"].iat[0] == pytest.approx(0.4)
+    assert (out / "tornado.png").stat().st_size > 1000
     code, _, err = run(capsys, "sensitivity", str(directory), "--vary", "bad",
                        "--out", str(tmp_path / "o2"))
     assert code == 2 and "TABLE:ROW-KEY" in err

@@ -88,6 +88,12 @@ def run_sensitivity(args: argparse.Namespace) -> int:
             frequency.to_csv(staging / "sensitivity_frequency.csv", index=False)
             tornado.to_csv(staging / "sensitivity_tornado.csv", index=False)
             result.samples_table().to_csv(staging / "sensitivity_samples.csv", index=False)
+            from ..horizon.plot import plot_tornado
+
+            for k, label in enumerate(result.labels):  # one tornado chart per answer part
+                name = "tornado.png" if len(result.labels) == 1 else f"tornado_{label}.png"
+                plot_tornado(tornado, staging / name, float(result.nominal[k]), label,
+                             title=f"{scenario.name}: {question.value}, which inputs move it")
             content = {"scenario": scenario.name, "question": question.value,
                        "targets": targets, "let_go": let_go, "year": args.year,
                        "samples": args.samples,
