@@ -62,6 +62,7 @@ def plot_tornado(table: pd.DataFrame, path: str | Path, nominal: float, answer: 
         ax.annotate("high", (hi, k), textcoords="offset points", fontsize=7,
                     xytext=(4 if flag else -4, -3), ha="left" if flag else "right")
     ax.axvline(nominal, color="k", linewidth=0.9)
+    ax.margins(x=0.12)  # room for the end labels
     ax.set_yticks(list(y))
     ax.set_yticklabels(rows["input"].tolist(), fontsize=7)
     ax.set_xlabel(f"{answer} (nominal {nominal:.4g})")
