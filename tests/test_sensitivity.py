@@ -70,11 +70,28 @@ def test_share_question_warm_starts_along_samples():
     from test_earliest_each import labour_only
 
     scenario = labour_only()
-    item = parse_vary(scenario, "supplies:r/labour:amount=*0.3..*0.6")
+    item = parse_vary(scenario, "supplies:r/labour:amount=*0.3..*0.9")
     result = sensitivity(scenario, [item], Question.SHARE, targets=["a", "b"], year=1962,
                          samples=6, workers=2)  # the warm model stays behind
-    f = 0.3 + 0.3 * result.samples[:, 0]
+    assert result.exact == ""  # λ bends at f = 0.75, where it reaches 1: every sample solved
+    f = 0.3 + 0.6 * result.samples[:, 0]
     np.testing.assert_allclose(result.answers[:, 0], np.minimum(1, 4 * f / 3), rtol=1e-7)
+
+
+def test_share_linear_in_a_supply_is_proven_by_prices():
+    """f from 0.3 to 0.6: λ = 4 f / 3 stays below 1, linear over the whole range; the prices
+    at both ends prove it, and the samples are answered on the line without a solve."""
+    from test_earliest_each import labour_only
+
+    scenario = labour_only()
+    item = parse_vary(scenario, "supplies:r/labour:amount=*0.3..*0.6")
+    result = sensitivity(scenario, [item], Question.SHARE, targets=["a", "b"], year=1962,
+                         samples=6, sobol=True)
+    assert result.exact.startswith("linear")
+    f = 0.3 + 0.3 * result.samples[:, 0]
+    np.testing.assert_allclose(result.answers[:, 0], 4 * f / 3, rtol=1e-9)
+    assert result.solves == 1 + 2 + 2
+    assert result.sobol[item.name][0] == pytest.approx(1.0)
 
 
 def test_earliest_question_counts_never_after_the_horizon():

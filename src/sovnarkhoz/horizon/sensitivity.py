@@ -22,8 +22,14 @@ What is reported (:class:`Sensitivity`): the answer at the nominal figures; its 
 the samples (Latin hypercube, scipy.stats.qmc) and how often each answer occurs; a tornado
 (the answer at each input's low and high end, the others at their nominal values: 2k
 solves); and, with ``sobol``, first-order Sobol indices by Saltelli's sampling scheme and
-Janon et al.'s estimator (N (k + 2) solves from a Sobol sequence). Samples run in worker
-processes, each warm-starting along its share of the samples.
+Janon et al.'s estimator (N (k + 2) solves from a Sobol sequence, N rounded up to a power of
+two). Samples run in worker processes, each warm-starting along its share of the samples.
+
+Where the LP's own sensitivity is exact it replaces sampling (:func:`linear_by_prices`): for
+the share question with one uncertain input that moves only supplies (row bounds), the answer
+is concave and piecewise linear in u, and linear over the whole range exactly when the
+slopes the optimal duals give at both ends equal the chord; then every sample is answered on
+that line without a solve.
 """
 
 from __future__ import annotations
@@ -199,6 +205,8 @@ class Asker:
     let_go: list[str] = field(default_factory=list)
     _model: object = field(default=None, repr=False)
     _basis: object = field(default=None, repr=False)
+    last: tuple | None = field(default=None, repr=False)
+    """(LPData, row duals) of the last share solve (None when it failed)."""
 
     def labels(self) -> list[str]:
         """The answer's parts: 'value' (plan, share) or one per target item (earliest)."""
@@ -253,11 +261,14 @@ class Asker:
         if self._basis is not None:
             highs.setBasis(self._basis)
         run_highs(highs)
+        self.last = None
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             self._basis = None
             return math.nan
         self._basis = highs.getBasis()
-        return float(highs.getSolution().col_value[lam.stop - 1])
+        solution = highs.getSolution()
+        self.last = (lp, np.asarray(solution.row_dual, dtype=np.float64))
+        return float(solution.col_value[lam.stop - 1])
 
 
 def _answer_chunk(asker: Asker, points: np.ndarray) -> np.ndarray:
@@ -281,6 +292,8 @@ class Sensitivity:
     sobol: dict[str, np.ndarray]
     seconds: float
     solves: int
+    exact: str = ""
+    """How the samples were answered exactly without solving (linear_by_prices), or ""."""
 
     def range_table(self) -> pd.DataFrame:
         """One row per answer part: answer, nominal, low, high (over samples and tornado)."""
@@ -329,7 +342,7 @@ def _run(asker: Asker, points: np.ndarray, workers: int) -> np.ndarray:
     if workers <= 1 or len(points) < 2 * workers:
         return _answer_chunk(asker, points)
     chunks = np.array_split(points, workers)
-    fresh = replace(asker, _model=None, _basis=None)  # a HiGHS model does not travel
+    fresh = replace(asker, _model=None, _basis=None, last=None)  # no HiGHS model travels
     with ProcessPoolExecutor(max_workers=workers) as pool:
         parts = list(pool.map(_answer_chunk, [fresh] * len(chunks), chunks))
     return np.vstack(parts)
@@ -369,26 +382,75 @@ def sensitivity(scenario: Scenario, inputs: list[Uncertain], question: Question,
     at_ends = _answer_chunk(asker, ends)
     tornado = {item.name: (at_ends[2 * j], at_ends[2 * j + 1]) for j, item in enumerate(inputs)}
     say(f"tornado: {2 * k} solves")
+    line = linear_by_prices(asker)
+    exact = ""
+    if line is not None:
+        exact = (f"linear in u over the whole range ({line[0]:.6g} + {line[1]:.6g} u), proven "
+                 "by the LP's prices at both ends: samples answered without a solve")
+        say(f"exact: {exact}")
+
+        def run(points: np.ndarray) -> np.ndarray:
+            return (line[0] + line[1] * points[:, :1]).reshape(-1, 1)
+    else:
+        def run(points: np.ndarray) -> np.ndarray:
+            return _run(asker, points, workers)
     points = qmc.LatinHypercube(d=k, seed=seed).random(samples)
-    answers = _run(asker, points, workers)
+    answers = run(points)
     say(f"Latin hypercube: {samples} samples")
     first: dict[str, np.ndarray] = {}
-    solves = 1 + 2 * k + samples
+    solves = 1 + 2 * k + (2 if line is not None else samples)
     if sobol:
-        base = qmc.Sobol(d=2 * k, scramble=True, seed=seed).random(samples)
+        power = max(0, math.ceil(math.log2(samples)))  # Sobol points balance in 2^m
+        base = qmc.Sobol(d=2 * k, scramble=True, seed=seed).random_base2(power)
         a, b = base[:, :k], base[:, k:]
         mixed = [np.where(np.arange(k)[None, :] == j, b, a) for j in range(k)]
-        f = _run(asker, np.vstack([a, b, *mixed]), workers)
+        f = run(np.vstack([a, b, *mixed]))
         n = len(a)
         fa, fb = f[:n], f[n:2 * n]
         for j, item in enumerate(inputs):
             first[item.name] = _first_order(fb, f[(2 + j) * n:(3 + j) * n])
-        solves += n * (k + 2)
-        say(f"Sobol (Saltelli): {n * (k + 2)} solves")
+        solves += 0 if line is not None else n * (k + 2)
+        say(f"Sobol (Saltelli): {n * (k + 2)} points")
         answers = np.vstack([answers, fa, fb])
         points = np.vstack([points, a, b])
     return Sensitivity(asker.labels(), inputs, question, nominal, points, answers, tornado,
-                       first, time.perf_counter() - started, solves)
+                       first, time.perf_counter() - started, solves, exact)
+
+
+def linear_by_prices(asker: Asker) -> tuple[float, float] | None:
+    """(answer at u = 0, its slope in u) when the share question's answer is linear in its one
+    uncertain input over the whole range, proven by the LP's own prices; else None.
+
+    Only supplies (row bounds) may differ between the LPs at u = 0 and u = 1 (the matrix,
+    costs and column bounds equal). λ is then concave and piecewise linear in u (a parametric
+    right-hand side), so it is linear on [0, 1] exactly when the slopes its prices give at
+    both ends (Σ dual × change of the row's bound, HiGHS's duals) equal the chord."""
+    if asker.question is not Question.SHARE or len(asker.inputs) != 1:
+        return None
+    ends = []
+    for u in (0.0, 1.0):
+        value = asker(np.array([u]))[0]
+        if asker.last is None or math.isnan(value):
+            return None
+        ends.append((value, *asker.last))
+    (v0, lp0, y0), (v1, lp1, y1) = ends
+    same = (lp0.A.shape == lp1.A.shape and np.array_equal(lp0.A.indices, lp1.A.indices)
+            and np.array_equal(lp0.A.indptr, lp1.A.indptr)
+            and np.array_equal(lp0.A.data, lp1.A.data) and np.array_equal(lp0.c, lp1.c)
+            and np.array_equal(lp0.col_lower, lp1.col_lower)
+            and np.array_equal(lp0.col_upper, lp1.col_upper))
+    if not same:
+        return None
+    with np.errstate(invalid="ignore"):
+        d_upper = np.where(np.isfinite(lp0.row_upper), lp1.row_upper - lp0.row_upper, 0.0)
+        d_lower = np.where(np.isfinite(lp0.row_lower), lp1.row_lower - lp0.row_lower, 0.0)
+    change = np.where(d_upper != 0, d_upper, d_lower)
+    chord = v1 - v0
+    slopes = [-float(y @ change) for y in (y0, y1)]  # the LP minimises -λ
+    tolerance = 1e-9 * (1 + abs(v0) + abs(v1))
+    if all(abs(slope - chord) <= tolerance for slope in slopes):
+        return v0, chord
+    return None
 
 
 def _first_order(fb: np.ndarray, fab: np.ndarray) -> np.ndarray:
