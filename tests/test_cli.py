@@ -416,7 +416,7 @@ def test_scenarios_lists_the_bundled_names(capsys):
     assert code == 0
     names = [line for line in out.splitlines() if line and not line.startswith(" ")]
     assert names == ["kantorovich1939", "miller_blair", "presidium", "two_regions", "ussr1957",
-                     "ussr1957_plenum"]
+                     "ussr1957_plenum", "ussr1959_seven_year"]
     assert "86 2/3" in out  # the descriptions come along
 
 

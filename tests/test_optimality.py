@@ -190,7 +190,7 @@ def test_summary_json_reports_gap_and_dual_violation(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("name", ["kantorovich1939", "two_regions", "presidium", "ussr1957",
-                                  "ussr1957_plenum"])
+                                  "ussr1957_plenum", "ussr1959_seven_year"])
 def test_every_bundled_plan_is_proven_optimal(bundled_scenario, name):
     plan = sovnarkhoz.make_plan(bundled_scenario(name))
     assert plan.status == "optimal"

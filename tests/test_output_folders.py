@@ -80,10 +80,13 @@ def command_line(command: str, out: Path) -> list:
         "decide": ["decide", "presidium", "--body", "presidium", "--out", out],
         "generate": ["generate", out, *SMALL],
         "import": ["import", "5yearplan", *FIVEYEAR, "--out", out],
+        "history": ["history", "ussr1957", "--against", "ussr1957_actual", "--out", out],
+        "sensitivity": ["sensitivity", "two_regions", "--out", out],
     }[command]
 
 
-COMMANDS = ("plan", "compare", "earliest", "explain", "frontier", "decide", "generate", "import")
+COMMANDS = ("plan", "compare", "earliest", "explain", "frontier", "decide", "generate", "import",
+            "history", "sensitivity")
 
 
 @pytest.fixture

@@ -845,3 +845,34 @@ def test_members_without_factions(tmp_path: Path, capsys: pytest.CaptureFixture[
     directory = scenario(tmp_path, {"members.csv": MEMBERS})
     lines = rejected(capsys, directory)
     problem(lines, "members.csv:2: column 'faction': value 'farmers'", "unknown faction")
+
+
+# --- provenance and ranges (source, status, low, high) ---------------------------------------
+def test_source_status_and_ranges_are_read_and_kept(tmp_path: Path) -> None:
+    """The optional columns of issue 19: text kept as given, status lower-cased, low and high
+    typed as the value column, and the plan unchanged by them."""
+    plain = sovnarkhoz.load_scenario(scenario(tmp_path / "a"))
+    text = (TWO_REGIONS / "supplies.csv").read_text().splitlines()
+    rows = [text[0] + ",source,status,low,high"]
+    rows += [line + (",Yearbook p. 3,Cited,," if k == 0 else ",a guess,estimate,1,1e6")
+             for k, line in enumerate(text[1:])]
+    marked = sovnarkhoz.load_scenario(
+        scenario(tmp_path / "b", {"supplies.csv": "\n".join(rows) + "\n"}))
+    supplies = marked.tables["supplies"]
+    assert supplies["status"].tolist()[:2] == ["cited", "estimate"]
+    assert supplies["source"].iat[0] == "Yearbook p. 3"
+    assert np.isnan(supplies["low"].iat[0]) and supplies["high"].iat[1] == 1e6
+    a = sovnarkhoz.make_plan(plain, solver="highs")
+    b = sovnarkhoz.make_plan(marked, solver="highs")
+    assert a.fulfilment == pytest.approx(b.fulfilment, rel=1e-12)
+
+
+def test_bad_status_and_range_are_located(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    text = (TWO_REGIONS / "supplies.csv").read_text().splitlines()
+    rows = [text[0] + ",status,low,high", text[1] + ",guessed,,", text[2] + ",estimate,1e9,"]
+    rows += [line + ",,," for line in text[3:]]
+    directory = scenario(tmp_path, {"supplies.csv": "\n".join(rows) + "\n"})
+    lines = rejected(capsys, directory, count=2)
+    problem(lines, "supplies.csv:2: column 'status': value 'guessed'", "cited, estimate")
+    problem(lines, "supplies.csv:3: column 'low': value '1e9'", "above the row's amount")

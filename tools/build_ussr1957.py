@@ -103,12 +103,12 @@ RSFSR = [
     ("sakhalin", "Sakhalin", "far_east", 0.65, 0.1),
 ]
 UKRAINE = [
-    ("kyiv", "Kyiv", "ukraine_west", 7.65, 1.3),
+    ("kyiv", "Kyiv", "ukraine_west", 8.87, 1.4),  # with Kirovohrad (1.22 M; issue 19)
     ("kharkiv", "Kharkiv", "donets_dnieper", 5.64, 1.6),
     ("lviv", "Lviv", "ukraine_west", 5.90, 1.0),
     ("vinnytsia", "Vinnytsia", "ukraine_west", 3.75, 1.4),
     ("voroshilovgrad", "Voroshilovgrad", "donets_dnieper", 2.45, 0.7),
-    ("dnipropetrovsk", "Dnipropetrovsk", "donets_dnieper", 3.92, 1.3),
+    ("dnipropetrovsk", "Dnipropetrovsk", "donets_dnieper", 2.70, 1.0),
     ("zaporizhzhia", "Zaporizhzhia", "donets_dnieper", 1.46, 1.8),
     ("odesa", "Odesa", "ukraine_west", 3.04, 1.9),
     ("stalino", "Stalino", "donets_dnieper", 4.26, 0.5),
@@ -201,18 +201,18 @@ IDX = {p: k for k, p in enumerate(P)}
 # meat, 183 kg of milk drunk as milk and 2.7 kg of butter per head at 400 bn rub for 200 M
 FOOD = {"meat": 6.4 / 400, "milk": 36.7 / 400, "butter": 0.54 / 400}
 # techniques: (id, product, {input: amount per unit}, {capital good: (amount per unit, dep)})
-TECHNIQUES = [
+_TECHNIQUES = [
     ("grain", "grain", {"land": 1.10, "labour": 0.14, "oil": 0.03, "transport": 0.02},
      {"machinery": (0.10, 0.12), "construction": (0.05, 0.04)}),
-    ("grain_intensive", "grain", {"land": 0.65, "labour": 0.10, "oil": 0.05,
+    ("grain_intensive", "grain", {"land": None, "labour": 0.10, "oil": 0.05,
                                   "electricity": 0.20, "transport": 0.03},
      {"machinery": (0.55, 0.12), "construction": (0.35, 0.04)}),
     ("fodder", "fodder", {"land": 0.40, "labour": 0.12, "oil": 0.01},
      {"machinery": (0.05, 0.12), "construction": (0.04, 0.04)}),
-    ("fodder_intensive", "fodder", {"land": 0.22, "labour": 0.09, "oil": 0.03,
+    ("fodder_intensive", "fodder", {"land": None, "labour": 0.09, "oil": 0.03,
                                     "electricity": 0.10},
      {"machinery": (0.30, 0.12), "construction": (0.20, 0.04)}),
-    ("meat", "meat", {"grain": 3.5, "fodder": 4.5, "labour": 1.0, "transport": 0.05,
+    ("meat", "meat", {"grain": 3.5, "fodder": None, "labour": 1.0, "transport": 0.05,
                       "electricity": 0.3},
      {"meat": (1.5, 0.0), "construction": (1.0, 0.04)}),
     ("milk", "milk", {"grain": 0.2, "fodder": 1.2, "labour": 0.15, "electricity": 0.05},
@@ -246,6 +246,24 @@ TECHNIQUES = [
                                 "labour": 0.15},
      {"machinery": (2.0, 0.06), "construction": (6.0, 0.02)}),
 ]
+
+# --- the figures corrected in issue 19 (SOURCES.md, "Corrections"); VARIANTS rebuild the
+# scenario with the figures before the correction, for the comparisons in the README
+FEED_PER_MEAT = 14.0  # feed units per kg of meat (Soviet practice: 12-14 per kg of cattle gain)
+GRAIN_YIELD = 1.3  # t/ha of the intensive grain technique (1966 record: 1.37 t/ha)
+FODDER_YIELD = 3.3  # t feed units/ha of intensive fodder (silage maize)
+LAND_GROWS = True  # the sown area grew until 1964 (grain area 128 Mha 1956, ~133 Mha 1964)
+GRAIN_AREA = {1956: 128.0, 1964: 133.0}  # Mha (SOURCES.md), held from 1964 on (estimate)
+VARIANTS = {
+    "old": dict(FEED_PER_MEAT=8.0, GRAIN_YIELD=1 / 0.65, FODDER_YIELD=1 / 0.22, LAND_GROWS=False,
+                US_MILK=362.5 * 0.946353 * 1.032),
+    "issue": dict(LAND_GROWS=False),  # the issue's check: 14 feed units, capped yields
+}
+# uncertainty ranges of the estimates (low, high), read by `sovnarkhoz sensitivity`
+FEED_RANGE = (12.0, 14.0)  # feed units per kg of meat (Soviet practice of the time)
+GRAIN_YIELD_RANGE = (1.1, 1.37)  # t/ha (1966 record 1.37)
+FODDER_YIELD_RANGE = (2.7, 4.0)  # t feed units/ha
+FACTOR_RANGE = {"labour": (0.95, 1.05), "land": (0.97, 1.03)}  # share of the supply
 FACTORS = ["labour", "land"]
 BASE_TECH = {"grain": "grain", "fodder": "fodder"}  # in 1957 the extensive ones run
 CONSUMER_SHARE = 0.97  # consumer goods target in 1957 per unit of their base net output
@@ -269,7 +287,7 @@ SPECIAL = {
 }
 # the pledge: US production per head in 1956 (Time, 3 June 1957), kg
 US_MEAT, US_BUTTER = 103.0, 3.9
-US_MILK = 362.5 * 0.946353 * 1.032  # quarts -> litres -> kg
+US_MILK = 343.0  # kg (Time's "362 1/2 quarts" are these 343 kg taken as litres)
 BUTTER_MILK = 22.0  # kg of milk per kg of butter
 POP_1957, POP_1959, POP_1970 = 200.2, 208.8, 241.7
 
@@ -303,8 +321,67 @@ def regions() -> pd.DataFrame:
     return frame
 
 
+def filled_techniques() -> list:
+    """The techniques with the corrected figures filled in: the meat technique's fodder
+    (FEED_PER_MEAT feed units per kg less its 3.5 kg of grain) and the intensive techniques'
+    land per unit (1 / yield)."""
+    filled = {"meat": ("fodder", FEED_PER_MEAT - 3.5),
+              "grain_intensive": ("land", round(1.0 / GRAIN_YIELD, 6)),
+              "fodder_intensive": ("land", round(1.0 / FODDER_YIELD, 6))}
+    out = []
+    for name, product, inputs, capital in _TECHNIQUES:
+        inputs = dict(inputs)
+        if name in filled:
+            item, amount = filled[name]
+            inputs[item] = amount
+        out.append((name, product, inputs, capital))
+    return out
+
+
+def land_index() -> np.ndarray:
+    """(years,) the sown area of each year per unit of 1957's: the grain area's growth from
+    128 Mha (1956) to about 133 Mha (1964), linear in between (estimate), held after 1964
+    (estimate); all ones when LAND_GROWS is off (the scenario before the correction)."""
+    if not LAND_GROWS:
+        return np.ones(len(YEARS))
+    (y0, a0), (y1, a1) = sorted(GRAIN_AREA.items())
+    area = np.interp(YEARS, [y0, y1], [a0, a1])
+    return area / area[0]
+
+
+INPUT_PROVENANCE = {  # (technique kind, input) -> (status, source); default: estimate
+    ("butter", "milk"): ("cited", "20-25 kg of milk per kg of butter (issue 5); 22 taken"),
+    ("meat", "fodder"): ("cited", "with grain: 14 feed units per kg, Soviet practice of 12-14 "
+                         "per kg of cattle gain (issue 19; SOURCES.md, Corrections)"),
+    ("grain_intensive", "land"): ("estimate", "1.3 t/ha; the 1.55 t/ha of the first version "
+                                  "was never reached (1966 record 1.37 t/ha, SOURCES.md)"),
+    ("fodder_intensive", "land"): ("estimate", "3.3 t feed units/ha (SOURCES.md)"),
+}
+
+
+def input_columns(inputs: pd.DataFrame) -> pd.DataFrame:
+    """inputs.csv with source, status, low and high: ranges on the meat technique's fodder
+    (FEED_RANGE) and the intensive techniques' land (the yield ranges)."""
+    kind = inputs["technique"].str.split("@").str[0]
+    pairs = list(zip(kind, inputs["input"], strict=True))
+    found = [INPUT_PROVENANCE.get(pair) for pair in pairs]
+    inputs = inputs.assign(
+        source=[f[1] if f else "estimate (SOURCES.md, Techniques)" for f in found],
+        status=[f[0] if f else "estimate" for f in found], low=np.nan, high=np.nan)
+    ranges = {("meat", "fodder"): (FEED_RANGE[0] - 3.5, FEED_RANGE[1] - 3.5),
+              ("grain_intensive", "land"): (1 / GRAIN_YIELD_RANGE[1], 1 / GRAIN_YIELD_RANGE[0]),
+              ("fodder_intensive", "land"): (1 / FODDER_YIELD_RANGE[1],
+                                             1 / FODDER_YIELD_RANGE[0])}
+    for (k, item), (low, high) in ranges.items():
+        rows = (kind == k) & (inputs["input"] == item)
+        inputs.loc[rows, "low"] = round(min(low, inputs.loc[rows, "amount"].min()), 6)
+        inputs.loc[rows, "high"] = round(max(high, inputs.loc[rows, "amount"].max()), 6)
+    return inputs
+
+
 def coefficient_matrices() -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
     """A (products × techniques) inputs, F (factors × techniques), R (replacement per unit)."""
+    TECHNIQUES = filled_techniques()
     n_t = len(TECHNIQUES)
     A = np.zeros((len(P), n_t))
     F = np.zeros((len(FACTORS), n_t))
@@ -336,7 +413,7 @@ def areas(frame: pd.DataFrame) -> pd.DataFrame:
 def base_year(area: pd.DataFrame):
     """Base-year gross output (areas × products) of the base techniques."""
     A, F, R, makes = coefficient_matrices()
-    names = [t[0] for t in TECHNIQUES]
+    names = [t[0] for t in filled_techniques()]
     base = [names.index(BASE_TECH.get(p, p)) for p in P]  # technique of each product
     M = (A + R)[:, base]  # (P × P): use per unit of each product by its base technique
     tradable = np.array([t[4] for t in PRODUCTS])
@@ -364,7 +441,8 @@ def base_year(area: pd.DataFrame):
 
 
 
-def build() -> None:
+def build(plenum: bool = True) -> None:
+    """Write ussr1957's tables into OUT (and, with ``plenum``, ussr1957_plenum's)."""
     frame = regions()
     area = areas(frame)
     X, M, base, y_n = base_year(area)
@@ -377,7 +455,7 @@ def build() -> None:
 
     # techniques at each area's hub: agriculture where land, specialised industry where it is
     tech_rows, input_rows, capital_rows = [], [], []
-    for k, (name, product, inputs, capital) in enumerate(TECHNIQUES):
+    for k, (name, product, inputs, capital) in enumerate(filled_techniques()):
         if product in SPECIAL:
             present = X[:, IDX[product]] > 0
         elif product in ("grain", "fodder", "meat", "milk", "butter"):
@@ -405,7 +483,31 @@ def build() -> None:
         "amount": (factor_use * np.array([SLACK[f] for f in FACTORS])).ravel().round(5),
     })
     supplies = supplies[supplies["amount"] > 0]
-    growth = pd.DataFrame({"region": area["hub"], "factor": "labour", "rate": LABOUR_GROWTH})
+    supplies = supplies.assign(
+        source=supplies["factor"].map({
+            "labour": "what the base year uses plus 2 % (SOURCES.md, Factors)",
+            "land": "sown area of 1956-57 by republic (SOURCES.md, Factors)"}),
+        status="estimate",
+        low=(supplies["amount"] * supplies["factor"].map(
+            {f: r[0] for f, r in FACTOR_RANGE.items()})).round(5),
+        high=(supplies["amount"] * supplies["factor"].map(
+            {f: r[1] for f, r in FACTOR_RANGE.items()})).round(5))
+    if LAND_GROWS:  # land by year: the grain area's growth to 1964 (rows with a year)
+        land = supplies[supplies["factor"] == "land"]
+        index = land_index()
+        yearly = pd.concat([land.assign(year=int(y), amount=(land["amount"] * i).round(5),
+                                        low=(land["low"] * i).round(5),
+                                        high=(land["high"] * i).round(5),
+                                        source="1957 land times the grain area's growth, "
+                                        "128 Mha (1956) to 133 Mha (1964), then held "
+                                        "(SOURCES.md, Corrections)")
+                            for y, i in zip(YEARS, index, strict=True)], ignore_index=True)
+        supplies = pd.concat([supplies[supplies["factor"] != "land"].assign(year=pd.NA),
+                              yearly], ignore_index=True)
+        supplies["year"] = supplies["year"].astype("Int64")
+    growth = pd.DataFrame({"region": area["hub"], "factor": "labour", "rate": LABOUR_GROWTH,
+                           "source": "the issue's figure; population grew 1.5-2 % a year",
+                           "status": "estimate"})
     print(f"labour used {factor_use[:, 0].sum():.1f} M, land {factor_use[:, 1].sum():.1f} Mha")
 
     # targets: baseline needs grow with the population; the pledge in every year
@@ -441,12 +543,23 @@ def build() -> None:
             "amount": np.round(np.outer(amounts, weights).ravel(), 6),
             "year": np.repeat(YEARS, len(where))}))
     targets = pd.concat(rows, ignore_index=True)
+    is_pledge = targets["product"].isin(list(pledge))
+    targets["source"] = np.where(
+        is_pledge, "US 1956 per head (meat 103 kg, butter 3.9 kg: Time, 3 June 1957; milk "
+        "343 kg: SOURCES.md, Corrections) less the 1956 basket, times the population",
+        "needs per head or of the base year's net output (SOURCES.md, Targets)")
+    targets["status"] = "estimate"
 
     # links: the hubs along the trunk lines, both ways
     link_rows = []
     for a, b in TRUNK:
         link_rows += [(HUBS[a], HUBS[b], 0.03), (HUBS[b], HUBS[a], 0.03)]
     links = pd.DataFrame(link_rows, columns=["origin", "destination", "loss"])
+    links = links.assign(source="trunk rail lines; 3 % handling and transit losses",
+                         status="estimate")
+    inputs = input_columns(inputs)
+    capital = capital.assign(source="SOURCES.md, Techniques and Modelling choices",
+                             status="estimate")
 
     products = pd.DataFrame([(p, n, u, b, "true" if t else "false")
                              for p, n, u, b, t, _ in PRODUCTS],
@@ -454,7 +567,11 @@ def build() -> None:
     factors = pd.DataFrame({"factor": FACTORS, "name": ["Labour", "Arable land"],
                             "unit": ["million person-years", "Mha"]})
     frame["hub"] = frame["area"].map(HUBS)
-    regions_out = frame[["region", "name", "council", "population", "republic", "area", "hub"]]
+    frame["source"] = ("census of 15 January 1959 by republic; councils' shares estimated; "
+                       "scaled to 200.2 M in 1957")
+    frame["status"] = "estimate"
+    regions_out = frame[["region", "name", "council", "population", "republic", "area", "hub",
+                         "source", "status"]]
     OUT.mkdir(parents=True, exist_ok=True)
     for name, table in (("products", products), ("regions", regions_out),
                         ("factors", factors), ("techniques", techniques), ("inputs", inputs),
@@ -463,7 +580,11 @@ def build() -> None:
         table.to_csv(OUT / f"{name}.csv", index=False)
     print(f"{len(frame)} regions ({len(area)} areas), {len(techniques)} techniques, "
           f"{len(capital)} capital rows, {len(links)} links, {len(targets)} target rows")
-    write_plenum(targets, nat_x, pledge_products=list(pledge), where=where, weights=weights)
+    if plenum:
+        write_plenum(targets, nat_x, pledge_products=list(pledge), where=where,
+                     weights=weights)
+        write_seven_year(targets, nat_x, pledge_products=list(pledge), where=where,
+                         weights=weights)
     del makes, R
 
 
@@ -480,7 +601,8 @@ def write_plenum(targets: pd.DataFrame, output: np.ndarray, pledge_products: lis
     national grain output: level 0.01 is 1 % of it more, every year), both spread over the
     area hubs by population as the targets are (``output``: (P,) national 1957 output,
     the calibrated base year's); factions.csv and members.csv from
-    decision/data/ussr1957 (without their note and source columns, kept there)."""
+    decision/data/ussr1957 (members with their source, and a status: cited where the source
+    is the record; factions a modelling choice, status estimate)."""
     PLENUM.mkdir(parents=True, exist_ok=True)
     for name in ("products", "regions", "factors", "techniques", "inputs", "capital",
                  "supplies", "growth", "links"):
@@ -496,12 +618,22 @@ def write_plenum(targets: pd.DataFrame, output: np.ndarray, pledge_products: lis
                               "amount": np.round(output[IDX["grain"]] * weights, 6)}))
     priorities = pd.concat(rows, ignore_index=True)
     priorities["year"] = priorities["year"].astype("Int64")
-    priorities.to_csv(PLENUM / "priorities.csv", index=False)
     priorities.to_csv(BODIES / "priorities.csv", index=False)  # the draft there, filled in
+    priorities["source"] = priorities["priority"].map({
+        "pledge": "the pledge's extra meat, milk and butter (ussr1957 targets)",
+        "heavy_defence": "the 1957 output of steel, machinery and defence goods",
+        "virgin_lands": "the 1957 grain output"})
+    priorities["status"] = "estimate"
+    priorities.to_csv(PLENUM / "priorities.csv", index=False)
     factions = pd.read_csv(BODIES / "factions.csv")
-    factions[["faction", "priority", "weight"]].to_csv(PLENUM / "factions.csv", index=False)
+    factions = factions[["faction", "priority", "weight"]].assign(
+        source="a modelling choice (docs/ussr1957_bodies.md)", status="estimate")
+    factions.to_csv(PLENUM / "factions.csv", index=False)
     members = pd.read_csv(BODIES / "members.csv")
-    members[["body", "member", "faction", "vote"]].to_csv(PLENUM / "members.csv", index=False)
+    members["status"] = np.where(members["source"].str.startswith("record"), "cited",
+                                 "estimate")
+    members[["body", "member", "faction", "vote", "source", "status"]].to_csv(
+        PLENUM / "members.csv", index=False)
     toml = (OUT / "scenario.toml").read_text()
     toml = toml.replace('name = "ussr1957"', 'name = "ussr1957_plenum"')
     toml = toml.replace('description = "', 'description = "June 1957: the pledge as a '
@@ -513,5 +645,98 @@ def write_plenum(targets: pd.DataFrame, output: np.ndarray, pledge_products: lis
           f"priority rows, {len(members)} members")
 
 
+SEVEN_YEAR = ROOT / "scenarios" / "ussr1959_seven_year"
+JOHNSON = ("D. Gale Johnson, table 8 (goals for 1965), Pontificiae Academiae Scientiarum Scripta "
+           "Varia 28, citing TsSU, Sel'skoe khozyaistvo SSSR (1960) and Pravda, 26 January 1963")
+GOALS = [  # the Seven-Year Plan's goals for 1965 (21st Congress, February 1959): low, high
+    ("grain", 164.0, 180.0, "Mt", "cited", JOHNSON),
+    ("meat", 16.0, 16.0, "Mt", "cited", JOHNSON),
+    ("milk", 100.0, 105.0, "Mt", "cited", JOHNSON),
+    ("steel", 86.0, 91.0, "Mt", "cited", "control figures for 1959-1965 approved by the 21st "
+     "Congress: pig iron 65-70, steel 86-91, rolled metal 65-70 Mt (as summarised in a Soviet "
+     "paper on capital investment in iron and steel, 1959)"),
+    ("coal", 596.0, 609.0, "Mt", "estimate", "control figures of the 21st Congress as reprinted "
+     "in Nove (1992); recalled, not checked"),
+    ("oil", 230.0, 240.0, "Mt", "estimate", "control figures of the 21st Congress as reprinted "
+     "in Nove (1992); recalled, not checked"),
+    ("electricity", 500.0, 520.0, "TWh", "estimate", "control figures of the 21st Congress as "
+     "reprinted in Nove (1992); recalled, not checked"),
+]
+SEVEN_YEAR_FROM = 1959  # the goals are asked from the plan's first year on
+
+
+def write_seven_year(targets: pd.DataFrame, output: np.ndarray, pledge_products: list[str],
+                     where: np.ndarray, weights: np.ndarray) -> None:
+    """ussr1959_seven_year: ussr1957's economy and needs (the pledge left out) with the
+    Seven-Year Plan's goals for 1965: each goal's output less the calibrated 1957 output
+    (``output``, (P,)) is asked as extra final product, spread over the area hubs by
+    population, in every year from 1959 (so that ``earliest`` says by when each goal could
+    be met), at the goal's low end (``amount``) with its high end in ``high``; goals.csv
+    keeps the goals themselves."""
+    SEVEN_YEAR.mkdir(parents=True, exist_ok=True)
+    for name in ("products", "regions", "factors", "techniques", "inputs", "capital",
+                 "supplies", "growth", "links"):
+        (SEVEN_YEAR / f"{name}.csv").write_text((OUT / f"{name}.csv").read_text())
+    needs = targets[~targets["product"].isin(pledge_products)].copy()
+    needs["low"], needs["high"] = np.nan, np.nan
+    extra = []
+    for product, low, high, _, status, source in GOALS:
+        base = output[IDX[product]]
+        for year in YEARS[YEARS >= SEVEN_YEAR_FROM]:
+            extra.append(pd.DataFrame({
+                "region": where, "product": product, "year": int(year),
+                "amount": np.round((low - base) * weights, 6),
+                "high": np.round((high - base) * weights, 6),
+                "source": f"Seven-Year Plan goal for 1965 less the 1957 output ({base:.1f}); "
+                          + source, "status": status}))
+    extra = pd.concat(extra, ignore_index=True)
+    merged = needs.merge(extra, on=["region", "product", "year"], how="outer",
+                         suffixes=("", "_goal"))
+    has_need = merged["amount"].notna()
+    has_goal = merged["amount_goal"].notna()
+    need = merged["amount"].fillna(0.0)
+    merged["amount"] = (need + merged["amount_goal"].fillna(0.0)).round(6)
+    merged["high"] = np.where(has_goal, (need + merged["high_goal"]).round(6), np.nan)
+    merged["low"] = np.where(has_goal, merged["amount"], np.nan)
+    merged["source"] = np.where(has_goal & has_need, merged["source"].fillna("") + "; plus "
+                                + merged["source_goal"].fillna(""),
+                                merged["source"].fillna(merged["source_goal"]))
+    merged["status"] = merged["status"].fillna(merged["status_goal"])
+    merged.loc[has_goal & has_need, "status"] = "estimate"
+    out = merged[["region", "product", "amount", "year", "source", "status", "low", "high"]]
+    out.sort_values(["year", "product", "region"]).to_csv(SEVEN_YEAR / "targets.csv",
+                                                           index=False)
+    goals = pd.DataFrame([(p, 1965, lo, hi, u, src, st) for p, lo, hi, u, st, src in GOALS],
+                         columns=["product", "year", "low", "high", "unit", "source", "status"])
+    goals.to_csv(SEVEN_YEAR / "goals.csv", index=False)
+    toml = (OUT / "scenario.toml").read_text()
+    toml = toml.replace('name = "ussr1957"', 'name = "ussr1959_seven_year"')
+    start = toml.index('description = "')
+    end = toml.index('"\n', start + 15)
+    toml = (toml[:start] + 'description = "The Seven-Year Plan (1959-1965) on the ussr1957 '
+            "economy: its 1965 goals for grain, meat, milk, steel, coal, oil and electricity "
+            "(low ends; high ends in targets.csv's high column) asked from 1959 on, beside "
+            "the needs held every year. Was the plan feasible, and by when? (sovnarkhoz "
+            'earliest ussr1959_seven_year --each --from 1959 --targets ...). Sources in '
+            'SOURCES.md and goals.csv."'
+            + toml[end + 1:])
+    (SEVEN_YEAR / "scenario.toml").write_text(toml)
+    print(f"ussr1959_seven_year: {len(out)} target rows, {len(goals)} goals")
+
+
 if __name__ == "__main__":
-    build()
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--variant", choices=sorted(VARIANTS),
+                        help="old: the figures before issue 19's corrections; issue: the "
+                        "issue's check (14 feed units, capped yields, land not growing)")
+    parser.add_argument("--out", type=Path, help="write ussr1957's tables here instead (no "
+                        "ussr1957_plenum); scenario.toml is copied")
+    args = parser.parse_args()
+    globals().update(VARIANTS.get(args.variant, {}))
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "scenario.toml").write_text((OUT / "scenario.toml").read_text())
+        OUT = args.out
+    build(plenum=args.out is None)

@@ -55,6 +55,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     first.add_argument("--targets", metavar="REGION:PRODUCT,...",
                        help="the targets to meet (region:product or product, comma-separated; "
                        "default: all); the others are held in full every year")
+    first.add_argument("--from", dest="from_year", type=int, metavar="YEAR",
+                       help="try only the years from YEAR on (goals that start after the "
+                       "first year, beside needs held from the start)")
+    first.add_argument("--each", action="store_true",
+                       help="answer for every item of --targets on its own (the other items "
+                       "let go), then for all together; writes OUT/earliest_each.csv, "
+                       "earliest_each_summary.csv and earliest_each.png")
     first.add_argument("--out", type=Path, metavar="OUT", help="also write OUT/earliest.json")
     add_force(first)
     _solver_arguments(first)
@@ -97,7 +104,10 @@ def run_earliest(args: argparse.Namespace) -> int:
         print(f"  {year}: at most {shown} ({time.perf_counter() - clock[0]:.2f} s)", flush=True)
         clock[0] = time.perf_counter()
 
-    answer = earliest(scenario, targets, options, args.solver, progress=said)
+    if args.each:
+        return _run_each(args, scenario, targets, options)
+    answer = earliest(scenario, targets, options, args.solver, progress=said,
+                      from_year=args.from_year)
     if answer.year is not None:
         print(f"  met in full in {answer.year}")
     elif answer.stopped:
@@ -113,6 +123,55 @@ def run_earliest(args: argparse.Namespace) -> int:
     content["best"] = {k: (None if math.isnan(v) else v) for k, v in content["best"].items()}
     _write(args.out, "earliest.json", content, "earliest", args.force, args)
     return answer.exit_code
+
+
+def _run_each(args: argparse.Namespace, scenario, targets: list[str] | None,
+              options) -> int:
+    """``earliest --each``: every item alone, then together; each line names its item.
+    Exit 0 when every item alone and together is met within the horizon, else 1."""
+    from ..horizon.each import each_summary, each_table, earliest_each
+    from ..horizon.plot import plot_each
+    from ..solvers.reach import Reach
+
+    if not targets:  # every product with a target
+        frame = scenario.tables["targets"]
+        targets = list(dict.fromkeys(frame.loc[frame["amount"] > 0, "product"].astype(str)))
+    clock = [time.perf_counter()]
+
+    def said(label: str, year: int, level: Reach) -> None:
+        shown = ("the targets held in full conflict" if math.isnan(level.level) else
+                 f"{level.level:.1%}")
+        print(f"  {label}: {year}: at most {shown} ({time.perf_counter() - clock[0]:.2f} s)",
+              flush=True)
+        clock[0] = time.perf_counter()
+
+    answer = earliest_each(scenario, targets, options, args.solver, progress=said,
+                           from_year=args.from_year)
+    summary = each_summary(answer)
+    print("  answers (each alone, then together):")
+    for row in summary.itertuples():
+        result = answer.answers[row.targets]
+        if result.year is not None:
+            verdict = f"met in full in {result.year}"
+        elif result.stopped:
+            verdict = f"no answer: {result.stopped}"
+        else:
+            verdict = (f"not within the horizon (at most {row.best_share:.1%}, "
+                       f"first reached in {row.best_year})")
+        print(f"  {row.targets}: {verdict}; {row.solves} solves, {row.seconds:.2f} s")
+    if args.out is not None:
+        with staged_folder(args.out, "earliest", force=args.force) as staging:
+            each = answer.as_dict()  # the joint answer (the last) keeps earliest.json's keys
+            content = {**each[list(each)[-1]], "each": each}
+            (staging / "earliest.json").write_text(json.dumps(content, indent=2) + "\n",
+                                                   encoding="utf-8")
+            table = each_table(answer)
+            table.to_csv(staging / "earliest_each.csv", index=False)
+            summary.to_csv(staging / "earliest_each_summary.csv", index=False)
+            plot_each(table, staging / "earliest_each.png",
+                      title=f"{scenario.name}: earliest year, each alone and together")
+    done = all(r.year is not None for r in answer.answers.values())
+    return 0 if done else 1
 
 
 def run_explain(args: argparse.Namespace) -> int:

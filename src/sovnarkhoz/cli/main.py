@@ -76,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     add_report_command(sub)
     for command in ("plan", "compare", "earliest", "explain", "frontier", "decide"):
         add_report_flag(sub.choices[command])
+    from .history import add_parsers as add_history  # history, sensitivity (issue 19)
+    add_history(sub)
     return parser
 
 
@@ -85,7 +87,7 @@ def _add_plan(sub: Any) -> None:
     plan.add_argument("scenario", metavar="DIR",
                       help="scenario directory, or the name of a bundled scenario")
     plan.add_argument("--objective", help="max-fulfilment (default), max-total-fulfilment, "
-                      "min-factor:NAME or balance; "
+                      "min-factor:NAME, balance or max-harmony; "
                       "default: the scenario's [plan] objective")
     plan.add_argument("--solver", choices=SOLVER_NAMES, default="auto",
                       help="auto (HiGHS for small problems, pdlp on a GPU for large ones), "

@@ -107,10 +107,12 @@ def chosen_targets(scenario: Scenario, keys: np.ndarray, targets: list[str] | No
 
 def earliest(scenario: Scenario, targets: list[str] | None = None,
              options: SolverOptions | None = None, solver: str = "auto",
-             progress: Callable[[int, Reach], None] | None = None) -> Earliest:
+             progress: Callable[[int, Reach], None] | None = None,
+             from_year: int | None = None) -> Earliest:
     """The earliest year in which the chosen ``targets`` (default: all) can be met in full,
     with ``solver`` (highs, pdlp or auto, as for ``plan``); ``progress(year, reach)`` is
-    called as each year is decided."""
+    called as each year is decided. ``from_year``: only years from it on are candidates (a
+    plan's goals that start after the first year, beside needs held from the start)."""
     started = time.perf_counter()
     if scenario.horizon is None:
         raise ScenarioError([Issue("scenario.toml", "earliest asks which year of a [horizon]; "
@@ -121,6 +123,8 @@ def earliest(scenario: Scenario, targets: list[str] | None = None,
     chosen = chosen_targets(scenario, probe.layout.targets.keys, targets)
     horizon = probe.horizon
     positive = (probe.layout.targets.amount[:, chosen] > 0).any(axis=1)
+    if from_year is not None:
+        positive &= horizon.years >= from_year
     data = probe.data
     answer = Earliest(year=None, targets=list(targets or []), first=horizon.first,
                       last=horizon.last,

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from .errors import Issue, IssueList
 from .files import RawTable
-from .schema import FALSE_WORDS, TRUE_WORDS, Kind, TableSpec
+from .schema import FALSE_WORDS, RANGED, TRUE_WORDS, Kind, Status, TableSpec
 
 
 def report_rows(
@@ -68,9 +68,44 @@ def parse_table(raw: RawTable, spec: TableSpec, issues: IssueList) -> pd.DataFra
             typed[name] = _parse_id(raw, name, issues)
         elif spec_column.kind is Kind.BOOL:
             typed[name] = _parse_bool(raw, name, issues)
+        elif spec_column.kind is Kind.STATUS:
+            typed[name] = _parse_status(raw, name, issues)
         else:
             typed[name] = _parse_number(raw, name, spec_column.kind, spec_column.required, issues)
-    return pd.DataFrame(typed)
+    frame = pd.DataFrame(typed)
+    _check_range(raw, spec, frame, issues)
+    return frame
+
+
+def _parse_status(raw: RawTable, name: str, issues: IssueList) -> pd.Series:
+    """A ``status`` column: cited, estimate or blank (any case), as lower-case text."""
+    column = raw.frame[name]
+    if column.dtype != "str":
+        column = column.map(_number_as_id).astype("str")
+    words = column.str.strip().str.lower()
+    allowed = [s.value for s in Status]
+    bad = ~(words.isin(allowed) | words.eq("")).to_numpy()
+    if bad.any():
+        report_rows(issues, raw, bad, name, f"is not one of {', '.join(allowed)} (or blank)")
+    return words
+
+
+def _check_range(raw: RawTable, spec: TableSpec, frame: pd.DataFrame,
+                 issues: IssueList) -> None:
+    """``low`` <= the value <= ``high`` wherever they are given (RANGED tables)."""
+    value = RANGED.get(spec.name)
+    if value is None or value not in frame.columns:
+        return
+    values = frame[value].to_numpy(dtype=np.float64)
+    for bound, outside in (("low", np.greater), ("high", np.less)):
+        if bound not in frame.columns:
+            continue
+        given = frame[bound].to_numpy(dtype=np.float64)
+        bad = np.isfinite(given) & np.isfinite(values) & outside(given, values)
+        if bad.any():
+            side = "above" if bound == "low" else "below"
+            report_rows(issues, raw, bad, bound, f"lies {side} the row's {value}: the range "
+                        f"must hold it (low <= {value} <= high)")
 
 
 def _parse_id(raw: RawTable, name: str, issues: IssueList) -> pd.Series:

@@ -24,6 +24,7 @@ class Kind(Enum):
     SHARE = "share"  # a number in [0, 1]
     RATE = "rate"  # a finite number > -1 (a yearly growth rate)
     YEAR = "year"  # a whole number (a calendar year)
+    STATUS = "status"  # cited or estimate (where a figure comes from), may be blank
 
 
 KIND_MEANINGS: dict[Kind, str] = {
@@ -35,6 +36,7 @@ KIND_MEANINGS: dict[Kind, str] = {
     Kind.SHARE: "a number in [0, 1]",
     Kind.RATE: "a finite number > -1",
     Kind.YEAR: "a whole number, a calendar year",
+    Kind.STATUS: "`cited` or `estimate` (any case); blank: not stated",
 }
 """What each kind of column accepts (as validation checks it)."""
 
@@ -274,6 +276,41 @@ TABLES: dict[str, TableSpec] = {
         ),
     )
 }
+
+
+
+class Status(Enum):
+    """A row's ``status``: whether its figures are cited from a source or estimated."""
+
+    CITED = "cited"
+    ESTIMATE = "estimate"
+
+
+RANGED: dict[str, str] = {"inputs": "amount", "supplies": "amount", "targets": "amount",
+                          "capital": "amount", "growth": "rate"}
+"""Tables whose value column (named here) may carry an uncertainty range in the optional
+columns ``low`` and ``high`` (read by ``sovnarkhoz sensitivity``; blank: not uncertain)."""
+
+
+def _with_provenance(spec: TableSpec) -> TableSpec:
+    """``spec`` with the optional columns every table may carry: ``source`` and ``status``
+    (where its figures come from), and ``low`` and ``high`` where the table is RANGED."""
+    added = [_c("source", Kind.TEXT, False,
+                meaning="where the row's figures come from (descriptive)"),
+             _c("status", Kind.STATUS, False, default="not stated",
+                meaning="`cited` (from the source named) or `estimate`")]
+    value = RANGED.get(spec.name)
+    if value is not None:
+        kind, unit = spec.column(value).kind, spec.column(value).unit
+        added += [_c(bound, kind, False, default=f"the row's `{value}`", unit=unit,
+                     meaning=f"the {word} end of the range the `{value}` is uncertain in "
+                             f"(`low` <= `{value}` <= `high`; read by `sensitivity`)")
+                  for bound, word in (("low", "lower"), ("high", "upper"))]
+    return TableSpec(spec.name, spec.columns + tuple(added), spec.required, spec.key,
+                     spec.key_when_present, spec.meaning)
+
+
+TABLES = {name: _with_provenance(spec) for name, spec in TABLES.items()}
 
 YEARLY_TABLES: tuple[str, ...] = ("supplies", "targets", "priorities")
 """Tables whose rows may name a year (rows without one hold every year)."""
