@@ -42,12 +42,13 @@ class BalanceSolution:
 
 def leontief_matrix(economy: Economy) -> sp.csc_matrix:
     """(I - A) over techniques: column t holds +1 for its output and -a for what it uses,
-    each input taken from the technique making that product in the same region."""
+    each input taken from the technique making that product in the region it comes from (the
+    technique's own, or the input's origin)."""
     e = economy
     P, T = len(e.products), len(e.techniques)
     maker = np.full(len(e.regions) * P, -1, dtype=np.int64)
     maker[e.tech_region.astype(np.int64) * P + e.tech_product] = np.arange(T)
-    source = maker[e.tech_region[e.use_tech].astype(np.int64) * P + e.use_product]
+    source = maker[e.use_region.astype(np.int64) * P + e.use_product]
     keep = source >= 0
     rows = np.concatenate([np.arange(T), source[keep]])
     cols = np.concatenate([np.arange(T), e.use_tech[keep]])
