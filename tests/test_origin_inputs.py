@@ -117,8 +117,8 @@ def test_an_unknown_origin_and_an_origin_on_a_factor_are_located(tmp_path: Path,
     err = capsys.readouterr().err
     assert code == 2
     assert err.splitlines()[1:] == [
-        "  inputs.csv:7: column 'origin': value 'b_car, steel, ': duplicate (technique, input, origin): "
-        "already given on line 5",
+        "  inputs.csv:7: column 'origin': value 'b_car, steel, ': duplicate (technique, input, "
+        "origin): already given on line 5",
         "  inputs.csv:4: column 'origin': value 'c': unknown region: not listed in regions.csv",
         "  inputs.csv:6: column 'origin': value 'a': an origin is for product inputs: a factor "
         "is used from the supply of the technique's own region; leave it blank"]
