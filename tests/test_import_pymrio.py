@@ -179,3 +179,50 @@ def test_layouts_it_does_not_expect_are_refused() -> None:
     assert str(caught.value.issues[0]) == (
         "IOSystem (pymrio's Z): there is neither Z nor A; expected a system with Y and Z (or "
         "A and x)")
+
+
+# --- out again: Plan.to_pymrio --------------------------------------------------------------
+def test_balance_to_pymrio_is_the_mrio_and_its_prices_are_pymrios_multipliers(calculated
+                                                                               ) -> None:
+    """The balance plan of the imported test MRIO, back in pymrio: Z, Y's totals and x are
+    the original's, and pymrio's multipliers M of the plan's factor are balance's embodied
+    value added (its prices) and the original's M of Value Added."""
+    from sovnarkhoz.scenario.mrio import from_pymrio
+
+    scenario = from_pymrio(pymrio.load_test(), [VALUE_ADDED])
+    plan = sovnarkhoz.make_plan(scenario, objective="balance")
+    io = plan.to_pymrio(scenario)
+    io.calc_all()
+    index = calculated.x.index
+    np.testing.assert_allclose(io.x["indout"].reindex(index), calculated.x["indout"],
+                               rtol=1e-9)
+    np.testing.assert_allclose(io.Z.loc[index, index], calculated.Z, rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(io.Y.sum(axis=1).reindex(index), calculated.Y.sum(axis=1),
+                               rtol=1e-9)
+    M = io.factors.M.loc["value_added"].reindex(index)
+    embodied = plan.prices.set_index(["region", "product"])["embodied_value_added"]
+    np.testing.assert_allclose(M, embodied.reindex(index), rtol=1e-9)
+    np.testing.assert_allclose(M, calculated.factor_inputs.M.loc["Value Added"], rtol=1e-9)
+    assert io.factors.unit.loc["value_added", "unit"] == "Mill USD"
+    assert set(io.unit["unit"]) == {"Mill USD"}
+
+
+def test_a_free_trade_plan_in_pymrio_adds_up() -> None:
+    """A free-trade plan ships: inputs drawn from a pool come from the regions filling it,
+    in proportion; x = Z·1 + Y·1 row by row, and the factor use is the plan's."""
+    from sovnarkhoz.scenario.mrio import from_pymrio
+
+    scenario = from_pymrio(pymrio.load_test(), [VALUE_ADDED], trade="free")
+    plan = sovnarkhoz.make_plan(scenario)
+    assert len(plan.deliveries) > 0
+    io = plan.to_pymrio(scenario)
+    x = io.x["indout"]
+    np.testing.assert_allclose(io.Z.sum(axis=1) + io.Y.sum(axis=1), x, rtol=1e-9,
+                               atol=1e-9 * x.max())
+    used = plan.factors.set_index("region")["used"]
+    by_region = io.factors.F.loc["value_added"].groupby(level="region").sum()
+    np.testing.assert_allclose(by_region.reindex(used.index), used, rtol=1e-9)
+    made = plan.activities.groupby(["region", "product"])["level"].sum()
+    np.testing.assert_allclose(x.reindex(made.index), made, rtol=1e-12)
+    io.calc_all()  # pymrio's own analysis runs on it
+    assert np.isfinite(io.factors.M.to_numpy()).all()
