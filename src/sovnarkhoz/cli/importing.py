@@ -28,6 +28,8 @@ def add_import_parser(sub: argparse._SubParsersAction) -> None:
     five.add_argument("--name", help="scenario name (default: the directory's name)")
     add_force(five, scenario=True)
     _add_pymrio(formats)
+    _add_bea(formats)
+    _add_flows(formats)
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -64,9 +66,67 @@ def _add_pymrio(formats: argparse._SubParsersAction) -> None:
     _add_common(mrio)
 
 
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _row_factors(pairs: list[str]) -> dict[str, str]:
+    """``ROW=NAME`` pairs (repeatable --factors of bea and flows) as {row: factor}."""
+    from ..scenario.errors import Issue, ScenarioError
+
+    out = {}
+    for pair in pairs:
+        row, equals, name = pair.rpartition("=")
+        if not (equals and row.strip() and name.strip()):
+            raise ScenarioError([Issue("--factors", "expected ROW=NAME, e.g. 'Compensation of "
+                                       "employees=labour'", value=pair)], source="import")
+        out[row.strip()] = name.strip()
+    return out
+
+
+def _add_bea(formats: argparse._SubParsersAction) -> None:
+    bea = formats.add_parser(
+        "bea", help="the BEA's use table (xlsx or CSV) as a one-region scenario: each "
+        "industry a technique, value added and imported inputs as factors")
+    bea.add_argument("use", type=Path, metavar="USE", help="the use table")
+    bea.add_argument("make", type=Path, nargs="?", metavar="MAKE",
+                     help="the make table (not read yet: see docs/real-data.md)")
+    bea.add_argument("--level", choices=("summary", "sector", "detail"), default="summary",
+                     help="which of the BEA's tables it is (recorded in scenario.toml)")
+    bea.add_argument("--model", choices=("industry", "commodity"), default="industry",
+                     help="industry-by-industry (the use table alone); commodity needs MAKE")
+    bea.add_argument("--sheet", help="the xlsx sheet (default: the first), e.g. 2021")
+    bea.add_argument("--year", type=int, help="the table's year (recorded)")
+    bea.add_argument("--unit", default="millions of dollars",
+                     help="the table's unit (default: millions of dollars)")
+    bea.add_argument("--factors", action="append", default=[], metavar="ROW=NAME",
+                     help="a further row (e.g. scrap) as factor NAME; repeat for more")
+    _add_common(bea)
+
+
+def _add_flows(formats: argparse._SubParsersAction) -> None:
+    flows = formats.add_parser(
+        "flows", help="a square inter-industry flow table with value-added rows and "
+        "final-demand columns (CSV or xlsx) as a one-region scenario")
+    flows.add_argument("table", type=Path, metavar="TABLE", help="the flow table")
+    flows.add_argument("--value-added", required=True, metavar="ROWS",
+                       help="comma-separated names of the value-added rows")
+    flows.add_argument("--final-demand", required=True, metavar="COLS",
+                       help="comma-separated names of the final-demand columns")
+    flows.add_argument("--factors", action="append", default=[], metavar="ROW=NAME",
+                       help="a value-added row as its own factor NAME (the others are summed "
+                       "as value_added); repeat for more")
+    flows.add_argument("--sheet", help="the xlsx sheet (default: the first)")
+    flows.add_argument("--unit", default="", help="the table's unit (recorded in "
+                       "products.csv and factors.csv)")
+    flows.add_argument("--region", default="economy", help="the region's id (default economy)")
+    _add_common(flows)
+
+
 def run_import(args: argparse.Namespace) -> int:
     """Read the files (bad input raises ScenarioError: exit 2), write the scenario."""
-    runner = {"pymrio": _run_pymrio}.get(args.format_name)
+    runner = {"pymrio": _run_pymrio, "bea": _run_bea, "flows": _run_flows}.get(
+        args.format_name)
     if runner is not None:
         check_out(args.out, args.force, command="import", scenario=True)
         return runner(args)
@@ -113,3 +173,42 @@ def _run_pymrio(args: argparse.Namespace) -> int:
     if args.year is not None:
         settings["source"]["year"] = args.year
     return _written(args, frames, settings, describe(io, trade, frames))
+
+
+def _run_bea(args: argparse.Namespace) -> int:
+    from ..scenario.bea import read_bea_use
+    from ..scenario.ioscenario import io_tables
+    from .main import UsageError
+
+    if args.make is not None or args.model == "commodity":
+        raise UsageError("the make table (commodity-by-commodity, or industry-by-industry "
+                         "under the industry-technology assumption) is not read yet; import "
+                         "the use table alone (--model industry)")
+    table = read_bea_use(args.use, args.sheet, _row_factors(args.factors), args.unit)
+    frames = io_tables(table)
+    source = {"importer": "bea", "path": str(args.use), "level": args.level,
+              "model": args.model, "unit": args.unit}
+    if args.year is not None:
+        source["year"] = args.year
+    description = (f"BEA use table {args.use.name}: {len(table.sectors)} industries, "
+                   "each its own commodity; imported inputs by the import-similarity "
+                   "assumption")
+    return _written(args, frames, {"source": source}, description)
+
+
+def _run_flows(args: argparse.Namespace) -> int:
+    from ..scenario.flows import read_flows
+    from ..scenario.ioscenario import io_tables
+
+    table, check = read_flows(args.table, _names(args.value_added), _names(args.final_demand),
+                              _row_factors(args.factors), args.sheet, args.unit, args.region)
+    frames = io_tables(table)
+    source = {"importer": "flows", "path": str(args.table), "value_added": args.value_added,
+              "final_demand": args.final_demand, "unit": args.unit}
+    code = _written(args, frames, {"source": source},
+                    f"flow table {args.table.name}: {len(table.sectors)} industries")
+    if check.gap > 0:
+        print(f"note: row and column totals differ by up to {check.gap:.6g} (industry "
+              f"{check.industry}); gross output is taken as the column total (inputs + value "
+              "added)")
+    return code

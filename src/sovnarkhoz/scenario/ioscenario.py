@@ -75,6 +75,7 @@ class IOTable:
     output: np.ndarray
     final: np.ndarray
     factors: tuple[Factor, ...] = field(default_factory=tuple)
+    names: list[str] | None = None  # (S,) readable names of the sectors (default: their ids)
 
     @property
     def size(self) -> int:
@@ -160,7 +161,8 @@ def io_tables(table: IOTable, trade: Trade = Trade.FIXED) -> dict[str, pd.DataFr
         links = _trading_pairs(table, region_of)
 
     frames = {
-        "products": pd.DataFrame({"product": table.sectors, "name": table.sectors,
+        "products": pd.DataFrame({"product": table.sectors,
+                                  "name": table.names or table.sectors,
                                   "unit": table.units}),
         "regions": pd.DataFrame({"region": table.regions, "name": table.regions}),
         "factors": pd.DataFrame({"factor": [f.factor for f in table.factors],
