@@ -70,20 +70,28 @@ def final_demand(economy: Economy) -> np.ndarray:
 METHODS = ("auto", "lu", "gmres", "neumann")
 
 
-def _choose(method: str, device: str, techniques: int) -> str:
+DENSE_INPUTS = 100
+"""Above this many inputs per technique on average (and a thousand techniques), A is dense
+enough (a multi-regional table's within-region blocks) that a sparse LU fills in: GMRES is
+chosen instead (on an EXIOBASE-shaped A, docs/performance.md)."""
+
+
+def _choose(method: str, device: str, techniques: int, nonzeros: int = 0) -> str:
     if method not in METHODS:
         raise ValueError(f"unknown balance method {method!r}; choose one of {', '.join(METHODS)}")
     if method != "auto":
         return method
     if device == "cuda" or (device == "auto" and techniques > DIRECT_LIMIT and cuda_available()):
         return "neumann"
-    return "lu" if techniques <= DIRECT_LIMIT else "gmres"
+    dense = techniques > 1000 and nonzeros > DENSE_INPUTS * techniques
+    return "lu" if techniques <= DIRECT_LIMIT and not dense else "gmres"
 
 
 def solve_balance(economy: Economy, method: str = "auto", device: str = "auto") -> BalanceSolution:
     """Gross outputs meeting every target exactly, and embodied factor contents.
 
-    method : auto (LU when small, Neumann on a GPU when large and one is visible, else GMRES),
+    method : auto (LU when small and sparse, Neumann on a GPU when large and one is visible,
+        else GMRES),
         lu, gmres or neumann. device : where neumann runs (auto, cpu, cuda).
     """
     started = time.perf_counter()
@@ -92,7 +100,7 @@ def solve_balance(economy: Economy, method: str = "auto", device: str = "auto") 
     T, F = M.shape[0], len(economy.factors)
     need = np.zeros((T, F))
     np.add.at(need, (economy.need_tech, economy.need_factor), economy.need_amount)
-    method = _choose(method, device, T)
+    method = _choose(method, device, T, M.nnz)
     if method == "neumann":
         solved = _neumann(M, np.column_stack([y, need]), device)
         if solved is not None:
