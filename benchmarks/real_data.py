@@ -135,6 +135,9 @@ def main() -> None:
     parser.add_argument("--nonzeros", type=float, default=1e7)
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--lu-repeat", type=int, help="sparse LU runs (default --repeat)")
+    parser.add_argument("--balance-limit", type=float, default=1800.0,
+                        help="seconds before a balance run is stopped")
     parser.add_argument("--plan-limit", type=float, default=600.0)
     parser.add_argument("--skip", default="", help="comma-separated stages to skip")
     parser.add_argument("--json", type=Path)
@@ -161,17 +164,18 @@ def main() -> None:
     for trade in ("fixed", "free"):
         if f"import-{trade}" not in skip:
             say(_run("import", args.work, trade))
-    for _ in range(args.repeat):  # A, B, A, B
+    lu_repeat = args.repeat if args.lu_repeat is None else args.lu_repeat
+    for turn in range(args.repeat):  # A, B, A, B
         if "calc_all" not in skip:
             say(_run("calc_all", args.work))
         if "balance" not in skip:
             for method in ("lu", "gmres"):
-                if f"balance-{method}" not in skip:
-                    say(_run("balance", args.work, method, timeout=1800))
+                if f"balance-{method}" not in skip and (method != "lu" or turn < lu_repeat):
+                    say(_run("balance", args.work, method, timeout=args.balance_limit))
     for stage in ("plan-fixed", "plan-free", "pdlp-fixed"):
         if stage not in skip:
             say(_run(stage, args.work, str(args.plan_limit),
-                     timeout=args.plan_limit * 3 + 600))
+                     timeout=args.plan_limit + 900))
     out = args.json or ROOT / "benchmarks" / "results" / "local" / "real_data.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"regions": args.regions, "sectors": args.sectors,

@@ -168,11 +168,15 @@ def _run_pymrio(args: argparse.Namespace) -> int:
     specs = tuple(FactorSpec.parse(text) for text in args.factors)
     io = read_mrio(args.source, args.source_format, args.year)
     trade = Trade(args.trade)
-    frames = io_tables(mrio_table(io, specs, source=str(args.source)), trade)
+    table = mrio_table(io, specs, source=str(args.source))
     settings = mrio_settings(io, trade, specs, args.source_format, str(args.source))
+    description = describe(io, trade, {"regions": table.regions, "products": table.sectors,
+                                       "factors": table.factors})
+    del io  # its dense matrices are no longer needed: the tables are built without them
+    frames = io_tables(table, trade)
     if args.year is not None:
         settings["source"]["year"] = args.year
-    return _written(args, frames, settings, describe(io, trade, frames))
+    return _written(args, frames, settings, description)
 
 
 def _run_bea(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Mapping, Sized
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -343,7 +344,9 @@ def from_pymrio(io: Any, factors: tuple[FactorSpec | str, ...] | list = (),
                                 settings=settings, **frames)
 
 
-def describe(io: Any, trade: Trade, frames: dict[str, pd.DataFrame]) -> str:
+def describe(io: Any, trade: Trade, frames: Mapping[str, Sized]) -> str:
+    """One line on the system imported (``frames``: regions, products, factors, each with a
+    length)."""
     return (f"pymrio system {getattr(io, 'name', '')}: {len(frames['regions'])} regions x "
             f"{len(frames['products'])} sectors, trade {trade}, "
             f"{len(frames['factors'])} factors")
