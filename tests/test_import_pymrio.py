@@ -226,3 +226,25 @@ def test_a_free_trade_plan_in_pymrio_adds_up() -> None:
     np.testing.assert_allclose(x.reindex(made.index), made, rtol=1e-12)
     io.calc_all()  # pymrio's own analysis runs on it
     assert np.isfinite(io.factors.M.to_numpy()).all()
+
+
+def test_targets_from_chosen_final_demand_categories(calculated, saved, tmp_path: Path,
+                                                     capsys) -> None:
+    """Households' consumption alone as targets: each target is that column group's sum,
+    the observed economy still verifies (it delivers more), and λ rises above 1."""
+    from sovnarkhoz.scenario.mrio import from_pymrio
+
+    households = "Final consumption expenditure by households"
+    scenario = from_pymrio(pymrio.load_test(), [VALUE_ADDED], final_demand=[households])
+    targets = scenario.tables["targets"].set_index(["region", "product"])["amount"]
+    wanted = calculated.Y.xs(households, axis=1, level="category").sum(axis=1)
+    np.testing.assert_allclose(targets.reindex(wanted.index), wanted, rtol=1e-12)
+    plan = sovnarkhoz.make_plan(scenario)
+    assert plan.status == "optimal"
+    assert plan.fulfilment > 1.2
+    code, _, err = _run(capsys, "import", "pymrio", saved["text"], "--final-demand", "Toys",
+                        "--out", tmp_path / "out")
+    assert code == 2
+    assert err.splitlines()[1].startswith(
+        f"  {saved['text']} (pymrio's Y): value 'Toys': no final-demand category of this name; "
+        "the categories are Final consumption expenditure by households, ")

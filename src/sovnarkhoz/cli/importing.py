@@ -60,6 +60,9 @@ def _add_pymrio(formats: argparse._SubParsersAction) -> None:
                       metavar="NAME=EXTENSION:ROW[+ROW...]",
                       help="a factor from satellite rows (repeat for more), e.g. "
                       "'value_added=factor_inputs:Value Added'")
+    mrio.add_argument("--final-demand", action="append", metavar="CATEGORY",
+                      help="a final-demand category (Y's second column level) to make targets "
+                      "of; repeat for more (default: all)")
     mrio.add_argument("--trade", choices=[t.value for t in Trade], default="fixed",
                       help="fixed: inputs from the regions the table says (default); free: "
                       "the planner chooses, along links between regions that trade")
@@ -168,7 +171,8 @@ def _run_pymrio(args: argparse.Namespace) -> int:
     specs = tuple(FactorSpec.parse(text) for text in args.factors)
     io = read_mrio(args.source, args.source_format, args.year)
     trade = Trade(args.trade)
-    table = mrio_table(io, specs, source=str(args.source))
+    categories = None if args.final_demand is None else tuple(args.final_demand)
+    table = mrio_table(io, specs, source=str(args.source), categories=categories)
     settings = mrio_settings(io, trade, specs, args.source_format, str(args.source))
     description = describe(io, trade, {"regions": table.regions, "products": table.sectors,
                                        "factors": table.factors})
@@ -176,6 +180,8 @@ def _run_pymrio(args: argparse.Namespace) -> int:
     frames = io_tables(table, trade)
     if args.year is not None:
         settings["source"]["year"] = args.year
+    if categories is not None:
+        settings["source"]["final_demand"] = ", ".join(categories)
     return _written(args, frames, settings, description)
 
 

@@ -148,9 +148,13 @@ def read_mrio(source: str | Path, fmt: SourceFormat | str = SourceFormat.AUTO,
     return io
 
 
-def mrio_table(io: Any, factors: tuple[FactorSpec, ...] = (), source: str = "IOSystem"
-               ) -> IOTable:
-    """The arrays of ``io`` (an IOSystem, as loaded: calc_all is not needed), checked."""
+def mrio_table(io: Any, factors: tuple[FactorSpec, ...] = (), source: str = "IOSystem",
+               categories: tuple[str, ...] | None = None) -> IOTable:
+    """The arrays of ``io`` (an IOSystem, as loaded: calc_all is not needed), checked.
+
+    categories : the final-demand categories (Y's second column level) whose demand becomes
+    targets (None: all of them); gross outputs stay the system's, so the observed economy
+    delivers more than these targets ask."""
     where = f"{source} (pymrio"
 
     def refuse(table: str, message: str, value: str | None = None) -> ScenarioError:
@@ -189,10 +193,19 @@ def mrio_table(io: Any, factors: tuple[FactorSpec, ...] = (), source: str = "IOS
         bad = Y.columns.get_level_values(0)[consumer < 0][0]
         raise refuse("Y", "a final-demand column of a region that has no rows", value=str(bad))
     final_by_column = Y.to_numpy(dtype=np.float64)
-    _no_negatives(final_by_column, index, Y.columns, refuse, "Y", "final demand")
+    chosen = np.ones(len(Y.columns), dtype=bool)
+    if categories is not None:
+        present = Y.columns.get_level_values(1).astype(str)
+        for category in categories:
+            if category not in set(present):
+                raise refuse("Y", "no final-demand category of this name; the categories are "
+                             + ", ".join(dict.fromkeys(present)), value=category)
+        chosen = np.isin(present, list(categories))
+    _no_negatives(final_by_column[:, chosen], index, Y.columns[chosen], refuse, "Y",
+                  "final demand")
     n = len(index)
     final = np.zeros((n, len(regions)))
-    np.add.at(final.T, consumer, final_by_column.T)
+    np.add.at(final.T, consumer[chosen], final_by_column[:, chosen].T)
 
     x = getattr(io, "x", None)
     if x is not None:
@@ -327,17 +340,20 @@ def mrio_settings(io: Any, trade: Trade, factors: tuple[FactorSpec, ...], fmt: s
 
 
 def from_pymrio(io: Any, factors: tuple[FactorSpec | str, ...] | list = (),
-                trade: Trade | str = Trade.FIXED, name: str | None = None):
+                trade: Trade | str = Trade.FIXED, name: str | None = None,
+                final_demand: tuple[str, ...] | list | None = None):
     """A validated :class:`~.model.Scenario` of the pymrio IOSystem ``io``.
 
     factors : ``NAME=EXTENSION:ROW[+ROW...]`` strings or :class:`FactorSpec`; trade :
-    ``fixed`` (the origins the table records) or ``free`` (see :mod:`.ioscenario`).
+    ``fixed`` (the origins the table records) or ``free`` (see :mod:`.ioscenario`);
+    final_demand : the final-demand categories made targets (default all).
     """
     from .model import Scenario
 
     specs = tuple(f if isinstance(f, FactorSpec) else FactorSpec.parse(f) for f in factors)
     trade = Trade(trade)
-    frames = io_tables(mrio_table(io, specs), trade)
+    categories = None if final_demand is None else tuple(final_demand)
+    frames = io_tables(mrio_table(io, specs, categories=categories), trade)
     settings = mrio_settings(io, trade, specs)
     label = name or str(getattr(io, "name", "") or "mrio")
     return Scenario.from_frames(name=label, description=describe(io, trade, frames),
