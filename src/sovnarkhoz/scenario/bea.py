@@ -32,6 +32,7 @@ with its cells to their rounding). Value added per unit of output is the factor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -58,12 +59,29 @@ def _starts(label: str, *prefixes: str) -> bool:
     return any(lowered.startswith(p.lower()) for p in prefixes)
 
 
-def read_bea_use(path: Path, sheet: str | None = None,
-                 factor_rows: dict[str, str] | None = None,
-                 unit: str = "millions of dollars") -> IOTable:
-    """The use table at ``path`` as an :class:`IOTable` of one region, ``economy`` (see the
-    module docstring). factor_rows : {row label: factor id} of further rows made factors
-    (their cells must be zero or more); unit : the table's unit, every amount's."""
+@dataclass(frozen=True)
+class _Use:
+    """A use table as read: U (commodities, industries), final uses (commodities,), value
+    added and total output (industries,), and where everything came from."""
+
+    grid: Grid
+    header: list[str]
+    labels: list[str]
+    coded: bool
+    industries: list[str]
+    industry_cols: np.ndarray
+    commodity_rows: np.ndarray
+    row_labels: list[str]
+    use: np.ndarray
+    final: np.ndarray
+    value: np.ndarray
+    value_rows: list[int]
+    output: np.ndarray
+    output_row: int
+    head: int
+
+
+def _parse_use(path: Path, sheet: str | None) -> _Use:
     grid = read_grid(Path(path), sheet, SOURCE)
     cells = grid.cells
     marked = np.flatnonzero((cells == TOTAL_INTERMEDIATE_COLUMN).any(axis=1))
@@ -120,7 +138,23 @@ def read_bea_use(path: Path, sheet: str | None = None,
     if issues:
         raise ScenarioError(issues.issues, issues.overflow, source=SOURCE)
 
-    row_labels = [labels[i] for i in commodity_rows]
+    return _Use(grid, header, labels, coded, industries, industry_cols, commodity_rows,
+                [labels[i] for i in commodity_rows], use, final, value, value_rows, output,
+                output_row, head)
+
+
+def read_bea_use(path: Path, sheet: str | None = None,
+                 factor_rows: dict[str, str] | None = None,
+                 unit: str = "millions of dollars") -> IOTable:
+    """The use table at ``path`` as an :class:`IOTable` of one region, ``economy`` (see the
+    module docstring). factor_rows : {row label: factor id} of further rows made factors
+    (their cells must be zero or more); unit : the table's unit, every amount's."""
+    u = _parse_use(path, sheet)
+    grid, header, labels, coded, industries = u.grid, u.header, u.labels, u.coded, u.industries
+    industry_cols, commodity_rows, row_labels = u.industry_cols, u.commodity_rows, u.row_labels
+    use, final, value, value_rows, output = u.use, u.final, u.value, u.value_rows, u.output
+    output_row, head, cells = u.output_row, u.head, grid.cells
+    issues = IssueList()
     n = len(industries)
     if coded:
         position = pd.Index(row_labels).get_indexer(industries)
