@@ -135,10 +135,57 @@ def test_bea_errors_are_located(tmp_path: Path, capsys) -> None:
     assert err.splitlines()[1] == (
         f"  {path}: no header row with T001 (total intermediate): expected the BEA's use "
         "table, industries' codes across the header, then T001 and the final-use columns F...")
-    code, _, err = _run(capsys, "import", "bea", BEA_USE, BEA_USE, "--out", tmp_path / "out")
+    code, _, err = _run(capsys, "import", "bea", BEA_USE, "--model", "commodity", "--out",
+                        tmp_path / "out")
     assert code == 2
-    assert "the make table" in err and "is not read yet" in err
+    assert err.splitlines() == ["sovnarkhoz import: --model commodity needs the make table: "
+                                "import bea USE MAKE"]
     assert not (tmp_path / "out").exists()
+
+
+MAKE = """\
+Code,Industry Description,A,B,T007
+,,Apples,Bread,Total Industry Output
+A,Apples,90,10,100
+B,Bread,---,60,60
+T007,Total Commodity Output,90,70,160
+"""
+MAKE_USE = [
+    ["Code", "Commodity Description", "A", "B", "T001", "F010", "T019"],
+    ["A", "Apples", 10, 20, 30, 60, 90],
+    ["B", "Bread", 30, 5, 35, 35, 70],
+    ["T005", "Total Intermediate", 40, 25, 65, "", ""],
+    ["V001", "Compensation of employees", 60, 35, "", "", ""],
+    ["T018", "Total industry output", 100, 60, "", "", ""],
+]
+
+
+@pytest.mark.parametrize(("model", "x", "targets", "value_added"), [
+    # D = V / q = [[1, 1/7], [0, 6/7]]; y = D e = (60 + 35/7, 35·6/7)
+    ("industry", {"A": 100.0, "B": 60.0}, {"A": 65.0, "B": 30.0}, {"A": 0.6, "B": 35 / 60}),
+    # commodity outputs q = (90, 70); value added per unit of commodity: (va / g) D
+    ("commodity", {"A": 90.0, "B": 70.0}, {"A": 60.0, "B": 35.0},
+     {"A": 0.6, "B": 0.6 / 7 + 35 / 60 * 6 / 7}),
+])
+def test_use_and_make_under_the_industry_technology_assumption(
+        tmp_path: Path, capsys, model, x, targets, value_added) -> None:
+    """Industry A makes 90 apples and 10 bread, B 60 bread; solved by hand: balance returns
+    the industries' outputs g (industry model) or the commodities' q (commodity model)."""
+    use, make = tmp_path / "use.csv", tmp_path / "make.csv"
+    pd.DataFrame(MAKE_USE).to_csv(use, header=False, index=False)
+    make.write_text(MAKE)
+    code, _, err = _run(capsys, "import", "bea", use, make, "--model", model, "--out",
+                        tmp_path / "scenario")
+    assert code == 0, err
+    scenario = tmp_path / "scenario"
+    wanted = pd.read_csv(scenario / "targets.csv").set_index("product")["amount"]
+    assert wanted.to_dict() == pytest.approx(targets)
+    inputs = pd.read_csv(scenario / "inputs.csv").set_index(["technique", "input"])["amount"]
+    assert {k: inputs[k, "value_added"] for k in "AB"} == pytest.approx(value_added)
+    code, _, err = _run(capsys, "plan", scenario, "--objective", "balance", "--quiet",
+                        "--out", tmp_path / "plan")
+    assert code == 0, err
+    assert _levels(tmp_path / "plan")[["A", "B"]].to_dict() == pytest.approx(x, rel=1e-12)
 
 
 # --- any flow table ------------------------------------------------------------------------

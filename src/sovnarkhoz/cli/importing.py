@@ -93,12 +93,15 @@ def _add_bea(formats: argparse._SubParsersAction) -> None:
         "industry a technique, value added and imported inputs as factors")
     bea.add_argument("use", type=Path, metavar="USE", help="the use table")
     bea.add_argument("make", type=Path, nargs="?", metavar="MAKE",
-                     help="the make table (not read yet: see docs/real-data.md)")
+                     help="the make table (industries by commodities, or a supply table): "
+                     "requirements under the industry-technology assumption")
     bea.add_argument("--level", choices=("summary", "sector", "detail"), default="summary",
                      help="which of the BEA's tables it is (recorded in scenario.toml)")
     bea.add_argument("--model", choices=("industry", "commodity"), default="industry",
-                     help="industry-by-industry (the use table alone); commodity needs MAKE")
+                     help="industry-by-industry (default) or commodity-by-commodity "
+                     "(needs MAKE)")
     bea.add_argument("--sheet", help="the xlsx sheet (default: the first), e.g. 2021")
+    bea.add_argument("--make-sheet", help="the make table's xlsx sheet (default: the first)")
     bea.add_argument("--year", type=int, help="the table's year (recorded)")
     bea.add_argument("--unit", default="millions of dollars",
                      help="the table's unit (default: millions of dollars)")
@@ -186,23 +189,32 @@ def _run_pymrio(args: argparse.Namespace) -> int:
 
 
 def _run_bea(args: argparse.Namespace) -> int:
-    from ..scenario.bea import read_bea_use
+    from ..scenario.bea import read_bea_use, read_bea_use_make
     from ..scenario.ioscenario import io_tables
     from .main import UsageError
 
-    if args.make is not None or args.model == "commodity":
-        raise UsageError("the make table (commodity-by-commodity, or industry-by-industry "
-                         "under the industry-technology assumption) is not read yet; import "
-                         "the use table alone (--model industry)")
-    table = read_bea_use(args.use, args.sheet, _row_factors(args.factors), args.unit)
+    if args.make is None and args.model == "commodity":
+        raise UsageError("--model commodity needs the make table: import bea USE MAKE")
+    if args.make is not None and args.factors:
+        raise UsageError("--factors rows are read from the use table alone (without MAKE)")
+    if args.make is not None:
+        table = read_bea_use_make(args.use, args.make, args.model, args.sheet, args.make_sheet,
+                                  args.unit)
+    else:
+        table = read_bea_use(args.use, args.sheet, _row_factors(args.factors), args.unit)
     frames = io_tables(table)
     source = {"importer": "bea", "path": str(args.use), "level": args.level,
               "model": args.model, "unit": args.unit}
     if args.year is not None:
         source["year"] = args.year
-    description = (f"BEA use table {args.use.name}: {len(table.sectors)} industries, "
-                   "each its own commodity; imported inputs by the import-similarity "
-                   "assumption")
+    if args.make is not None:
+        source["make"] = str(args.make)
+    description = (f"BEA use table {args.use.name}"
+                   + (f" and make table {args.make.name}: {args.model}-by-{args.model} "
+                      "requirements under the industry-technology assumption"
+                      if args.make is not None else ": each industry its own commodity")
+                   + f", {len(table.sectors)} sectors; imported inputs by the "
+                   "import-similarity assumption")
     return _written(args, frames, {"source": source}, description)
 
 

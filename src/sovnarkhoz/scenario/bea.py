@@ -1,4 +1,5 @@
-"""The BEA's use table (commodities by industries) as a one-region scenario.
+"""The BEA's use table (commodities by industries) as a one-region scenario, alone or with
+the make table (:func:`read_bea_use_make`: the industry-technology assumption).
 
 The layout, as the BEA publishes it (xlsx or CSV) and as it is commonly re-published:
 
@@ -225,3 +226,105 @@ def _refuse_negative(grid: Grid, values: np.ndarray, lines: list[int], columns: 
         i, j = found[0]
         raise _fail(grid, f"negative {what}: amounts are zero or more", lines[i], columns[j],
                     f"{values[i, j]:g}")
+
+
+def _make_matrix(path: Path, sheet: str | None, u: _Use, names: list[str]) -> np.ndarray:
+    """(industries, commodities) V of the make table at ``path``: industries by commodities
+    (the BEA's make table) or commodities by industries (a supply table), told by which of
+    the use table's labels its header row holds; every industry needs its row (column)."""
+    grid = read_grid(Path(path), sheet, SOURCE)
+    commodities = pd.Index(u.row_labels)
+    industries = pd.Index(u.industries)
+    named = pd.Index(names)
+    head = -1
+    for position, row in enumerate(grid.cells):
+        head = position
+        cells = pd.Index([str(c) for c in row])
+        as_commodity = commodities.get_indexer(cells)
+        as_industry = np.maximum(industries.get_indexer(cells), named.get_indexer(cells))
+        if (as_commodity >= 0).sum() >= max(2, len(commodities) // 2):
+            by_row, by_col, row_ids, col_ids = industries, commodities, named, None
+            break
+        if (as_industry >= 0).sum() >= max(2, len(industries) // 2):
+            by_row, by_col, row_ids, col_ids = commodities, industries, None, named
+            break
+    else:
+        raise _fail(grid, "no header row naming the use table's commodities or industries: "
+                    "expected the make table (industries by commodities) or a supply table "
+                    "(commodities by industries) of the same codes or names")
+    header = [str(c) for c in grid.cells[head]]
+    columns = np.maximum(by_col.get_indexer(header),
+                         col_ids.get_indexer(header) if col_ids is not None else -1)
+    labels = pd.Index([str(c) for c in grid.cells[:, 0]])
+    rows = np.maximum(by_row.get_indexer(labels),
+                      row_ids.get_indexer(labels) if row_ids is not None else -1)
+    rows[:head + 1] = -1
+    for kind, found, size, ids in (("row", rows, len(by_row), by_row),
+                                   ("column", columns, len(by_col), by_col)):
+        missing = np.setdiff1d(np.arange(size), found[found >= 0])
+        if len(missing) and ids is industries:
+            raise _fail(grid, f"no {kind} for this industry of the use table", None, None,
+                        str(ids[missing[0]]))
+    issues = IssueList()
+    take_rows, take_cols = np.flatnonzero(rows >= 0), np.flatnonzero(columns >= 0)
+    values = numbers(grid, take_rows, take_cols, [header[j] for j in take_cols], issues)
+    if issues:
+        raise ScenarioError(issues.issues, issues.overflow, source=SOURCE)
+    _refuse_negative(grid, values, [grid.where(i) for i in take_rows],
+                     [header[j] for j in take_cols], "make (output)")
+    V = np.zeros((len(by_row), len(by_col)))
+    np.add.at(V, (rows[take_rows][:, None], columns[take_cols][None, :]), values)
+    return V if by_row is industries else V.T
+
+
+def read_bea_use_make(use: Path, make: Path, model: str = "industry", sheet: str | None = None,
+                      make_sheet: str | None = None, unit: str = "millions of dollars"
+                      ) -> IOTable:
+    """Use and make tables under the industry-technology assumption: B = s∘U / g (the
+    domestic share s of each commodity's recorded use, as for the use table alone), market
+    shares D = V / q (q = Σ_i V_ic, each commodity's domestic output);
+    ``industry``: A = D B, targets D (s∘e), gross outputs g; ``commodity``: A = B D, targets
+    s∘e, gross outputs q; value added and imported inputs per unit of output (per commodity:
+    through D). Negative requirements (a commodity such as scrap sold back) are refused."""
+    u = _parse_use(use, sheet)
+    grid, industries = u.grid, u.industries
+    coded = u.coded
+    n = len(industries)
+    names = ([str(grid.cells[i, 1]) for i in u.commodity_rows][:n] if coded
+             else u.row_labels[:n])
+    V = _make_matrix(make, make_sheet, u, names)  # (industries, commodities)
+    q = V.sum(axis=0)
+    g = u.output
+    recorded = u.use.sum(axis=1) + u.final
+    share = np.where(recorded > 0, q / np.where(recorded > 0, recorded, 1.0), 0.0)
+    wanted = np.where(recorded > 0, share * u.final, q)  # (commodities,)
+    safe_g = np.where(g > 0, g, 1.0)
+    B = share[:, None] * u.use / safe_g[None, :]
+    imports = (np.maximum(1.0 - share, 0.0)[:, None] * u.use).sum(axis=0) / safe_g
+    D = V / np.where(q > 0, q, 1.0)[None, :]
+    value = u.value / safe_g  # per unit of industry output
+    if model == "industry":
+        A, y, x, sectors, labels = D @ B, D @ wanted, g, industries, names
+        per_unit = {"value_added": value, "imports": imports}
+    else:
+        A, y, x, sectors, labels = B @ D, wanted, q, u.row_labels, u.row_labels
+        per_unit = {"value_added": value @ D, "imports": imports @ D}
+    bad = np.argwhere(A < -1e-12)
+    if len(bad):
+        i, j = bad[0]
+        raise _fail(grid, f"under the industry-technology assumption {sectors[j]} needs "
+                    f"{A[i, j]:.3g} of {sectors[i]} per unit: a negative requirement (a "
+                    "commodity sold back, such as scrap); amounts are zero or more",
+                    value=str(sectors[i]))
+    if (y < -1e-9 * max(float(np.abs(y).max(initial=0.0)), 1.0)).any():
+        i = int(np.argmin(y))
+        raise _fail(grid, "a negative target under the industry-technology assumption",
+                    value=str(sectors[i]))
+    A, y = np.maximum(A, 0.0), np.maximum(y, 0.0)
+    rows, cols = np.nonzero(A * (x > 0)[None, :])
+    factors = tuple(Factor(f, f.replace("_", " "), unit, per_unit[f] * x)
+                    for f in ("value_added", "imports") if (per_unit[f] * x).any())
+    return IOTable(regions=["economy"], sectors=list(sectors), units=[unit] * len(sectors),
+                   coefficient_row=rows.astype(np.int64), coefficient_col=cols.astype(np.int64),
+                   coefficient=A[rows, cols], output=x, final=y[:, None], factors=factors,
+                   names=list(labels))
