@@ -12,6 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .bundled import bundled, bundled_names
 from .plan import Plan, Verification, make_plan, verify
 from .scenario import Economy, Issue, Scenario, ScenarioError, load_scenario
+from .scenario.mrio import from_pymrio
 from .solvers import SolverOptions
 
 try:  # one version string: pyproject.toml's, as the installed package's metadata gives it
@@ -20,4 +21,5 @@ except PackageNotFoundError:  # pragma: no cover - sources on the path, never in
     __version__ = "0+unknown"
 
 __all__ = ["Economy", "Issue", "Plan", "Scenario", "ScenarioError", "SolverOptions",
-           "Verification", "bundled", "bundled_names", "load_scenario", "make_plan", "verify"]
+           "Verification", "bundled", "bundled_names", "from_pymrio", "load_scenario", "make_plan",
+           "verify"]

@@ -215,7 +215,7 @@ def build_core(economy: Economy, extra_balance_keys: np.ndarray | None = None) -
              else np.asarray(extra_balance_keys, dtype=np.int64))
     balance_key = np.concatenate([
         e.tech_region.astype(np.int64) * P + e.tech_product,  # outputs
-        e.tech_region[e.use_tech].astype(np.int64) * P + e.use_product,  # product inputs
+        e.use_region.astype(np.int64) * P + e.use_product,  # product inputs, from their pool
         e.link_origin[ship_link].astype(np.int64) * P + ship_product,  # departures
         e.link_destination[ship_link].astype(np.int64) * P + ship_product,  # arrivals
         e.target_region.astype(np.int64) * P + e.target_product,  # targets
@@ -317,8 +317,9 @@ def _starts(sizes: dict[str, int]) -> dict[str, int]:
 def define_technology(layout: Layout, n: Sizes) -> Entries:
     """Every year's copy of the core (:func:`build_core`):
 
-        balance[t, r, p]:  Σ_{j makes p in r} x[t, j] - Σ_{j in r} a_jp x[t, j]
+        balance[t, r, p]:  Σ_{j makes p in r} x[t, j] - Σ_{j draws p from r} a_jp x[t, j]
                            + Σ_{l into r} (1 - loss_l) s[t, l, p] - Σ_{l out of r} s[t, l, p]
+                        (j draws p from its own region r, or from the input's origin r)
         factor[t, r, f]:   Σ_{j in r} need_jf x[t, j]
         link[t, l]:        Σ_p s[t, l, p]
     """

@@ -42,12 +42,13 @@ class BalanceSolution:
 
 def leontief_matrix(economy: Economy) -> sp.csc_matrix:
     """(I - A) over techniques: column t holds +1 for its output and -a for what it uses,
-    each input taken from the technique making that product in the same region."""
+    each input taken from the technique making that product in the region it comes from (the
+    technique's own, or the input's origin)."""
     e = economy
     P, T = len(e.products), len(e.techniques)
     maker = np.full(len(e.regions) * P, -1, dtype=np.int64)
     maker[e.tech_region.astype(np.int64) * P + e.tech_product] = np.arange(T)
-    source = maker[e.tech_region[e.use_tech].astype(np.int64) * P + e.use_product]
+    source = maker[e.use_region.astype(np.int64) * P + e.use_product]
     keep = source >= 0
     rows = np.concatenate([np.arange(T), source[keep]])
     cols = np.concatenate([np.arange(T), e.use_tech[keep]])
@@ -69,20 +70,28 @@ def final_demand(economy: Economy) -> np.ndarray:
 METHODS = ("auto", "lu", "gmres", "neumann")
 
 
-def _choose(method: str, device: str, techniques: int) -> str:
+DENSE_INPUTS = 100
+"""Above this many inputs per technique on average (and a thousand techniques), A is dense
+enough (a multi-regional table's within-region blocks) that a sparse LU fills in: GMRES is
+chosen instead (on an EXIOBASE-shaped A, docs/performance.md)."""
+
+
+def _choose(method: str, device: str, techniques: int, nonzeros: int = 0) -> str:
     if method not in METHODS:
         raise ValueError(f"unknown balance method {method!r}; choose one of {', '.join(METHODS)}")
     if method != "auto":
         return method
     if device == "cuda" or (device == "auto" and techniques > DIRECT_LIMIT and cuda_available()):
         return "neumann"
-    return "lu" if techniques <= DIRECT_LIMIT else "gmres"
+    dense = techniques > 1000 and nonzeros > DENSE_INPUTS * techniques
+    return "lu" if techniques <= DIRECT_LIMIT and not dense else "gmres"
 
 
 def solve_balance(economy: Economy, method: str = "auto", device: str = "auto") -> BalanceSolution:
     """Gross outputs meeting every target exactly, and embodied factor contents.
 
-    method : auto (LU when small, Neumann on a GPU when large and one is visible, else GMRES),
+    method : auto (LU when small and sparse, Neumann on a GPU when large and one is visible,
+        else GMRES),
         lu, gmres or neumann. device : where neumann runs (auto, cpu, cuda).
     """
     started = time.perf_counter()
@@ -91,7 +100,7 @@ def solve_balance(economy: Economy, method: str = "auto", device: str = "auto") 
     T, F = M.shape[0], len(economy.factors)
     need = np.zeros((T, F))
     np.add.at(need, (economy.need_tech, economy.need_factor), economy.need_amount)
-    method = _choose(method, device, T)
+    method = _choose(method, device, T, M.nnz)
     if method == "neumann":
         solved = _neumann(M, np.column_stack([y, need]), device)
         if solved is not None:

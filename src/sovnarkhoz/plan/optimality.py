@@ -7,6 +7,7 @@ extra unit: p ≥ 0 for a product in a region (and year), w ≥ 0 for a factor's
 for a unit of installed capital. From those prices alone:
 
 - every technique's profit  c_j + p(out) − Σ a·p(inputs) − Σ n·w(factors) − Σ k·ρ(capital)
+  (an input priced in the region it is drawn from: its origin, or the technique's region)
   must be ≤ 0, unless its capacity is finite: then the capacity earns the rent
   u_j = max(profit, 0);
 - every shipment's profit  (1 − loss)·p(destination) − p(origin)  must be ≤ 0, unless the
@@ -172,8 +173,12 @@ def check_optimality(
     as_product = positions(inputs["input"], product_ids)
     as_factor = positions(inputs["input"], factor_ids)
     is_p, is_f = as_product >= 0, as_factor >= 0
-    takes = sp.csr_matrix((amount[is_p], (tech_region[user[is_p]] * P + as_product[is_p],
-                                          user[is_p])), shape=(R * P, T))
+    pool = tech_region[user]  # the region a product input is drawn from: its origin, if given
+    if "origin" in inputs.columns:
+        origin = positions(inputs["origin"], region_ids)
+        pool = np.where(origin >= 0, origin, pool)
+    takes = sp.csr_matrix((amount[is_p], (pool[is_p] * P + as_product[is_p], user[is_p])),
+                          shape=(R * P, T))
     needs = sp.csr_matrix((amount[is_f], (tech_region[user[is_f]] * max(F, 1) + as_factor[is_f],
                                           user[is_f])), shape=(R * max(F, 1), T))
     rule = objective.rule

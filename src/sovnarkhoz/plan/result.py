@@ -230,6 +230,14 @@ class Plan:
         """0 when a plan was found (optimal), 1 otherwise (../shared/DESIGN.md)."""
         return 0 if self.status is Status.OPTIMAL else 1
 
+    def to_pymrio(self, scenario: Any, year: int | None = None) -> Any:
+        """The planned economy as a pymrio IOSystem (Z, Y, x, the factors as the extension
+        ``factors``) of ``scenario``, the scenario planned (over a horizon, of ``year``);
+        see :mod:`~sovnarkhoz.plan.iosystem`. Needs pymrio (the ``io`` extra)."""
+        from .iosystem import to_pymrio
+
+        return to_pymrio(self, scenario, year)
+
     def summary(self) -> dict[str, Any]:
         """The contents of summary.json: the contract's fields first, then extras."""
         v = self.verification

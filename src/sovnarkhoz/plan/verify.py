@@ -229,6 +229,17 @@ class _Years:
                 positions(inputs["input"], self.factor_ids),
                 inputs["amount"].to_numpy(dtype=np.float64))
 
+    @cached_property
+    def input_region(self) -> np.ndarray:
+        """(U,) the region each input is drawn from: its ``origin`` when given (a product
+        input from another region's pool), else the technique's region."""
+        inputs = self.tables["inputs"]
+        region = self.tech_region[self.inputs[0]]
+        if "origin" not in inputs.columns:
+            return region
+        origin = positions(inputs["origin"], self.region_ids)
+        return np.where(origin >= 0, origin, region)
+
     def code(self, frame: pd.DataFrame, what: str) -> np.ndarray:
         """(rows,) year number 0 .. Y-1 of each row of ``frame`` (0 when undated); records
         years outside the horizon."""
@@ -300,12 +311,13 @@ def _investment_taken(plan: _Years, investment: pd.DataFrame | None) -> _Investm
 def _input_use(plan: _Years, level: np.ndarray, products: bool
                ) -> tuple[np.ndarray, np.ndarray]:
     """Keys ((year x R + region) x P + product, or x F + factor) and amounts (Y·U,) of what
-    the techniques use of products (``products``) or factors, every year."""
+    the techniques use of products (``products``) or factors, every year; region is where
+    the input is drawn from (its origin, or the technique's region)."""
     user, as_product, as_factor, amount = plan.inputs
     what, size = (as_product, plan.P) if products else (as_factor, plan.F)
     chosen = what >= 0
     year = np.arange(plan.Y, dtype=np.int64)[:, None]
-    keys = (year * plan.R + plan.tech_region[user[chosen]][None, :]) * size + what[chosen]
+    keys = (year * plan.R + plan.input_region[chosen][None, :]) * size + what[chosen]
     return keys.ravel(), (amount[chosen][None, :] * level[:, user[chosen]]).ravel()
 
 

@@ -15,7 +15,7 @@ from .errors import Issue, IssueList
 from .files import RawTable
 from .objectives import RULES
 from .parse import report_rows
-from .productivity import unsustainable_cycles
+from .productivity import input_regions, unsustainable_cycles
 from .schema import TABLES, Kind
 
 # (table, column, table it refers to, id column there)
@@ -23,6 +23,7 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("techniques", "region", "regions", "region"),
     ("techniques", "product", "products", "product"),
     ("inputs", "technique", "techniques", "technique"),
+    ("inputs", "origin", "regions", "region"),
     ("supplies", "region", "regions", "region"),
     ("supplies", "factor", "factors", "factor"),
     ("targets", "region", "regions", "region"),
@@ -87,7 +88,7 @@ def check_references(
 ) -> None:
     """Every id names a row of the table it refers to."""
     for table, column, target, target_column in REFERENCES:
-        if table not in frames:
+        if table not in frames or column not in frames[table].columns:
             continue
         unknown = codes.reference(table, column) < 0
         blank = frames[table][column].str.strip().eq("").to_numpy()
@@ -103,6 +104,12 @@ def check_references(
         if unknown.any():
             report_rows(issues, raws["inputs"], unknown, "input",
                         "unknown input: neither a product nor a factor")
+        if "origin" in frames["inputs"].columns:
+            placed = (as_factor >= 0) & ~frames["inputs"]["origin"].str.strip().eq("").to_numpy()
+            if placed.any():
+                report_rows(issues, raws["inputs"], placed, "origin",
+                            "an origin is for product inputs: a factor is used from the "
+                            "supply of the technique's own region; leave it blank")
     if "factors" in frames:
         clash = is_in(frames["factors"]["factor"], frames["products"]["product"])
         if clash.any():
@@ -210,7 +217,7 @@ def check_balance_economy(
     tech_region = pd.Series(techniques["region"].to_numpy(), index=techniques["technique"])
     if tech_region.index.has_duplicates:
         return
-    region_of_input = tech_region.reindex(product_inputs["technique"]).to_numpy()
+    region_of_input = input_regions(tech_region, product_inputs)
     made_pairs = pd.MultiIndex.from_frame(pair)
     needed = pd.MultiIndex.from_arrays([region_of_input, product_inputs["input"].to_numpy()])
     not_made = ~needed.isin(made_pairs)
@@ -219,7 +226,7 @@ def check_balance_economy(
         rows[np.flatnonzero(is_in(inputs["input"], frames["products"]["product"]))[not_made]] = True
         report_rows(issues, raws["inputs"], rows, "input",
                     "the balance objective needs a technique making every input in the region "
-                    "that uses it; none makes this one there")
+                    "that uses it (or in its origin); none makes this one there")
     if issues or repeated.any():
         return
     for cycle in unsustainable_cycles(techniques, product_inputs):

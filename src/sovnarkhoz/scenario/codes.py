@@ -17,6 +17,7 @@ REFERS_TO: dict[tuple[str, str], tuple[str, str]] = {
     ("techniques", "region"): ("regions", "region"),
     ("techniques", "product"): ("products", "product"),
     ("inputs", "technique"): ("techniques", "technique"),
+    ("inputs", "origin"): ("regions", "region"),
     ("supplies", "region"): ("regions", "region"),
     ("supplies", "factor"): ("factors", "factor"),
     ("targets", "region"): ("regions", "region"),

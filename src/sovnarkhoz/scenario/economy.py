@@ -1,7 +1,9 @@
 """An economy as integer-indexed arrays: what the formulation and the solvers work from.
 
 Every id is replaced by its position in ``products``, ``regions``, ``factors`` or
-``techniques``; inputs are split into product inputs and factor inputs (coordinate lists).
+``techniques``; inputs are split into product inputs and factor inputs (coordinate lists), a
+product input carrying the region whose pool supplies it (inputs.csv's ``origin``, else the
+technique's own region).
 Built from id positions hashed by pyarrow (see ``codes``): no Python loop over rows.
 """
 
@@ -33,6 +35,8 @@ class Economy:
     use_tech: np.ndarray  # (U,) int technique of each product input
     use_product: np.ndarray  # (U,) int product used
     use_amount: np.ndarray  # (U,) float units per unit of activity
+    use_region: np.ndarray  # (U,) int region whose pool supplies it (its origin, else the
+    #                         technique's region)
     need_tech: np.ndarray  # (N,) int technique of each factor input
     need_factor: np.ndarray  # (N,) int factor used
     need_amount: np.ndarray  # (N,) float units per unit of activity
@@ -78,18 +82,24 @@ class Economy:
         targets = tables["targets"]
         links = tables["links"]
         tradable = tables["products"].get("tradable")
+        tech_region = codes.reference("techniques", "region")
+        pool = tech_region[tech_of_input]
+        if "origin" in inputs.columns:
+            origin = codes.reference("inputs", "origin")
+            pool = np.where(origin >= 0, origin, pool)
         return cls(
             products=products,
             regions=regions,
             factors=factors,
             techniques=techniques,
             tradable=np.ones(len(products), bool) if tradable is None else tradable.to_numpy(bool),
-            tech_region=codes.reference("techniques", "region"),
+            tech_region=tech_region,
             tech_product=codes.reference("techniques", "product"),
             tech_capacity=_or_inf(tech, "capacity"),
             use_tech=tech_of_input[is_product],
             use_product=as_product[is_product],
             use_amount=amount[is_product],
+            use_region=pool[is_product],
             need_tech=tech_of_input[is_factor],
             need_factor=as_factor[is_factor],
             need_amount=amount[is_factor],

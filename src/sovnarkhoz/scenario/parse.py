@@ -65,7 +65,7 @@ def parse_table(raw: RawTable, spec: TableSpec, issues: IssueList) -> pd.DataFra
         if spec_column is None or spec_column.kind is Kind.TEXT:
             typed[name] = raw.frame[name]
         elif spec_column.kind is Kind.ID:
-            typed[name] = _parse_id(raw, name, issues)
+            typed[name] = _parse_id(raw, name, issues, spec_column.required)
         elif spec_column.kind is Kind.BOOL:
             typed[name] = _parse_bool(raw, name, issues)
         elif spec_column.kind is Kind.STATUS:
@@ -108,12 +108,14 @@ def _check_range(raw: RawTable, spec: TableSpec, frame: pd.DataFrame,
                         f"must hold it (low <= {value} <= high)")
 
 
-def _parse_id(raw: RawTable, name: str, issues: IssueList) -> pd.Series:
+def _parse_id(raw: RawTable, name: str, issues: IssueList, required: bool = True) -> pd.Series:
+    """Ids as text; a blank is an error in a required column (in an optional one, its
+    default)."""
     column = raw.frame[name]
     if column.dtype != "str":
         column = column.map(_number_as_id).astype("str")
     blank = column.str.strip().eq("").to_numpy()
-    if blank.any():
+    if required and blank.any():
         report_rows(issues, raw, blank, name, "is blank; every row needs an id here")
     return column
 

@@ -23,21 +23,34 @@ from scipy.sparse.linalg import ArpackNoConvergence, eigs
 class Cycle:
     """Products of one region whose technology feeds on itself too heavily."""
 
-    region: str
+    region: str  # its region (regions, comma-separated, when origins join several)
     products: list[str]
     radius: float  # Perron root of the cycle's input block (>= 1)
+
+
+def input_regions(tech_region: pd.Series, product_inputs: pd.DataFrame) -> np.ndarray:
+    """(rows,) the region whose pool supplies each product input: its ``origin`` where
+    given, else the region of the technique using it (``tech_region``: technique -> region)."""
+    region = tech_region.reindex(product_inputs["technique"]).to_numpy()
+    if "origin" not in product_inputs.columns:
+        return region
+    origin = product_inputs["origin"]
+    given = ~origin.str.strip().eq("").to_numpy()
+    return np.where(given, origin.to_numpy(), region)
 
 
 def technique_matrix(techniques: pd.DataFrame, product_inputs: pd.DataFrame) -> sp.csr_matrix:
     """T x T matrix: entry (i, j) = output of technique i used per unit of technique j.
 
-    Assumes one technique per (region, product); inputs nobody makes in the region are dropped.
+    Assumes one technique per (region, product); inputs nobody makes in the region they come
+    from (the technique's, or the input's ``origin``) are dropped.
     """
     key = pd.MultiIndex.from_frame(techniques[["region", "product"]])
     position = pd.Index(techniques["technique"])
     user = position.get_indexer(product_inputs["technique"])
-    user_region = techniques["region"].to_numpy()[user]
-    maker = key.get_indexer(pd.MultiIndex.from_arrays([user_region, product_inputs["input"]]))
+    source = input_regions(pd.Series(techniques["region"].to_numpy(), index=position),
+                           product_inputs)
+    maker = key.get_indexer(pd.MultiIndex.from_arrays([source, product_inputs["input"]]))
     keep = maker >= 0
     n = len(techniques)
     return sp.csr_matrix(
@@ -79,7 +92,7 @@ def unsustainable_cycles(techniques: pd.DataFrame, product_inputs: pd.DataFrame)
             csr[members][:, members])
         if radius >= 1.0 - 1e-12:
             cycles.append(Cycle(
-                region=str(techniques["region"].iat[members[0]]),
+                region=", ".join(dict.fromkeys(techniques["region"].to_numpy()[members])),
                 products=[str(p) for p in techniques["product"].to_numpy()[members]],
                 radius=float(radius),
             ))

@@ -28,7 +28,7 @@ class Kind(Enum):
 
 
 KIND_MEANINGS: dict[Kind, str] = {
-    Kind.ID: "text naming a row; never blank",
+    Kind.ID: "text naming a row; never blank (blank in an optional column: its default)",
     Kind.TEXT: "free text; may be blank",
     Kind.AMOUNT: "a finite number >= 0",
     Kind.FRACTION: "a number in [0, 1)",
@@ -150,11 +150,19 @@ TABLES: dict[str, TableSpec] = {
             (_c("technique", Kind.ID, meaning="the technique using it (techniques.csv)"),
              _c("input", Kind.ID, meaning="a product (products.csv) or a factor (factors.csv)"),
              _c("amount", Kind.AMOUNT, unit="units of the input per unit of activity",
-                meaning="what one unit of activity uses")),
+                meaning="what one unit of activity uses"),
+             _c("origin", Kind.ID, False, default="the technique's region",
+                meaning="a product input only: the region (regions.csv) whose pool supplies "
+                        "it, drawn from there directly (a delivery fixed by the technology, "
+                        "as in a multi-regional input-output table: no link, no loss, "
+                        "whatever `tradable` says); the same input may be listed once per "
+                        "origin")),
             required=True,
             key=("technique", "input"),
+            key_when_present=("origin",),
             meaning="per unit of activity a technique uses `amount` of `input`, a product "
-                    "from its region's pool or a factor from its region's supply",
+                    "from its region's pool (or the pool of `origin`) or a factor from its "
+                    "region's supply",
         ),
         TableSpec(
             "supplies",
