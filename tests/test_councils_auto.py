@@ -7,51 +7,54 @@ import pytest
 import sovnarkhoz
 from cli_run import run
 from sovnarkhoz.councils import plan_by_councils
-from sovnarkhoz.councils.choice import MANY_COUNCILS, choose_protocol
+from sovnarkhoz.councils.choice import choose_protocol
 from sovnarkhoz.scenario.generate import GeneratorSpec, generate_tables
 from test_horizon import tiny
 
 
-def _generated(regions: int, products: int = 2) -> sovnarkhoz.Scenario:
-    tables = generate_tables(GeneratorSpec(products, regions, 1, 1, 1, seed=1))
+def _generated(regions: int) -> sovnarkhoz.Scenario:
+    tables = generate_tables(GeneratorSpec(2, regions, 1, 1, 1, seed=1))
     return sovnarkhoz.Scenario.from_frames(name=f"g{regions}", **tables)
 
 
-@pytest.mark.parametrize(("scenario", "organisation", "protocol", "councils"), [
-    ("two_regions", "territorial", "dantzig-wolfe", 2),  # one year, few councils
-    ("two_regions", "branch", "dantzig-wolfe", 3),
-    ("ussr1957", "territorial", "dantzig-wolfe", 15),  # 14 years
+@pytest.mark.parametrize(("scenario", "organisation", "protocol", "reason"), [
+    ("two_regions", "territorial", "prices", "auto: prices for 2 councils in one year"),
+    ("two_regions", "branch", "prices", "auto: prices for 2 councils in one year"),
+    ("ussr1957", "territorial", "dantzig-wolfe",
+     "auto: dantzig-wolfe for 15 councils over 14 years"),
 ])
-def test_auto_picks_by_horizon_and_councils(bundled_scenario, scenario, organisation, protocol,
-                                            councils):
+def test_auto_picks_by_the_horizon(bundled_scenario, scenario, organisation, protocol,
+                                   reason):
     chosen = choose_protocol(bundled_scenario(scenario), organisation)
     assert chosen.protocol == protocol
-    assert chosen.reason.startswith(f"auto: {protocol} for ")
+    assert chosen.reason.startswith(reason)
 
 
-def test_auto_picks_prices_from_many_councils_in_one_year():
-    assert choose_protocol(_generated(MANY_COUNCILS - 1), "territorial").protocol == \
-        "dantzig-wolfe"
-    chosen = choose_protocol(_generated(MANY_COUNCILS), "territorial")
-    assert chosen.protocol == "prices"
-    assert f"{MANY_COUNCILS} councils in one year" in chosen.reason
-    # a multi-year economy goes to dantzig-wolfe whatever the number of councils
+def test_auto_picks_prices_in_one_year_whatever_the_number_of_councils():
+    for regions in (1, 60, 107):
+        chosen = choose_protocol(_generated(regions), "territorial")
+        assert chosen.protocol == "prices"
+        assert f"for {regions} councils in one year" in chosen.reason
+    # over years dantzig-wolfe, whatever the organisation
     assert choose_protocol(tiny(), "branch").protocol == "dantzig-wolfe"
+    assert choose_protocol(tiny(), "territorial").protocol == "dantzig-wolfe"
 
 
 def test_auto_is_the_default_and_the_plan_says_which_and_why(bundled_scenario):
     plan = plan_by_councils(bundled_scenario("two_regions"), "territorial", tolerance=1e-9)
     assert plan.status == "optimal"
     assert plan.fulfilment == pytest.approx(450 / 7, rel=1e-9)
-    assert plan.details["protocol"] == "dantzig-wolfe"
-    assert "(auto: dantzig-wolfe for 2 councils in one year" in plan.solver_choice
-    named = plan_by_councils(bundled_scenario("two_regions"), "territorial", protocol="prices",
-                             tolerance=1e-9)
-    assert named.details["protocol"] == "prices" and "(prices, as asked)" in named.solver_choice
+    assert plan.details["protocol"] == "prices"
+    assert "prices protocol (auto: prices for 2 councils in one year" in plan.solver_choice
+    named = plan_by_councils(bundled_scenario("two_regions"), "territorial",
+                             protocol="dantzig-wolfe", tolerance=1e-9)
+    assert named.details["protocol"] == "dantzig-wolfe"
+    assert "(dantzig-wolfe, as asked)" in named.solver_choice
+    assert named.fulfilment == pytest.approx(450 / 7, rel=1e-9)
 
 
 def test_cli_says_which_protocol_auto_chose(capsys):
     code, out, err = run(capsys, "plan", "two_regions", "--organisation", "territorial")
     assert code == 0
-    assert "protocol auto: dantzig-wolfe for 2 councils in one year" in err
-    assert "dantzig-wolfe protocol (auto: dantzig-wolfe" in out
+    assert "protocol auto: prices for 2 councils in one year" in err
+    assert "prices protocol (auto: prices for 2 councils" in out

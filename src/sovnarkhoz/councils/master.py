@@ -20,10 +20,6 @@ docs/performance.md.)
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,11 +32,6 @@ from ..solvers.result import Status
 
 PRIMAL_SIMPLEX = 4
 """HiGHS's ``simplex_strategy`` for the primal simplex."""
-STEEPEST_EDGE = 2
-"""HiGHS's ``simplex_primal_edge_weight_strategy`` for steepest edge pricing: on a master of
-ussr1957 1957-70 at round 200 (1,527 rows, 9,380 columns, 15 new proposals) the warm primal
-simplex takes 1,200 iterations and 2.0 s instead of 6,086 and 3.0 s by HiGHS's default
-(Devex), docs/performance.md."""
 STALL_ITERATIONS = 5
 """A warm re-solve taking more than this many simplex iterations per row has stalled."""
 NO_ITERATION_LIMIT = 2**31 - 1
@@ -50,28 +41,6 @@ FEASIBILITY = 1e-9
 """The master's primal feasibility tolerance. At HiGHS's default (1e-7) a proposal's weight
 could end at -5e-8 after a crossover, which the councils' mixed plans carried into a shared
 balance of ussr1957 by ministries (off by 4.6e-8, against 1e-14 otherwise)."""
-
-
-@contextmanager
-def quiet_stdout() -> Iterator[None]:
-    """Standard output (the file descriptor, not just Python's sys.stdout) sent to nowhere:
-    HiGHS's primal simplex with steepest edge checks its weights now and then and prints
-    what it finds with printf (``HEkk::debugPrimalSteepestEdgeWeights``), whatever its
-    output options say; a plan's output must not carry that. Nothing else writes while the
-    centre's LP solves."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no standard output to guard
-        yield
-        return
-    try:
-        with open(os.devnull, "w") as sink:
-            os.dup2(sink.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 @dataclass
@@ -115,7 +84,6 @@ class Master:
         self.highs.setOptionValue("primal_feasibility_tolerance", FEASIBILITY)
         self.highs.setOptionValue("presolve", "off")
         self.highs.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
-        self.highs.setOptionValue("simplex_primal_edge_weight_strategy", STEEPEST_EDGE)
         self.highs.setOptionValue("solver", "simplex")
         self.highs.passModel(HighsSolver._model(lp))
         self.first = n0 + 3 * m  # the first proposal's column
@@ -186,8 +154,7 @@ class Master:
         else:
             rows = self.m + self.K
             self.highs.setOptionValue("simplex_iteration_limit", STALL_ITERATIONS * rows)
-            with quiet_stdout():
-                self.highs.run()
+            self.highs.run()
             model_status = self.highs.getModelStatus()
             if model_status == highspy.HighsModelStatus.kIterationLimit:
                 model_status = self._interior(None, crossover=True)
