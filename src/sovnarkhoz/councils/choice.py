@@ -1,16 +1,19 @@
 """Which protocol coordinates the councils when none is named (``--protocol auto``).
 
 The rules, measured on the benchmarks (docs/performance.md, "The auto rules";
-``benchmarks/councils_protocols.py``):
+``benchmarks/councils_protocols.py``, CPU seconds on a loaded 2-core machine):
 
 - several years -> dantzig-wolfe: its first rounds post central prices that value the many
-  yearly target rows at once. On ussr1957 by its fifteen republic councils it needs 57
-  rounds over 1957-59 where prices needs 131, 80 over 1957-61 against 461, and over 1957-70
-  prices leaves λ = 0 after 230 rounds while dantzig-wolfe reaches the optimum;
-- one year -> prices, whatever the number of councils: on every one-year economy measured
-  it needed as few rounds as dantzig-wolfe or fewer (generated 2, 10, 50 and 107 councils:
-  20, 14, 15 and 14 rounds against 26, 13, 24 and 26; ussr1957 1957: 11 against 14), and at
-  107 councils dantzig-wolfe's final prices did not prove its plan optimal.
+  yearly target rows at once. On ussr1957 by its fifteen republic councils it needs 59
+  rounds over 1957-59 where prices needs 131 (3.4 against 7.0 CPU s), 80 over 1957-61
+  against 461, and over 1957-70 prices leaves λ = 0 after 230 rounds while dantzig-wolfe
+  reaches the optimum;
+- one year, MANY_COUNCILS councils or more -> prices: 15 rounds against 24 at 50 generated
+  councils (2.3 against 3.1 CPU s), 14 against 26 at 107 (6.3 against 8.3), where
+  dantzig-wolfe's final prices did not even prove its plan optimal;
+- one year, fewer councils -> dantzig-wolfe: on the generated 60 x 6 x 2 economy 52 rounds
+  against 63 (1.1 against 1.6 CPU s); on 2 and 10 generated councils and on ussr1957's 1957
+  the two are within 0.1 s of each other.
 
 quotas and admm are never chosen by themselves: neither reaches the optimum of the larger
 economies within hundreds of rounds; they are kept for what they show (Kornai-Liptak's
@@ -25,6 +28,8 @@ from ..scenario.model import Scenario
 from .partition import council_count
 
 AUTO = "auto"
+MANY_COUNCILS = 50
+"""From this many councils on, a one-year economy goes to the prices protocol."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,7 @@ class ProtocolChoice:
 
 def choose_protocol(scenario: Scenario, organisation: str) -> ProtocolChoice:
     """The protocol for ``scenario`` planned by ``organisation``'s councils, by the rules
-    above."""
+    above: its horizon first, then the number of councils."""
     horizon = scenario.horizon
     years = 1 if horizon is None else horizon.last - horizon.first + 1
     councils = council_count(scenario, organisation)
@@ -45,6 +50,10 @@ def choose_protocol(scenario: Scenario, organisation: str) -> ProtocolChoice:
         return ProtocolChoice("dantzig-wolfe", (
             f"auto: dantzig-wolfe for {councils} councils over {years} years (its central "
             "prices cover every year's targets at once)"))
-    return ProtocolChoice("prices", (
-        f"auto: prices for {councils} councils in one year (as few rounds as dantzig-wolfe "
-        "or fewer on every one-year economy measured)"))
+    if councils >= MANY_COUNCILS:
+        return ProtocolChoice("prices", (
+            f"auto: prices for {councils} councils in one year (from {MANY_COUNCILS} "
+            "councils its stabilised prices need the fewest rounds)"))
+    return ProtocolChoice("dantzig-wolfe", (
+        f"auto: dantzig-wolfe for {councils} councils in one year (below {MANY_COUNCILS} "
+        "councils as fast as prices or faster)"))
