@@ -4,16 +4,16 @@ The rules, measured on the benchmarks (docs/performance.md, "The auto rules";
 ``benchmarks/councils_protocols.py``, CPU seconds on a loaded 2-core machine):
 
 - several years -> dantzig-wolfe: its first rounds post central prices that value the many
-  yearly target rows at once. On ussr1957 by its fifteen republic councils it needs 59
-  rounds over 1957-59 where prices needs 131 (3.4 against 7.0 CPU s), 80 over 1957-61
+  yearly target rows at once. On ussr1957 by its fifteen republic councils it needs 57
+  rounds over 1957-59 where prices needs 131 (2.2 against 5.7 CPU s), 80 over 1957-61
   against 461, and over 1957-70 prices leaves λ = 0 after 230 rounds while dantzig-wolfe
   reaches the optimum;
-- one year, MANY_COUNCILS councils or more -> prices: 15 rounds against 24 at 50 generated
-  councils (2.3 against 3.1 CPU s), 14 against 26 at 107 (6.3 against 8.3), where
-  dantzig-wolfe's final prices did not even prove its plan optimal;
+- one year, MANY_COUNCILS councils or more -> prices: 15 rounds against 30 at 50 generated
+  councils (1.7 against 3.5 CPU s), 14 against 27 at 107 (5.1 against 6.2), where
+  dantzig-wolfe's final prices do not prove its plan optimal;
 - one year, fewer councils -> dantzig-wolfe: on the generated 60 x 6 x 2 economy 52 rounds
-  against 63 (1.1 against 1.6 CPU s); on 2 and 10 generated councils and on ussr1957's 1957
-  the two are within 0.1 s of each other.
+  against 63 (1.1 against 1.6 CPU s), on ussr1957's 1957 14 against 21; on 2 and 10
+  generated councils the two are within 0.1 s of each other.
 
 quotas and admm are never chosen by themselves: neither reaches the optimum of the larger
 economies within hundreds of rounds; they are kept for what they show (Kornai-Liptak's
