@@ -61,3 +61,4 @@ def test_cli_says_which_protocol_auto_chose(capsys):
     assert code == 0
     assert "protocol auto: dantzig-wolfe for 2 councils in one year" in err
     assert "dantzig-wolfe protocol (auto: dantzig-wolfe for 2 councils" in out
+
