@@ -171,7 +171,8 @@ def test_admm_engines_agree_and_a_dead_worker_is_restarted(bundled_scenario):
 def test_hiding_capacity_costs_exactly_what_is_hidden(bundled_scenario):
     """Every supply scaled by 0.9 scales λ by 0.9 (the LP is homogeneous in supplies)."""
     scenario = bundled_scenario("two_regions")
-    plan = plan_by_councils(scenario, "territorial", tolerance=1e-4, max_rounds=3000,
+    plan = plan_by_councils(scenario, "territorial", protocol="prices",
+                            tolerance=1e-4, max_rounds=3000,
                             behaviour=Behaviour(hidden=0.1))
     assert plan.status == proof_status(plan)
     assert plan.fulfilment == pytest.approx(0.9 * 450 / 7, rel=5e-4)
@@ -183,7 +184,8 @@ def test_hiding_capacity_costs_exactly_what_is_hidden(bundled_scenario):
 @pytest.mark.parametrize("strength", [0.5, 2.0, 10.0])
 def test_localism_never_improves_the_national_objective(bundled_scenario, strength):
     scenario = bundled_scenario("two_regions")
-    plan = plan_by_councils(scenario, "territorial", tolerance=1e-4, max_rounds=3000,
+    plan = plan_by_councils(scenario, "territorial", protocol="prices",
+                            tolerance=1e-4, max_rounds=3000,
                             behaviour=Behaviour(localism=strength))
     assert plan.status == proof_status(plan) and plan.verification.passed
     # no better than cooperation, up to the tolerance of the coordination (relative 1e-4)
@@ -298,7 +300,7 @@ def test_prices_reach_the_hand_derived_plan_with_a_bound_every_round(bundled_sce
     """The default prices protocol on two_regions: λ = 450/7 and the labour values derived
     by hand, and the centre's best dual value never exceeds the optimum."""
     scenario = bundled_scenario("two_regions")
-    plan = plan_by_councils(scenario, organisation, tolerance=1e-9)
+    plan = plan_by_councils(scenario, organisation, protocol="prices", tolerance=1e-9)
     assert plan.status == "optimal", plan.message
     assert plan.details["protocol"] == "prices"
     assert plan.details["rounds"] <= 10
@@ -317,7 +319,8 @@ def test_prices_reach_the_hand_derived_plan_with_a_bound_every_round(bundled_sce
 def test_prices_reach_the_central_optimum_on_generated_economies(organisation, seed):
     scenario = _generated(6, seed, branches=3)
     central = sovnarkhoz.make_plan(scenario)
-    plan = plan_by_councils(scenario, organisation, tolerance=1e-7, max_rounds=300)
+    plan = plan_by_councils(scenario, organisation, protocol="prices",
+                            tolerance=1e-7, max_rounds=300)
     assert plan.status == "optimal", plan.message
     assert plan.fulfilment == pytest.approx(central.fulfilment, rel=1e-6)
     assert plan.verification.max_relative_violation <= 1e-7
@@ -331,7 +334,8 @@ def test_prices_traffic_is_counted():
     """Per round: prices out (s_k floats) and an answer back (s_k + 2) to every council;
     before the first round each council's rays and first proposal, after the last the mixes."""
     scenario = _generated(6, 1)
-    plan = plan_by_councils(scenario, "territorial", tolerance=1e-7, max_rounds=300)
+    plan = plan_by_councils(scenario, "territorial", protocol="prices",
+                            tolerance=1e-7, max_rounds=300)
     lp = build_lp(scenario.economy, Objective.parse("max-fulfilment")).data
     parts = partition(scenario, build_lp(scenario.economy, Objective.parse("max-fulfilment")),
                       "territorial")
@@ -402,7 +406,8 @@ def test_departmentalism_never_improves_and_grows_with_its_strength(seed):
     central = sovnarkhoz.make_plan(scenario)
     levels = []
     for strength in (0.0, 0.2, 1.0, 5.0):
-        plan = plan_by_councils(scenario, "branch", tolerance=1e-8, max_rounds=300,
+        plan = plan_by_councils(scenario, "branch", protocol="prices",
+                                tolerance=1e-8, max_rounds=300,
                                 behaviour=Behaviour(departmentalism=strength))
         assert plan.status == proof_status(plan) and plan.verification.passed
         assert plan.fulfilment <= central.fulfilment * (1 + 1e-7)
@@ -417,7 +422,7 @@ def test_departmentalism_never_improves_and_grows_with_its_strength(seed):
 
 def test_departmentalism_is_for_ministries(bundled_scenario):
     with pytest.raises(ValueError, match="branch"):
-        plan_by_councils(bundled_scenario("two_regions"), "territorial",
+        plan_by_councils(bundled_scenario("two_regions"), "territorial", protocol="prices",
                          behaviour=Behaviour(departmentalism=1.0))
 
 
@@ -454,7 +459,8 @@ def test_councils_planning_with_pdlp_reach_the_central_optimum(bundled_scenario)
     """Councils that plan with the first-order solver (here on the CPU) answer to its
     tolerance; the prices protocol still reaches λ = 450/7."""
     pytest.importorskip("torch")
-    plan = plan_by_councils(bundled_scenario("two_regions"), "territorial", tolerance=1e-6,
+    plan = plan_by_councils(bundled_scenario("two_regions"), "territorial", protocol="prices",
+                            tolerance=1e-6,
                             max_rounds=50, solver="pdlp")
     assert plan.status == "optimal", plan.message
     assert plan.solver == "pdlp"

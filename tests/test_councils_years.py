@@ -86,7 +86,8 @@ def test_partition_gives_investment_and_stocks_to_the_technique_council():
 @pytest.mark.parametrize(("objective", "optimum"), [("max-fulfilment", 5 / 9),
                                                     ("max-total-fulfilment", 15 / 9)])
 def test_councils_reach_the_hand_derived_multi_year_plan(organisation, objective, optimum):
-    plan = plan_by_councils(tiny(), organisation, objective=objective, tolerance=1e-9)
+    plan = plan_by_councils(tiny(), organisation, protocol="prices",
+                            objective=objective, tolerance=1e-9)
     assert plan.status == "optimal", plan.message
     assert plan.objective_value == pytest.approx(optimum, rel=1e-9)
     assert plan.fulfilment == pytest.approx(5 / 9, rel=1e-9)
@@ -130,7 +131,8 @@ def test_councils_reach_the_central_multi_year_optimum_on_a_generated_economy(or
     scenario = generated_years()
     central = sovnarkhoz.make_plan(scenario, objective)
     assert central.status == "optimal"
-    plan = plan_by_councils(scenario, organisation, objective=objective, tolerance=1e-8,
+    plan = plan_by_councils(scenario, organisation, protocol="prices",
+                            objective=objective, tolerance=1e-8,
                             max_rounds=400)
     assert plan.status == "optimal", plan.message
     assert plan.objective_value == pytest.approx(central.objective_value, rel=1e-6)
@@ -152,7 +154,8 @@ def test_engines_agree_on_a_multi_year_plan():
     """Councils in worker processes (and Ray actors, when Ray is installed) give the local
     plan round for round."""
     scenario = generated_years()
-    local = plan_by_councils(scenario, "territorial", objective="max-total-fulfilment",
+    local = plan_by_councils(scenario, "territorial", protocol="prices",
+                             objective="max-total-fulfilment",
                              tolerance=1e-8, max_rounds=400)
     engines = ["processes"]
     try:
@@ -161,7 +164,8 @@ def test_engines_agree_on_a_multi_year_plan():
     except ImportError:
         pass
     for engine in engines:
-        remote = plan_by_councils(scenario, "territorial", objective="max-total-fulfilment",
+        remote = plan_by_councils(scenario, "territorial", protocol="prices",
+                                  objective="max-total-fulfilment",
                                   tolerance=1e-8, max_rounds=400, engine=engine)
         assert remote.status == "optimal" and remote.details["engine"] == engine
         assert remote.details["rounds"] == local.details["rounds"]
@@ -173,7 +177,8 @@ def test_engines_agree_on_a_multi_year_plan():
 
 
 def test_hidden_capacity_scales_every_year():
-    plan = plan_by_councils(tiny(), "territorial", objective="max-total-fulfilment",
+    plan = plan_by_councils(tiny(), "territorial", protocol="prices",
+                            objective="max-total-fulfilment",
                             behaviour=Behaviour(hidden=0.1), tolerance=1e-9)
     assert plan.status == proof_status(plan) and plan.verification.passed
     assert plan.objective_value == pytest.approx(14 / 9, rel=1e-9)
@@ -184,7 +189,7 @@ def test_hidden_capacity_scales_every_year():
 
 @pytest.mark.parametrize(("strength", "total"), [(0.25, 15 / 9), (0.6, 10 / 9)])
 def test_departmentalism_over_years(strength, total):
-    plan = plan_by_councils(tiny(), "branch", objective="max-total-fulfilment",
+    plan = plan_by_councils(tiny(), "branch", protocol="prices", objective="max-total-fulfilment",
                             behaviour=Behaviour(departmentalism=strength), tolerance=1e-9)
     assert plan.status == proof_status(plan) and plan.verification.passed
     assert plan.objective_value == pytest.approx(total, rel=1e-9)

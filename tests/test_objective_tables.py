@@ -154,7 +154,7 @@ def test_councils_warn_as_a_central_plan_does() -> None:
     from sovnarkhoz.councils import plan_by_councils
 
     scenario = sovnarkhoz.load_scenario(BUNDLED / "presidium")
-    plan = plan_by_councils(scenario, "territorial")
+    plan = plan_by_councils(scenario, "territorial", protocol="prices")
     assert plan.details["warnings"] == [w.format(goal="max-fulfilment")
                                         for w in PRESIDIUM_WARNINGS]
 

@@ -119,8 +119,10 @@ def _add_council_flags(plan: argparse.ArgumentParser) -> None:
     plan.add_argument("--organisation", choices=ORGANISATIONS, default="central",
                       help="central (one exact plan), territorial (a council per regions.csv "
                       "council) or branch (a ministry per products.csv branch)")
-    plan.add_argument("--protocol", choices=PROTOCOLS, default="prices",
-                      help="how the centre coordinates councils: posted prices moved by the "
+    plan.add_argument("--protocol", choices=PROTOCOLS, default="auto",
+                      help="how the centre coordinates councils (default auto: chosen from "
+                      "the horizon and the number of councils, and the choice is printed; "
+                      "docs/performance.md): posted prices moved by the "
                       "mismatch of the councils' answers, within a step (prices: a stabilised "
                       "proximal method on the councils' dual); quotas re-allotted from the "
                       "councils' shadow prices (quotas: Kornai-Liptak by Benders cuts); prices "
@@ -182,8 +184,9 @@ def _add_compare(sub: Any) -> None:
     compare.add_argument("--objective")
     compare.add_argument("--engine", choices=ENGINES, default="local")
     compare.add_argument("--protocol", choices=PROTOCOLS,
+                         default="auto",
                          help="how the centre coordinates the councils (see plan --protocol); "
-                         "default: dantzig-wolfe for a multi-year scenario, else prices")
+                         "default auto: each organisation's own choice")
     compare.add_argument("--rounds", type=_positive_int, default=2000)
     compare.add_argument("--tolerance", type=_fraction, default=1e-4, metavar="EPS")
     compare.add_argument("--out", type=Path, metavar="OUT",
@@ -407,10 +410,19 @@ def _plan_by_councils(args: argparse.Namespace, scenario, objective: str | None,
     """Councils coordinated round by round, showing the rounds done, mismatch and gap."""
     from ..councils import plan_by_councils
     from ..councils.behaviour import Behaviour
+    from ..councils.choice import AUTO, choose_protocol
     from .progress import RoundDisplay
 
     tolerance = args.tolerance if args.tolerance is not None else 1e-4
-    label = f"{args.organisation} councils, {args.protocol}"
+    protocol = args.protocol
+    if protocol == AUTO and args.organisation in ORGANISATIONS:
+        chosen = choose_protocol(scenario, args.organisation)
+        protocol = chosen.protocol
+        if not args.quiet:
+            clock = time.perf_counter() - (started if started is not None else 0.0)
+            prefix = f"[{clock:8.2f} s] " if started is not None else ""
+            print(f"{prefix}protocol {chosen.reason}", file=sys.stderr, flush=True)
+    label = f"{args.organisation} councils, {protocol}"
     with RoundDisplay(label, quiet=args.quiet, started=started) as display:
         try:
             return plan_by_councils(scenario, args.organisation, objective=objective,

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..plan.planner import make_plan
 from ..scenario.model import Scenario
+from .choice import AUTO
 from .protocol import Round
 from .run import plan_by_councils, suggested_protocol
 
@@ -26,8 +27,8 @@ def compare_organisations(scenario: Scenario, objective: str | None = None,
     value, its shortfall against the central optimum, rounds, seconds, bytes exchanged and
     the bytes a central planner gathers.
 
-    ``protocol``: the councils' protocol; None: each organisation's suggested one
-    (``run.suggested_protocol``: dantzig-wolfe over several years, else prices).
+    ``protocol``: the councils' protocol; None or auto: each organisation's own choice
+    (``choice.choose_protocol``).
     ``starting(organisation, protocol)`` is called as each organisation starts (protocol None
     for the central plan), ``progress(organisation, round)`` after each of its rounds and
     ``finished(organisation)`` when it is done, so that a caller can say what it waits for.
@@ -44,7 +45,8 @@ def compare_organisations(scenario: Scenario, objective: str | None = None,
              "central_bytes": None}]
     sense = -1.0 if central.objective in ("max-fulfilment", "max-total-fulfilment") else 1.0
     for organisation in ORGANISATIONS:
-        chosen = protocol or suggested_protocol(scenario, organisation)
+        chosen = (protocol if protocol not in (None, AUTO)
+                  else suggested_protocol(scenario, organisation))
         clock = time.perf_counter()
         if starting is not None:
             starting(organisation, chosen)

@@ -53,6 +53,10 @@ FINEST_CENTRAL = 1e-9
 """Below this tolerance central prices are vertex prices in all but name."""
 PENALTY = 1e6
 """Cost per unit of artificial slack on a shared row (relative to the objective's scale)."""
+IDLE_SOLVES = 50
+"""A proposal (not a ray) off the master's basis in this many solves in a row is taken off
+the menu: the master's LP, whose every simplex iteration prices every column, stays small (a
+council may propose it again; docs/performance.md)."""
 
 
 class Centre:
@@ -79,6 +83,7 @@ class Centre:
                              lp.col_upper[self.columns], self.lower, self.upper, self.K,
                              lp.offset)
         self.proposed = [0] * self.K  # how many proposals each council keeps
+        self.idle = np.zeros(0, dtype=np.int64)  # master solves each proposal sat idle
         self.solvers: dict[str, int] = {}  # how many answers each solver found
         self.messages = 0  # between the centre and the councils, so far
         self.bytes = 0
@@ -137,6 +142,22 @@ class Centre:
         self.master.add(k, answer.kind == "point", answer.cost, self.local_rows[k],
                         answer.contribution)
         return True
+
+    def prune(self, weights: np.ndarray) -> np.ndarray:
+        """After a master solve at a vertex that gave ``weights``: count the solves each
+        proposal sat off the basis, take those idle for IDLE_SOLVES off the menu and out of
+        the master; the weights of the proposals kept."""
+        idle = self.master.idle()
+        self.idle = np.concatenate([self.idle, np.zeros(len(idle) - len(self.idle),
+                                                        dtype=np.int64)])
+        self.idle = np.where(idle, self.idle + 1, 0)
+        old = np.flatnonzero((self.idle >= IDLE_SOLVES) & ~np.asarray(self.menu.ray, bool))
+        if not len(old):
+            return weights
+        self.master.drop(old)
+        self.menu.drop(old)
+        self.idle = np.delete(self.idle, old)
+        return np.delete(weights, old[old < len(weights)])
 
     def assemble(self, engine: Engine, weights: np.ndarray, centre_x: np.ndarray,
                  y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -236,6 +257,8 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
             break
         master, weights, centre_x = solved.mix_cost, solved.weights, solved.centre_x
         y, sigma = solved.prices, solved.sigma
+        if central is None:  # at a vertex: proposals long off its basis leave the menu
+            weights = centre.prune(weights)
         bound = centre.dual_value(posted, answers) if central is not None or posted is not y \
             else master + float(np.sum(np.minimum(0.0, _values(answers) - sigma)))
         if bound > best:

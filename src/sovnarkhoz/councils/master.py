@@ -107,6 +107,25 @@ class Master:
                            index, value)
         self.cost.append(float(cost))
 
+    def idle(self) -> np.ndarray:
+        """Which proposals (proposals,) are off the last basis (nonbasic: weight 0 and no
+        part of the vertex); all False when there is no basis."""
+        basis = self.highs.getBasis()
+        count = len(self.cost)
+        if not (self.has_basis and basis.valid):
+            return np.zeros(count, dtype=bool)
+        status = np.array([int(s) for s in basis.col_status[self.first:]], dtype=np.int64)
+        return status != int(highspy.HighsBasisStatus.kBasic)
+
+    def drop(self, positions: np.ndarray) -> None:
+        """Delete the proposals at ``positions`` (nonbasic ones: the basis stays valid)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        if not len(positions):
+            return
+        columns = (self.first + positions).astype(np.int32)
+        self.highs.deleteCols(len(columns), columns)
+        self.cost = list(np.delete(np.asarray(self.cost), positions))
+
     def stabilise(self, centre: np.ndarray, step: float) -> None:
         """Costs of r⁺ and r⁻: t - ŷ and t + ŷ (prices within ``step`` of ``centre``)."""
         columns = np.arange(self.n0 + self.m, self.first, dtype=np.int32)

@@ -46,6 +46,18 @@ def _groups(table: pd.DataFrame, column: str, id_column: str) -> tuple[np.ndarra
     return codes, [str(u) for u in uniques]
 
 
+def council_count(scenario: Scenario, organisation: str) -> int:
+    """How many councils ``organisation`` makes of ``scenario`` (as ``partition`` would)."""
+    if organisation == "central":
+        return 1
+    if organisation == "territorial":
+        return len(_groups(scenario.regions, "council", "region")[1])
+    if organisation == "branch":
+        return len(_groups(scenario.products, "branch", "product")[1])
+    raise ValueError(f"unknown organisation {organisation!r}; choose one of "
+                     f"{', '.join(ORGANISATIONS)}")
+
+
 def partition(scenario: Scenario, lp: LinearProgram, organisation: str) -> Partition:
     """Owner of every column of ``lp`` (the single-year LP or the multi-year one)."""
     if organisation not in ORGANISATIONS:

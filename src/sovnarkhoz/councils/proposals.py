@@ -208,6 +208,7 @@ class Menu:
     council: list[int] = field(default_factory=list)
     index: list[int] = field(default_factory=list)
     known: set[tuple[int, int]] = field(default_factory=set)
+    ray: list[bool] = field(default_factory=list)
 
     def __contains__(self, key: tuple[int, int]) -> bool:
         """Whether (council, index) is on the menu."""
@@ -217,6 +218,18 @@ class Menu:
         self.known.add((k, proposal.index))
         self.council.append(k)
         self.index.append(proposal.index)
+        self.ray.append(proposal.kind == "ray")
+
+    def drop(self, positions: np.ndarray) -> None:
+        """Take the proposals at ``positions`` (menu order) off the menu; a council may
+        propose one again."""
+        gone = set(np.asarray(positions).tolist())
+        for position in gone:
+            self.known.discard((self.council[position], self.index[position]))
+        keep = [i for i in range(len(self.index)) if i not in gone]
+        self.council = [self.council[i] for i in keep]
+        self.index = [self.index[i] for i in keep]
+        self.ray = [self.ray[i] for i in keep]
 
     def __len__(self) -> int:
         return len(self.index)

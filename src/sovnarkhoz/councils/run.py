@@ -23,6 +23,7 @@ from ..solvers.result import SolverResult, Status
 from .admm import coordinate
 from .behaviour import COOPERATION, Behaviour, with_behaviour
 from .bundle import coordinate_by_prices
+from .choice import AUTO, choose_protocol
 from .dantzig_wolfe import decompose
 from .engines import ENGINES as ENGINE_TYPES
 from .engines import make_engine
@@ -30,19 +31,15 @@ from .partition import partition
 from .protocol import Coordination, Round
 from .quotas import allot
 
-PROTOCOLS = ("prices", "quotas", "dantzig-wolfe", "admm")
+PROTOCOLS = (AUTO, "prices", "quotas", "dantzig-wolfe", "admm")
+"""The protocols by name, and auto (``choice.choose_protocol``)."""
 ENGINES = tuple(ENGINE_TYPES)
 
 
 def suggested_protocol(scenario: Scenario, organisation: str) -> str:
-    """The protocol to plan ``scenario`` by ``organisation`` with when none is asked for:
-    dantzig-wolfe over several years (its central prices cover the many yearly target rows at
-    once; the prices protocol does not reach the optimum of ussr1957's 1957-70 within its
-    rounds, docs/performance.md), else prices. The same for every organisation so far."""
-    horizon = scenario.horizon
-    if horizon is not None and horizon.last > horizon.first:
-        return "dantzig-wolfe"
-    return "prices"
+    """The protocol ``--protocol auto`` picks for ``scenario`` planned by ``organisation``
+    (``choice.choose_protocol``, which also says why)."""
+    return choose_protocol(scenario, organisation).protocol
 
 
 def _solvers_that_ran(counts: dict[str, int]) -> str:
@@ -63,7 +60,7 @@ def plan_by_councils(
     scenario: Scenario,
     organisation: str = "territorial",
     objective: str | None = None,
-    protocol: str = "prices",
+    protocol: str = AUTO,
     engine: str = "local",
     tolerance: float = 1e-4,
     max_rounds: int = 2000,
@@ -73,7 +70,8 @@ def plan_by_councils(
     solver: str = "auto",
 ) -> Plan:
     """Plan ``scenario`` by councils (``organisation`` territorial, branch or central)
-    coordinated by ``protocol`` until the relative KKT error of the assembled plan (delivery
+    coordinated by ``protocol`` (auto: chosen by ``choice.choose_protocol``, which the plan's
+    solver_choice quotes) until the relative KKT error of the assembled plan (delivery
     mismatch, duality gap, dual residual) is under ``tolerance``, or ``max_rounds`` pass.
 
     ``solver``: what councils plan with under the prices and dantzig-wolfe protocols (auto:
@@ -84,6 +82,10 @@ def plan_by_councils(
     """
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown protocol {protocol!r}; available: {', '.join(PROTOCOLS)}")
+    why = f"{protocol}, as asked"
+    if protocol == AUTO:
+        chosen = choose_protocol(scenario, organisation)
+        protocol, why = chosen.protocol, chosen.reason
     goal = Objective.parse(objective or scenario.default_objective)
     if not goal.rule.by_lp or goal.rule.concave is not None:
         raise ValueError(f"councils plan LPs, not {goal.kind}: choose max-fulfilment, "
@@ -110,7 +112,7 @@ def plan_by_councils(
     plan = Plan(
         scenario=scenario.name, objective=str(goal), status=status, message=message,
         solver=_solvers_that_ran(result.solvers),
-        solver_choice=f"{organisation} councils, {protocol} protocol, {engine} engine",
+        solver_choice=f"{organisation} councils, {protocol} protocol ({why}), {engine} engine",
         fulfilment=outcome.fulfilment,
         objective_value=((lp.sense * float(lp.data.c @ result.x))
                          if outcome.verification.passed else None),
