@@ -84,7 +84,8 @@ def make_plan(
     result, outcome = _solved_and_proven(scenario, lp, backend, options, warm_start, timings,
                                          say)
     plan = Plan(scenario=scenario.name, objective=str(goal), status=result.status,
-                message=result.message, solver=backend.name, solver_choice=why,
+                message=result.message, solver=result.solver or backend.name,
+                solver_choice=why,
                 horizon=lp.horizon if lp.dated else None,
                 solve=SolveReport(
                     size=LPSize(lp.data.num_rows, lp.data.num_cols, lp.data.nnz),

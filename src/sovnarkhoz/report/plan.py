@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..scenario.objectives import Objective
 from . import charts
 from .folder import OutputFolder
 from .page import Fact, Section, Table, number, small
@@ -42,6 +43,14 @@ def plan_sections(folder: OutputFolder, title: str = "The plan") -> list[Section
     return sections
 
 
+def _objective(summary: dict[str, Any]) -> Objective | None:
+    """The summary's objective, None when this version does not know it."""
+    try:
+        return Objective.parse(str(summary.get("objective", "")))
+    except ValueError:
+        return None
+
+
 def objective_in_words(summary: dict[str, Any]) -> str:
     """What was optimised and how far it got, in a sentence (as the console says it)."""
     objective = str(summary.get("objective", ""))
@@ -50,20 +59,11 @@ def objective_in_words(summary: dict[str, Any]) -> str:
     if summary.get("priorities"):
         levels = ", ".join(f"{q} {number(v)}" for q, v in summary["priorities"].items())
         return f"every target met in full, the priorities at levels {levels}"
-    if objective == "max-fulfilment":
-        return (f"every target met {number(lam)} times over (λ = {number(lam)}, the largest "
-                "share of every target that can be met at once)")
-    if objective == "max-total-fulfilment":
-        return (f"the sum of the yearly levels {number(value)}; the lowest yearly level "
-                f"{number(lam)}")
-    if objective.startswith("min-factor:"):
-        factor = objective.split(":", 1)[1]
-        return (f"every target met in full with as little {factor} as possible: "
-                f"{number(value)} {factor} used; prices are {factor} values")
-    if objective == "balance":
-        return (f"Leontief's balance: total gross output {number(value)}; prices are embodied "
-                "factor contents")
-    return f"{objective}: objective value {number(value)}"
+    goal = _objective(summary)
+    if goal is None:  # an objective this version does not know: say what is there
+        return f"{objective}: objective value {number(value)}"
+    return "; ".join(goal.rule.headline.format(value=number(value), lowest=number(lam),
+                                               argument=goal.factor).splitlines())
 
 
 def headline(summary: dict[str, Any], title: str) -> Section:
@@ -80,7 +80,10 @@ def headline(summary: dict[str, Any], title: str) -> Section:
         Fact("answer", objective_in_words(summary), emphasis=True),
     ]
     if summary.get("fulfilment") is not None:
-        facts.append(Fact("fulfilment (λ)", number(summary["fulfilment"]), "fulfilment",
+        goal = _objective(summary)
+        levels = goal is not None and goal.kind.maximises_levels
+        label = "fulfilment (λ)" if levels else "lowest share of a target met"
+        facts.append(Fact(label, number(summary["fulfilment"]), "fulfilment",
                           summary["fulfilment"]))
     if summary.get("objective_value") is not None:
         facts.append(Fact("objective value", number(summary["objective_value"]),
