@@ -336,3 +336,19 @@ def test_heat_map_cells_are_compact():
 
     assert [compact(v) for v in (0.324, 999.4, 1329.02, 10_700.0, 2.5e6, -1329.0)] == [
         "0.324", "999", "1.33k", "10.7k", "2.5M", "-1.33k"]
+
+
+def test_earliest_each_report_shows_every_item_alone_and_together(tmp_path, capsys):
+    """earliest --each --report: one curve per item and the summary table, the joint answer
+    last (earliest_each_summary.csv's rows, as written)."""
+    scenario = tmp_path / "g"
+    assert run(capsys, "generate", "--products", "6", "--regions", "2", "--techniques", "2",
+               "--years", "4", "--seed", "3", scenario)[0] == 0
+    out = tmp_path / "out"
+    code, stdout, _ = run(capsys, "earliest", scenario, "--each", "--report", "--out", out)
+    assert code == 0 and f"report: {out / 'report.html'}" in stdout
+    page = (out / "report.html").read_text(encoding="utf-8")
+    summary = pd.read_csv(out / "earliest_each_summary.csv")
+    rows = table_rows(page, "earliest_each")
+    assert [row[0] for row in rows] == summary["targets"].tolist()
+    assert [row[1] for row in rows] == summary["earliest"].tolist()

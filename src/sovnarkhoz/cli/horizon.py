@@ -170,6 +170,8 @@ def _run_each(args: argparse.Namespace, scenario, targets: list[str] | None,
             summary.to_csv(staging / "earliest_each_summary.csv", index=False)
             plot_each(table, staging / "earliest_each.png",
                       title=f"{scenario.name}: earliest year, each alone and together")
+            report = stage_report(args, staging, "earliest")
+        say_report(args, report)
     done = all(r.year is not None for r in answer.answers.values())
     return 0 if done else 1
 

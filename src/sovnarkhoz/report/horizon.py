@@ -52,10 +52,12 @@ def earliest_sections(folder: OutputFolder) -> list[Section]:
     section = Section("earliest", "When can the targets be met?").facts(facts)
     series = {"best share reachable by that year": _curve(best)}
     xs = {"best share reachable by that year": _years(best)}
-    for other in content.get("each") or []:  # one answer per product, where given
+    each = content.get("each") or {}  # earliest --each: {label: answer}, the joint one last
+    for label, other in each.items() if isinstance(each, dict) else ():
         if isinstance(other, dict) and isinstance(other.get("best"), dict):
-            label = str(other.get("product") or other.get("target") or other.get("name", ""))
-            series[label], xs[label] = _curve(other["best"]), _years(other["best"])
+            series[f"{label} alone" if label != list(each)[-1] else f"{label} together"] = (
+                _curve(other["best"]))
+            xs[list(series)[-1]] = _years(other["best"])
     if best:
         chart = charts.lines(
             xs, series, ylabel="share of the targets met", xlabel="year",
@@ -65,6 +67,12 @@ def earliest_sections(folder: OutputFolder) -> list[Section]:
             "is the target. " + (f"Met in full in {year}." if year is not None
                                  else "Not met in full within the horizon."))
         section.chart(chart)
+        summary = folder.table("earliest_each_summary")
+        if summary is not None:
+            section.table(Table.of("earliest_each", summary, caption=(
+                "Each target product alone (the others let go), then all together: the "
+                "earliest year it is met in full, or the best share and the year it is "
+                "first reached.")), "Each alone, then together")
         nan = [y for y, v in best.items() if v is None]
         if nan:
             section.say("No share in " + ", ".join(nan) + ": the targets held in full "
