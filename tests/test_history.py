@@ -93,3 +93,19 @@ def test_the_seven_year_plan_scenario():
     need = plain[plain["product"] == "grain"].groupby("year")["amount"].sum()
     assert grain[1957] == pytest.approx(need[1957])
     assert grain[1965] - need[1965] == pytest.approx(164.0 - 110.0, rel=1e-5)
+
+
+def test_history_report_draws_each_product(tmp_path, capsys):
+    directory = tmp_path / "labour_only"
+    labour_only().write(directory)
+    (tmp_path / "record").mkdir()
+    (tmp_path / "record" / "actual.csv").write_text(RECORD)
+    out = tmp_path / "out"
+    code, stdout, _ = run(capsys, "history", str(directory), "--against",
+                          str(tmp_path / "record"), "--targets", "a,b", "--solver", "highs",
+                          "--out", str(out), "--report")
+    assert code == 0 and "report:" in stdout, stdout
+    page = (out / "report.html").read_text(encoding="utf-8")
+    products = pd.read_csv(out / "history.csv")["product"].unique()
+    assert page.count("<svg") >= len(products)  # one chart per product
+    assert 'data-name="history"' in page

@@ -127,3 +127,23 @@ def test_cli_sensitivity_writes_its_tables(tmp_path, capsys):
     code, _, err = run(capsys, "sensitivity", str(directory), "--vary", "bad",
                        "--out", str(tmp_path / "o2"))
     assert code == 2 and "TABLE:ROW-KEY" in err
+
+
+def test_cli_sensitivity_report_shows_the_range_and_the_tornado(tmp_path, capsys):
+    """--report: the range's facts and the tornado table as sensitivity_*.csv hold them."""
+    import json
+    import re
+
+    directory = tmp_path / "one_supply"
+    one_supply().write(directory)
+    out = tmp_path / "out"
+    code, stdout, _ = run(capsys, "sensitivity", str(directory), "--samples", "5",
+                          "--out", str(out), "--report")
+    assert code == 0 and "report:" in stdout, stdout
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "0.4 .. 0.8" in page and page.count("<svg") >= 1
+    match = re.search(r'data-name="sensitivity_tornado".*?<script type="application/json">'
+                      r"(.*?)</script>", page, re.S)
+    rows = json.loads(match.group(1).replace("<\\/", "</"))["rows"]
+    tornado = pd.read_csv(out / "sensitivity_tornado.csv")
+    assert len(rows) == len(tornado) and rows[0][5] == pytest.approx(tornado["swing"].iat[0])

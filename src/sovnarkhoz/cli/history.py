@@ -11,6 +11,7 @@ from pathlib import Path
 from ..bundled import ROOT as BUNDLED_ROOT
 from .horizon import _options, _solver_arguments
 from .outputs import add_force, check_out, staged_folder
+from .report import add_report_flag, check_report, say_report, stage_report
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +28,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     history.add_argument("--out", type=Path, metavar="OUT",
                          help="write OUT/history.csv and OUT/history.json")
     add_force(history)
+    add_report_flag(history)
     _solver_arguments(history)
     history.set_defaults(run=run_history)
     from .sensitivity import add_parser
@@ -52,6 +54,7 @@ def run_history(args: argparse.Namespace) -> int:
     from .main import load_checked, resolve_scenario
 
     check_out(args.out, args.force, command="history")
+    check_report(args)
     options = _options(args)
     directory = resolve_scenario(args.scenario)
     record = read_record(resolve_record(args.against))
@@ -92,4 +95,6 @@ def run_history(args: argparse.Namespace) -> int:
                        "columns": list(table.columns)}
             (staging / "history.json").write_text(json.dumps(content, indent=2) + "\n",
                                                   encoding="utf-8")
+            report = stage_report(args, staging, "history")
+        say_report(args, report)
     return 0

@@ -28,8 +28,8 @@ def add_report_flag(parser: argparse.ArgumentParser) -> None:
 def add_report_command(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser("report", help="write the HTML report of an output folder")
     report.add_argument("folder", metavar="OUT", type=Path,
-                        help="an output folder of plan, compare, earliest, explain, frontier "
-                        "or decide")
+                        help="an output folder of plan, compare, earliest, explain, frontier, "
+                        "decide, history or sensitivity")
     report.add_argument("--to", type=Path, metavar="FILE.html",
                         help="write the report here (default OUT/report.html)")
     report.set_defaults(run=run_report)

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from .outputs import add_force, check_out, staged_folder
+from .report import add_report_flag, check_report, say_report, stage_report
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -42,6 +43,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="worker processes for the samples (default 1)")
     parser.add_argument("--out", type=Path, metavar="OUT", help="write the tables here")
     add_force(parser)
+    add_report_flag(parser)
     parser.set_defaults(run=run_sensitivity)
 
 
@@ -60,6 +62,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     from .main import load_checked, resolve_scenario
 
     check_out(args.out, args.force, command="sensitivity")
+    check_report(args)
     scenario = load_checked(resolve_scenario(args.scenario))
     inputs = ([parse_vary(scenario, text) for text in args.vary] if args.vary
               else ranges_in(scenario))
@@ -107,4 +110,6 @@ def run_sensitivity(args: argparse.Namespace) -> int:
                                            strict=True))}
             (staging / "sensitivity.json").write_text(json.dumps(content, indent=2) + "\n",
                                                       encoding="utf-8")
+            report = stage_report(args, staging, "sensitivity")
+        say_report(args, report)
     return 0

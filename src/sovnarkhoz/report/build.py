@@ -15,6 +15,7 @@ from pathlib import Path
 from .councils import compare_sections, council_sections
 from .decision import decide_sections, frontier_sections
 from .folder import Command, OutputFolder, ReportError, read_folder
+from .history import history_sections, sensitivity_sections
 from .horizon import earliest_sections, explain_sections
 from .page import Report, Section, render
 from .plan import plan_sections
@@ -23,7 +24,8 @@ REPORT_NAME = "report.html"
 
 _TITLES = {Command.PLAN: "plan", Command.COMPARE: "organisations compared",
            Command.EARLIEST: "earliest year", Command.EXPLAIN: "explanation",
-           Command.FRONTIER: "frontier", Command.DECIDE: "decision"}
+           Command.FRONTIER: "frontier", Command.DECIDE: "decision",
+           Command.HISTORY: "history", Command.SENSITIVITY: "sensitivity"}
 
 
 @dataclass
@@ -48,6 +50,11 @@ def build_report(folder: OutputFolder, shown_as: Path | None = None) -> Report:
         sections += frontier_sections(folder)
     elif command is Command.COMPARE or (command is None and folder.has_table("comparison")):
         sections += compare_sections(folder)
+    elif command is Command.HISTORY or (command is None and folder.has_table("history")):
+        sections += history_sections(folder)
+    elif command is Command.SENSITIVITY or (command is None
+                                            and folder.has_table("sensitivity_range")):
+        sections += sensitivity_sections(folder)
     elif command is Command.EARLIEST or folder.earliest is not None:
         sections += earliest_sections(folder)
     elif command is Command.EXPLAIN or folder.explanation is not None:

@@ -33,13 +33,16 @@ class Command(StrEnum):
     EXPLAIN = "explain"
     FRONTIER = "frontier"
     DECIDE = "decide"
+    HISTORY = "history"
+    SENSITIVITY = "sensitivity"
 
 
 JSON_FILES = ("summary.json", "decision.json", "frontier.json", "earliest.json",
-              "explanation.json")
+              "explanation.json", "history.json", "sensitivity.json")
 TABLES = ("activities", "deliveries", "fulfilment", "factors", "prices", "links",
           "bottlenecks", "investment", "stocks", "priorities", "frontier", "comparison",
-          "rounds")
+          "rounds", "earliest_each_summary", "history", "sensitivity_range",
+          "sensitivity_tornado", "sensitivity_frequency")
 
 
 @dataclass
