@@ -31,6 +31,7 @@ from ..problem import LPData
 from ..result import SolverResult, Status
 from . import kkt
 from .scaling import Scaled, scale_problem
+from .threads import ThreadChoice, choose_threads
 
 DEFAULT_TOLERANCE = 1e-4
 INFEASIBILITY_TOLERANCE = 1e-8
@@ -82,8 +83,21 @@ class PdlpSolver:
         torch = import_torch()
         started = time.perf_counter()
         device = pick_device(options.device)
-        if options.threads is not None and device == "cpu":
-            torch.set_num_threads(int(options.threads))
+        if device != "cpu":
+            return self._solve(torch, lp, options, start, started, device, None)
+        choice = choose_threads(lp.nnz, options.threads)
+        previous = torch.get_num_threads()
+        torch.set_num_threads(choice.threads)
+        try:
+            return self._solve(torch, lp, options, start, started, device, choice)
+        finally:
+            torch.set_num_threads(previous)
+
+    def _solve(self, torch: Any, lp: LPData, options: SolverOptions,
+               start: SolverResult | None, started: float, device: str,
+               threads: ThreadChoice | None) -> SolverResult:
+        """:meth:`solve` on ``device``, with PyTorch's threads already set (``threads``: the
+        choice on the CPU, None on CUDA)."""
         tol = options.tolerance if options.tolerance is not None else DEFAULT_TOLERANCE
         space = self._scaled(torch, lp, device)
         setup_seconds = time.perf_counter() - started
@@ -110,6 +124,7 @@ class PdlpSolver:
             "primal_weight": run.weight, "step_size": steps.eta, "norm_estimate": steps.norm,
             "setup_seconds": setup_seconds, "iterate_seconds": iterating,
             "ms_per_iteration": 1000.0 * iterating / max(run.total, 1),
+            **(threads.as_dict() if threads is not None else {}),
             **(run.measures.as_dict() if run.measures is not None else {}),
         }
         return result
