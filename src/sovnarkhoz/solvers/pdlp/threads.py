@@ -4,8 +4,10 @@ The rule (``choose_threads``), for a solve on the CPU:
 
 1. threads the caller asked for (``SolverOptions.threads``, ``--threads``) are used as given;
 2. otherwise ``min(by work, free cores)``, never below 1, where
-   - by work = ceil(nonzeros / ``NONZEROS_PER_THREAD``): one thread per 250,000 nonzeros of A,
-     since below that a sparse product is too short to repay waking a second thread;
+   - by work = ceil(nonzeros / ``NONZEROS_PER_THREAD``): one thread per 250,000 nonzeros of A
+     (a judgement, not a measured optimum: in issue 20's figures one thread was at least as
+     fast as two up to 606,018 nonzeros, and no idle machine was at hand to find the break-even
+     point; a sparse product much shorter than this does not repay waking a second thread);
    - free cores = floor(cores - busy), cores being those this process may run on
      (``os.sched_getaffinity``) and busy what the other processes keep running: the 1-minute
      load average less this process's own share (1), or the processes runnable right now
