@@ -49,13 +49,14 @@ def test_threads_follow_the_work_on_an_idle_machine():
     idle = MachineLoad(cores=16, load=0.0, running=1)
     assert choose_threads(47_225, machine=idle).threads == 1  # 200 x 8 x 2
     assert choose_threads(222_742, machine=idle).threads == 1  # 500 x 15 x 2
-    assert choose_threads(606_018, machine=idle).threads == 3  # 1000 x 20 x 2
+    assert choose_threads(606_018, machine=idle).threads == 1  # 1000 x 20 x 2
+    assert choose_threads(10_600_000, machine=idle).threads == 11  # horizon 4000 x 9 x 10
     assert choose_threads(NONZEROS_PER_THREAD + 1, machine=idle).threads == 2
     assert choose_threads(10**9, machine=idle).threads == 16
     assert choose_threads(606_018, machine=idle).reason is ThreadReason.WORK
     loaded = MachineLoad(cores=16, load=13.0, running=1)
     choice = choose_threads(10**9, machine=loaded)
-    assert (choice.threads, choice.reason) == (4, ThreadReason.FREE_CORES)
+    assert (choice.threads, choice.reason) == (4, ThreadReason.FREE_CORES)  # floor(16 - 12)
 
 
 def test_explicit_threads_are_respected():

@@ -4,10 +4,10 @@ The rule (``choose_threads``), for a solve on the CPU:
 
 1. threads the caller asked for (``SolverOptions.threads``, ``--threads``) are used as given;
 2. otherwise ``min(by work, free cores)``, never below 1, where
-   - by work = ceil(nonzeros / ``NONZEROS_PER_THREAD``): one thread per 250,000 nonzeros of A
+   - by work = ceil(nonzeros / ``NONZEROS_PER_THREAD``): one thread per 1,000,000 nonzeros of A
      (a judgement, not a measured optimum: in issue 20's figures one thread was at least as
-     fast as two up to 606,018 nonzeros, and no idle machine was at hand to find the break-even
-     point; a sparse product much shorter than this does not repay waking a second thread);
+     fast as two up to 606,018 nonzeros, and no idle machine was at hand to find the
+     break-even point);
    - free cores = floor(cores - busy), cores being those this process may run on
      (``os.sched_getaffinity``) and busy what the other processes keep running: the 1-minute
      load average less this process's own share (1), or the processes runnable right now
@@ -32,7 +32,7 @@ import os
 from dataclasses import dataclass
 from enum import StrEnum
 
-NONZEROS_PER_THREAD = 250_000
+NONZEROS_PER_THREAD = 1_000_000
 """Work (nonzeros of A) that one thread is given before a second is worth waking."""
 
 
