@@ -11,7 +11,12 @@ residual ||z - T(z)||_ω (sufficient decay 0.2, necessary decay 0.8 without prog
 all iterations). Every ``check_every`` steps the candidate T(z) is measured on the unscaled
 problem (relative KKT error) and z - T(z) is tested as an infeasibility certificate.
 
-Runs on CPU or CUDA from the same code; float64 by default.
+Runs on CPU or CUDA from the same code; float64 by default. On the CPU the thread count is
+chosen from the work and the cores free (threads.py). ``PdlpSettings(compile_steps=True)``
+runs each Halpern step of the inner loop through torch.compile (on CUDA in reduce-overhead
+mode, i.e. replayed as a CUDA graph); it gives the same iterates as the eager loop (tested on
+the CPU, where it is slower: sparse products break the graph) and is off by default until it
+is measured on a GPU.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from ..problem import LPData
 from ..result import SolverResult, Status
 from . import kkt
 from .scaling import Scaled, scale_problem
+from .threads import ThreadChoice, choose_threads
 
 DEFAULT_TOLERANCE = 1e-4
 INFEASIBILITY_TOLERANCE = 1e-8
@@ -51,6 +57,7 @@ class PdlpSettings:
     max_iterations: int = 2_000_000
     bound_objective_scaling: bool = True
     rowwise_check: bool = True
+    compile_steps: bool = False  # one Halpern step through torch.compile (CUDA: with graphs)
 
 
 class PdlpSolver:
@@ -82,8 +89,21 @@ class PdlpSolver:
         torch = import_torch()
         started = time.perf_counter()
         device = pick_device(options.device)
-        if options.threads is not None and device == "cpu":
-            torch.set_num_threads(int(options.threads))
+        if device != "cpu":
+            return self._solve(torch, lp, options, start, started, device, None)
+        choice = choose_threads(lp.nnz, options.threads)
+        previous = torch.get_num_threads()
+        torch.set_num_threads(choice.threads)
+        try:
+            return self._solve(torch, lp, options, start, started, device, choice)
+        finally:
+            torch.set_num_threads(previous)
+
+    def _solve(self, torch: Any, lp: LPData, options: SolverOptions,
+               start: SolverResult | None, started: float, device: str,
+               threads: ThreadChoice | None) -> SolverResult:
+        """:meth:`solve` on ``device``, with PyTorch's threads already set (``threads``: the
+        choice on the CPU, None on CUDA)."""
         tol = options.tolerance if options.tolerance is not None else DEFAULT_TOLERANCE
         space = self._scaled(torch, lp, device)
         setup_seconds = time.perf_counter() - started
@@ -110,6 +130,7 @@ class PdlpSolver:
             "primal_weight": run.weight, "step_size": steps.eta, "norm_estimate": steps.norm,
             "setup_seconds": setup_seconds, "iterate_seconds": iterating,
             "ms_per_iteration": 1000.0 * iterating / max(run.total, 1),
+            **(threads.as_dict() if threads is not None else {}),
             **(run.measures.as_dict() if run.measures is not None else {}),
         }
         return result
@@ -206,6 +227,7 @@ class _Run:
     previous_residual: float = math.inf
     measures: kkt.Residuals | None = None
     z_plus: Any = None
+    compiled: Callable[..., tuple[Any, Any]] | None = None
 
     @classmethod
     def starting(cls, space: _Space, weight: float, start: tuple[Any, Any]) -> _Run:
@@ -219,6 +241,8 @@ class _Run:
         """Halpern steps, ``check_every`` at a time, until a stop; (status, message)."""
         sc = self.space.scaled
         neg_upper, neg_lower = -sc.row_upper, -sc.row_lower
+        if s.compile_steps:
+            self.compiled = _compiled_step(self.space)
         while True:
             tau, sigma = eta / self.weight, eta * self.weight
             tx, ty = self._steps(s.check_every, tau, sigma, neg_upper, neg_lower)
@@ -241,6 +265,8 @@ class _Run:
     def _steps(self, count: int, tau: float, sigma: float, neg_upper: Any, neg_lower: Any
                ) -> tuple[Any, Any]:
         """``count`` - 1 Halpern steps from z, then the candidate T(z)."""
+        if self.compiled is not None:
+            return self._compiled_steps(count, tau, sigma, neg_upper, neg_lower)
         for _ in range(count - 1):
             tx, ty = self._pdhg(tau, sigma, neg_upper, neg_lower)
             self._halpern(tx, ty)
@@ -254,6 +280,21 @@ class _Run:
         v = y / sigma - sc.A @ (2.0 * x_new - x)
         y_new = sigma * (v - torch.clamp(v, min=neg_upper, max=neg_lower))
         return x_new, y_new
+
+    def _compiled_steps(self, count: int, tau: float, sigma: float, neg_upper: Any,
+                        neg_lower: Any) -> tuple[Any, Any]:
+        """:meth:`_steps` through the compiled step: the same arithmetic in the same order,
+        the scalars passed as 0-d tensors so that one compiled graph serves every step."""
+        sc, torch, space = self.space.scaled, self.space.torch, self.space
+        scalar = {"dtype": space.dtype, "device": space.device}
+        tau_t, sigma_t = torch.tensor(tau, **scalar), torch.tensor(sigma, **scalar)
+        for _ in range(count - 1):
+            w = torch.tensor((self.inner + 1) / (self.inner + 2), **scalar)
+            self.x, self.y = self.compiled(self.x, self.y, self.anchor_x, self.anchor_y, w,
+                                           tau_t, sigma_t, sc.A, sc.AT, sc.c, sc.col_lower,
+                                           sc.col_upper, neg_upper, neg_lower)
+            self.inner += 1
+        return self._pdhg(tau, sigma, neg_upper, neg_lower)
 
     def _halpern(self, tx: Any, ty: Any) -> None:
         """z ← (k+1)/(k+2) · (2 T(z) - z) + 1/(k+2) · anchor."""
@@ -323,6 +364,28 @@ class _Run:
         self.previous_residual = math.inf
         self.inner = 0
         self.restarts += 1
+
+
+def halpern_step(x: Any, y: Any, anchor_x: Any, anchor_y: Any, w: Any, tau: Any, sigma: Any,
+                 A: Any, AT: Any, c: Any, col_lower: Any, col_upper: Any, neg_upper: Any,
+                 neg_lower: Any) -> tuple[Any, Any]:
+    """One PDHG step T and the Halpern update, as one function of tensors (what
+    ``PdlpSettings.compile_steps`` hands to torch.compile): the same expressions as
+    ``_Run._pdhg`` and ``_Run._halpern``; w, tau, sigma are 0-d tensors."""
+    import torch
+
+    x_new = torch.clamp(x - tau * (c - AT @ y), min=col_lower, max=col_upper)
+    v = y / sigma - A @ (2.0 * x_new - x)
+    y_new = sigma * (v - torch.clamp(v, min=neg_upper, max=neg_lower))
+    return (w * (2.0 * x_new - x) + (1.0 - w) * anchor_x,
+            w * (2.0 * y_new - y) + (1.0 - w) * anchor_y)
+
+
+def _compiled_step(space: _Space) -> Callable[..., tuple[Any, Any]]:
+    """:func:`halpern_step` through torch.compile: fixed shapes; on CUDA in
+    ``reduce-overhead`` mode, which replays the step as a CUDA graph."""
+    mode = "reduce-overhead" if space.device == "cuda" else "default"
+    return space.torch.compile(halpern_step, dynamic=False, mode=mode)
 
 
 def _distance(dx: Any, dy: Any, w: float) -> float:
