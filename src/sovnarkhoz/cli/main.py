@@ -101,7 +101,8 @@ def _add_plan(sub: Any) -> None:
     plan.add_argument("--method", choices=METHODS, default="auto",
                       help="HiGHS algorithm: simplex, ipm (interior point + crossover) or auto")
     plan.add_argument("--threads", type=_threads, help="solver threads (at most the "
-                      "machine's processors)")
+                      "machine's processors; default: HiGHS's own choice, and for pdlp on the "
+                      "CPU one thread per million nonzeros, no more than the cores free)")
     plan.add_argument("--time-limit", type=_positive_float, metavar="S",
                       help="stop the solver after S seconds and keep what it has")
     plan.add_argument("--out", type=Path, metavar="OUT",
