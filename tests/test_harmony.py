@@ -14,6 +14,7 @@ checked to 1e-4 relative, the harmony itself to 1e-9.
 from __future__ import annotations
 
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -211,3 +212,31 @@ def test_two_methods_agree_on_cockshotts_files(tmp_path, by_tangent_planes):
     plan = sovnarkhoz.make_plan(scenario)
     assert plan.status == "optimal" and "tangent planes" in plan.solver_choice
     assert plan.objective_value == pytest.approx(4.4996871716, rel=1e-8)
+
+
+def test_a_time_limit_holds_for_all_the_tangent_rounds():
+    """A time limit bounds the whole refinement, not each LP: with LPs that take 0.2 s each
+    and 0.3 s allowed, the rounds stop after one or two LPs, with status time_limit and the
+    last LP's point (the tangents' value columns at the harmony of its shares)."""
+    import time
+
+    from sovnarkhoz.formulation import Objective
+    from sovnarkhoz.plan.assemble import formulate
+    from sovnarkhoz.solvers import Capability, SolverOptions, Status
+    from sovnarkhoz.solvers.highs import HighsSolver
+    from sovnarkhoz.solvers.tangents import solve_by_tangents
+
+    class Slow:
+        name, default_tolerance = "slow", 1e-7
+        capabilities = Capability.EXACT | Capability.DUALS
+
+        def solve(self, lp, options=None, start=None):
+            time.sleep(0.2)
+            return HighsSolver().solve(lp, options)
+
+    lp = formulate(_two_products(10.0), Objective.parse("max-harmony"))
+    result, _ = solve_by_tangents(Slow(), lp.data, lp.tangents, SolverOptions(time_limit=0.3))
+    assert result.status is Status.TIME_LIMIT and result.has_solution
+    assert re.search(r"time limit after [12] LPs", result.message)
+    shares = result.x[lp.tangents.share]
+    np.testing.assert_allclose(result.x[lp.tangents.value], Harmony.value(shares))

@@ -79,6 +79,10 @@ class PersistentHighs:
             self.highs.changeCoeff(int(row), int(column), float(value))
         self.highs.changeRowBounds(int(row), float(lower), float(upper))
 
+    def set_time_limit(self, seconds: float) -> None:
+        """The next solves stop after ``seconds`` (HiGHS's ``time_limit``)."""
+        self.highs.setOptionValue("time_limit", float(seconds))
+
     def add_rows(self, A: sp.csr_matrix, lower: np.ndarray, upper: np.ndarray) -> None:
         """Append rows ``lower <= A x <= upper`` (A: (k, n) CSR); the next solve restarts
         from the last basis (the new rows basic), by dual simplex from then on."""

@@ -118,7 +118,20 @@ def solve_by_tangents(backend, lp: LPData, tangents: Tangents,
     started = time.perf_counter()
     iterations = 0
     last_cut = np.full(len(tangents.share), -1.0)  # where each term's newest tangent touches
+    deadline = None if options.time_limit is None else started + options.time_limit
+    result: SolverResult | None = None
+    now = np.inf
     for round_number in range(1, rounds + 1):
+        if deadline is not None and result is not None:  # the time limit is for all LPs
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                result.status = Status.TIME_LIMIT
+                result.message = (f"tangent planes: time limit after {round_number - 1} LPs, "
+                                  f"gap {now:.2e}")
+                break
+            options = replace(options, time_limit=left)
+            if warm is not None:
+                warm.set_time_limit(left)
         result = warm.solve() if warm is not None else backend.solve(lp, options)
         iterations += result.iterations
         if result.status is not Status.OPTIMAL:
@@ -148,6 +161,7 @@ def solve_by_tangents(backend, lp: LPData, tangents: Tangents,
         result.status = Status.TIME_LIMIT
         result.message = (f"tangent planes: gap {now:.2e} after {rounds} LPs (asked "
                           f"{gap:.0e})")
+    assert result is not None  # rounds >= 1
     # each value column at the function of its share: the objective is the plan's own
     # (the LP's, an upper bound, stays in details as ``upper``)
     result.x = result.x.copy()
