@@ -35,9 +35,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..output import scenario_marker, staged_folder
 from .errors import Issue, IssueList, ScenarioError
-from .files import file_problem, toml_text, utf8_problem, write_frame
+from .files import file_problem, utf8_problem
+from .ioscenario import write_tables
 
 SOURCE = "5yearplan import"
 REGION = "economy"
@@ -360,11 +360,4 @@ def write_fiveyear_scenario(tables: FiveYearTables, out: Path, name: str,
     anything else only with ``force`` (see :mod:`sovnarkhoz.output`).
     """
     frames, settings = fiveyear_tables(tables, objective)
-    out = Path(out)
-    header = {"scenario": {"name": name, "description": description}}
-    with staged_folder(out, "import", force=force) as staging:
-        (staging / "scenario.toml").write_text(
-            toml_text({**header, **settings, **scenario_marker("import")}), encoding="utf-8")
-        for table, frame in frames.items():
-            write_frame(frame, staging / table, "csv")
-    return out
+    return write_tables(frames, settings, out, name, description, "csv", force=force)
