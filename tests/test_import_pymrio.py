@@ -248,3 +248,86 @@ def test_targets_from_chosen_final_demand_categories(calculated, saved, tmp_path
     assert err.splitlines()[1].startswith(
         f"  {saved['text']} (pymrio's Y): value 'Toys': no final-demand category of this name; "
         "the categories are Final consumption expenditure by households, ")
+
+
+def _tables(folder: Path) -> dict[str, pd.DataFrame]:
+    return {name: pd.read_csv(folder / f"{name}.csv") for name in
+            ("techniques", "inputs", "factors", "supplies", "targets")}
+
+
+def test_a_parquet_save_is_streamed_and_gives_the_same_scenario(saved, tmp_path: Path,
+                                                                capsys, monkeypatch) -> None:
+    """A Parquet save has its Z read a slab of columns at a time (never whole): with slabs
+    of 5 columns (10 slabs for 48), the imported tables are those of the text save, which
+    pymrio reads whole."""
+    from sovnarkhoz.scenario import mrio_core
+    from sovnarkhoz.scenario.mrio import load_mrio
+
+    monkeypatch.setattr(mrio_core, "COLUMNS_PER_SLAB", 5)
+    loaded = load_mrio(saved["parquet"])
+    assert getattr(loaded.io, "Z", None) is None  # pymrio was asked to leave the core
+    assert loaded.core is not None and loaded.core.table == "Z"
+    Z = pymrio.load_test().Z.to_numpy()
+    rows, cols = np.nonzero(Z)
+    assert len(loaded.core.values) == len(rows)
+    order = np.lexsort((loaded.core.cols, loaded.core.rows))
+    np.testing.assert_array_equal(loaded.core.rows[order], rows)
+    np.testing.assert_array_equal(loaded.core.cols[order], cols)
+    np.testing.assert_array_equal(loaded.core.values[order], Z[rows, cols])
+    np.testing.assert_allclose(loaded.core.row_sums, Z.sum(axis=1), rtol=1e-14)
+    for kind in ("text", "parquet"):
+        code, _, err = _run(capsys, "import", "pymrio", saved[kind], "--out", tmp_path / kind,
+                            "--factors", VALUE_ADDED)
+        assert code == 0, err
+    text, streamed = _tables(tmp_path / "text"), _tables(tmp_path / "parquet")
+    for name, frame in text.items():
+        pd.testing.assert_frame_equal(streamed[name], frame, rtol=1e-14, obj=name)
+
+
+def test_a_saved_A_with_x_is_streamed_as_coefficients(calculated, tmp_path: Path) -> None:
+    """A system saved after calc_all holds A and x: A is streamed (Z and L are left
+    unread), and balance gives x back."""
+    from sovnarkhoz.formulation.leontief import solve_balance
+    from sovnarkhoz.scenario.mrio import from_pymrio, load_mrio, mrio_table
+
+    calculated.save_all(tmp_path / "all", table_format="parquet")
+    loaded = load_mrio(tmp_path / "all")
+    assert loaded.core is not None and loaded.core.table == "A"
+    assert all(getattr(loaded.io, name, None) is None for name in ("A", "Z", "L"))
+    table = mrio_table(loaded.io, core=loaded.core)
+    whole = mrio_table(calculated)
+    np.testing.assert_array_equal(table.coefficient, whole.coefficient)
+    scenario = from_pymrio(calculated)
+    solved = solve_balance(scenario.economy)
+    np.testing.assert_allclose(solved.levels, calculated.x["indout"].to_numpy(), rtol=1e-9)
+
+
+def test_a_broken_parquet_core_is_refused_with_its_file(saved, tmp_path: Path,
+                                                        capsys) -> None:
+    """Z's columns not its rows, a value that is not a number, a file that is not Parquet:
+    each a located error naming Z.parquet, exit 2."""
+    import shutil
+
+    def broken(name: str, change) -> Path:
+        folder = tmp_path / name
+        shutil.copytree(saved["parquet"], folder)
+        change(folder / "Z.parquet")
+        return folder
+
+    Z = pymrio.load_test().Z
+    with_nan = Z.copy()
+    with_nan.iloc[3, 7] = np.nan
+    cases = {
+        "shuffled": (lambda path: Z.iloc[:, ::-1].to_parquet(path),
+                     "the columns of Z are not its rows"),
+        "nan": (lambda path: with_nan.to_parquet(path),
+                "Z at row ('reg1', 'electricity'), column ('reg1', 'other') is not a number"),
+        "garbage": (lambda path: path.write_text("not parquet"),
+                    "pyarrow could not read pymrio's Z"),
+    }
+    for name, (change, message) in cases.items():
+        folder = broken(name, change)
+        code, _, err = _run(capsys, "import", "pymrio", folder, "--out", tmp_path / f"o{name}")
+        assert code == 2, (name, err)
+        assert str(folder / "Z.parquet") in err and message in err, (name, err)
+        assert not (tmp_path / f"o{name}").exists()

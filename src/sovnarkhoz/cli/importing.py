@@ -175,13 +175,16 @@ def _written(args: argparse.Namespace, frames: dict, settings: dict, description
 
 def _run_pymrio(args: argparse.Namespace) -> int:
     from ..scenario.ioscenario import Trade, io_tables
-    from ..scenario.mrio import FactorSpec, describe, mrio_settings, mrio_table, read_mrio
+    from ..scenario.mrio import FactorSpec, describe, load_mrio, mrio_settings, mrio_table
 
     specs = tuple(FactorSpec.parse(text) for text in args.factors)
-    io = read_mrio(args.source, args.source_format, args.year)
+    loaded = load_mrio(args.source, args.source_format, args.year)
+    io = loaded.io
     trade = Trade(args.trade)
     categories = None if args.final_demand is None else tuple(args.final_demand)
-    table = mrio_table(io, specs, source=str(args.source), categories=categories)
+    table = mrio_table(io, specs, source=str(args.source), categories=categories,
+                       core=loaded.core)
+    del loaded
     settings = mrio_settings(io, trade, specs, args.source_format, str(args.source))
     description = describe(io, trade, {"regions": table.regions, "products": table.sectors,
                                        "factors": table.factors})

@@ -82,15 +82,14 @@ class IOTable:
         return len(self.regions) * len(self.sectors)
 
 
-def coefficients_from_flows(flows: np.ndarray, output: np.ndarray
-                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Nonzero entries of A = Z / x from a dense flow matrix Z (n, n) and x (n,): (rows,
-    cols, values), columns with x = 0 dropped (as pymrio's ``calc_A`` sets them to 0)."""
-    rows, cols = np.nonzero(flows)
-    values = flows[rows, cols]
+def coefficients_from_flows(rows: np.ndarray, cols: np.ndarray, flows: np.ndarray,
+                            output: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nonzero entries of A = Z / x from the nonzero entries of Z, (rows, cols, flows) each
+    (nnz,), and x (n,): (rows, cols, values), columns with x = 0 dropped (as pymrio's
+    ``calc_A`` sets them to 0)."""
     keep = output[cols] != 0
-    rows, cols, values = rows[keep], cols[keep], values[keep]
-    return rows.astype(np.int64), cols.astype(np.int64), values / output[cols]
+    rows, cols, flows = rows[keep], cols[keep], flows[keep]
+    return rows.astype(np.int64), cols.astype(np.int64), flows / output[cols]
 
 
 def _ids(names: list[str], codes: np.ndarray) -> pd.Series:

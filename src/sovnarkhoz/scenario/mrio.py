@@ -27,6 +27,7 @@ import pandas as pd
 
 from .errors import Issue, ScenarioError
 from .ioscenario import Factor, IOTable, Trade, coefficients_from_flows, io_tables
+from .mrio_core import CoreEntries, core_of_system, saved_core_file, stream_saved_core
 
 
 class SourceFormat(StrEnum):
@@ -121,8 +122,34 @@ def read_mrio(source: str | Path, fmt: SourceFormat | str = SourceFormat.AUTO,
               year: int | None = None) -> Any:
     """An IOSystem read by pymrio from ``source`` (see :class:`SourceFormat`); pymrio's
     failure becomes a located error naming the source and what was expected."""
-    source = Path(source)
-    fmt = SourceFormat(fmt)
+    return _read(Path(source), SourceFormat(fmt), year, include_core=True)
+
+
+@dataclass(frozen=True)
+class LoadedMrio:
+    """A system read for import: ``io`` as pymrio read it and ``core``, its Z or A read
+    apart as entries (None when ``io`` holds them)."""
+
+    io: Any
+    core: CoreEntries | None
+
+
+def load_mrio(source: str | Path, fmt: SourceFormat | str = SourceFormat.AUTO,
+              year: int | None = None) -> LoadedMrio:
+    """As :func:`read_mrio`, but a folder pymrio saved as Parquet has its core matrix
+    streamed (:mod:`.mrio_core`): pymrio loads all the rest, and the dense n × n matrix is
+    never held. Any other source is read whole by pymrio."""
+    source, fmt = Path(source), SourceFormat(fmt)
+    if source.is_dir() and fmt in (SourceFormat.AUTO, SourceFormat.PYMRIO) and (
+            source / "metadata.json").is_file():
+        saved = saved_core_file(source)
+        if saved is not None:
+            io = _read(source, SourceFormat.PYMRIO, year, include_core=False)
+            return LoadedMrio(io, stream_saved_core(saved[1], saved[0]))
+    return LoadedMrio(_read(source, fmt, year, include_core=True), None)
+
+
+def _read(source: Path, fmt: SourceFormat, year: int | None, include_core: bool) -> Any:
     if not source.exists():
         raise ScenarioError([Issue(str(source), "does not exist")], source="import pymrio")
     if fmt is SourceFormat.AUTO:
@@ -132,6 +159,8 @@ def read_mrio(source: str | Path, fmt: SourceFormat | str = SourceFormat.AUTO,
     kwargs: dict[str, Any] = {}
     if fmt in TAKES_YEAR and year is not None:
         kwargs["year"] = year
+    if fmt is SourceFormat.PYMRIO and not include_core:
+        kwargs["include_core"] = False
     try:
         io = getattr(pymrio, function)(source, **kwargs)
     except (KeyboardInterrupt, MemoryError):
@@ -149,8 +178,12 @@ def read_mrio(source: str | Path, fmt: SourceFormat | str = SourceFormat.AUTO,
 
 
 def mrio_table(io: Any, factors: tuple[FactorSpec, ...] = (), source: str = "IOSystem",
-               categories: tuple[str, ...] | None = None) -> IOTable:
+               categories: tuple[str, ...] | None = None, core: CoreEntries | None = None
+               ) -> IOTable:
     """The arrays of ``io`` (an IOSystem, as loaded: calc_all is not needed), checked.
+
+    core : the entries of its Z or A when they were read apart (:func:`load_mrio` streams
+    them from a Parquet save); default, the system's own A (with x) or Z.
 
     categories : the final-demand categories (Y's second column level) whose demand becomes
     targets (None: all of them); gross outputs stay the system's, so the observed economy
@@ -164,19 +197,12 @@ def mrio_table(io: Any, factors: tuple[FactorSpec, ...] = (), source: str = "IOS
     Y = getattr(io, "Y", None)
     if Y is None:
         raise refuse("Y", "there is no final demand Y; expected a system with Y and Z (or A)")
-    Z, A = getattr(io, "Z", None), getattr(io, "A", None)
-    core = Z if Z is not None else A
     if core is None:
-        raise refuse("Z", "there is neither Z nor A; expected a system with Y and Z (or A and "
-                     "x)")
-    name = "Z" if Z is not None else "A"
-    index = core.index
+        core = _core_in_memory(io, refuse)
+    name, index = core.table, core.index
     if not isinstance(index, pd.MultiIndex) or index.nlevels != 2:
         raise refuse(name, "its rows are not indexed by (region, sector) pairs",
                      value=str(index.names))
-    if not core.columns.equals(index):
-        raise refuse(name, "its columns are not its rows: a square (region, sector) table "
-                     "was expected")
     if not Y.index.equals(index):
         raise refuse("Y", f"its rows differ from {name}'s (region, sector) rows")
     regions = list(dict.fromkeys(index.get_level_values(0)))
@@ -212,20 +238,16 @@ def mrio_table(io: Any, factors: tuple[FactorSpec, ...] = (), source: str = "IOS
         output = x.to_numpy(dtype=np.float64).reshape(-1)
         if len(output) != n:
             raise refuse("x", f"has {len(output)} rows, not the {n} of {name}")
-    elif Z is not None:  # pymrio's calc_x: the rows of Z and of Y summed
-        output = Z.to_numpy(dtype=np.float64).sum(axis=1) + final_by_column.sum(axis=1)
+    elif name == "Z":  # pymrio's calc_x: the rows of Z and of Y summed
+        output = core.row_sums + final_by_column.sum(axis=1)
     else:
         raise refuse("x", "A is given without x (nor Z); gross outputs are needed")
-    if A is not None:
-        coefficients = A.to_numpy(dtype=np.float64)
-        _no_negatives(coefficients, index, index, refuse, "A", "input coefficient")
-        rows, cols = np.nonzero(coefficients)
-        values = coefficients[rows, cols]
-        rows, cols = rows.astype(np.int64), cols.astype(np.int64)
+    what = "input coefficient" if name == "A" else "flow"
+    _no_negative_entries(core, refuse, what)
+    if name == "A":
+        rows, cols, values = core.rows, core.cols, core.values
     else:
-        flows = Z.to_numpy(dtype=np.float64)
-        _no_negatives(flows, index, index, refuse, "Z", "flow")
-        rows, cols, values = coefficients_from_flows(flows, output)
+        rows, cols, values = coefficients_from_flows(core.rows, core.cols, core.values, output)
     if (output < 0).any():
         _no_negatives(output[:, None], index, pd.Index(["indout"]), refuse, "x",
                       "gross output")
@@ -234,6 +256,39 @@ def mrio_table(io: Any, factors: tuple[FactorSpec, ...] = (), source: str = "IOS
     return IOTable(regions=[str(r) for r in regions], sectors=[str(s) for s in sectors],
                    units=units, coefficient_row=rows, coefficient_col=cols, coefficient=values,
                    output=output, final=final, factors=made)
+
+
+def _core_in_memory(io: Any, refuse) -> CoreEntries:
+    """The core entries of the system held in memory, its layout checked first."""
+    Z, A = getattr(io, "Z", None), getattr(io, "A", None)
+    if Z is None and A is None:
+        raise refuse("Z", "there is neither Z nor A; expected a system with Y and Z (or A and "
+                     "x)")
+    core = core_of_system(io)
+    frame = getattr(io, core.table)
+    if not isinstance(frame.index, pd.MultiIndex) or frame.index.nlevels != 2:
+        raise refuse(core.table, "its rows are not indexed by (region, sector) pairs",
+                     value=str(frame.index.names))
+    if not frame.columns.equals(frame.index):
+        raise refuse(core.table, "its columns are not its rows: a square (region, sector) "
+                     "table was expected")
+    return core
+
+
+def _no_negative_entries(core: CoreEntries, refuse, what: str) -> None:
+    strange = np.flatnonzero(~np.isfinite(core.values))
+    if len(strange):
+        first = strange[0]
+        raise refuse(core.table, f"the {what} at row {core.index[core.rows[first]]}, column "
+                     f"{core.index[core.cols[first]]} is not a number",
+                     value=repr(float(core.values[first])))
+    negative = np.flatnonzero(core.values < 0)
+    if len(negative):
+        first = negative[0]
+        more = f" (and {len(negative) - 1} more)" if len(negative) > 1 else ""
+        raise refuse(core.table, f"negative {what} at row {core.index[core.rows[first]]}, "
+                     f"column {core.index[core.cols[first]]}{more}: a plan's amounts are zero "
+                     "or more", value=repr(float(core.values[first])))
 
 
 def _no_negatives(values: np.ndarray, rows: pd.Index, cols: pd.Index, refuse, table: str,
