@@ -184,11 +184,10 @@ def _run_pymrio(args: argparse.Namespace) -> int:
     categories = None if args.final_demand is None else tuple(args.final_demand)
     table = mrio_table(io, specs, source=str(args.source), categories=categories,
                        core=loaded.core)
-    del loaded
-    settings = mrio_settings(io, trade, specs, args.source_format, str(args.source))
+    settings = mrio_settings(io, trade, specs, loaded.format, str(args.source))
     description = describe(io, trade, {"regions": table.regions, "products": table.sectors,
                                        "factors": table.factors})
-    del io  # its dense matrices are no longer needed: the tables are built without them
+    del io, loaded  # its dense matrices are no longer needed: the tables are built without them
     frames = io_tables(table, trade)
     if args.year is not None:
         settings["source"]["year"] = args.year

@@ -98,8 +98,13 @@ def _pymrio() -> Any:
 
 
 def detect_format(source: Path) -> SourceFormat:
-    """The format of ``source``: saved by pymrio (metadata.json in the folder or archive), or
-    a database download recognised by its name; else a located error."""
+    """The format of ``source``: an EXIOBASE 3 download by its name (it holds pymrio's
+    metadata.json too, but ``parse_exiobase3`` mends the names of some releases), else saved
+    by pymrio (metadata.json in the folder or archive), else a database download recognised
+    by its name; else a located error."""
+    exiobase = re.search(PARSERS[SourceFormat.EXIOBASE3][2], source.name, flags=re.IGNORECASE)
+    if exiobase:  # EXIOBASE 3 ships in pymrio's format, but its parser also mends its names
+        return SourceFormat.EXIOBASE3
     if (source / "metadata.json").is_file() if source.is_dir() else _zip_has_metadata(source):
         return SourceFormat.PYMRIO
     for fmt, (_, _, pattern) in PARSERS.items():
@@ -122,16 +127,18 @@ def read_mrio(source: str | Path, fmt: SourceFormat | str = SourceFormat.AUTO,
               year: int | None = None) -> Any:
     """An IOSystem read by pymrio from ``source`` (see :class:`SourceFormat`); pymrio's
     failure becomes a located error naming the source and what was expected."""
-    return _read(Path(source), SourceFormat(fmt), year, include_core=True)
+    return _read(Path(source), SourceFormat(fmt), year, include_core=True)[0]
 
 
 @dataclass(frozen=True)
 class LoadedMrio:
-    """A system read for import: ``io`` as pymrio read it and ``core``, its Z or A read
-    apart as entries (None when ``io`` holds them)."""
+    """A system read for import: ``io`` as pymrio read it, ``core`` its Z or A read apart
+    as entries (None when ``io`` holds them), and ``format`` the reader used (never
+    ``auto``)."""
 
     io: Any
     core: CoreEntries | None
+    format: SourceFormat
 
 
 def load_mrio(source: str | Path, fmt: SourceFormat | str = SourceFormat.AUTO,
@@ -144,12 +151,15 @@ def load_mrio(source: str | Path, fmt: SourceFormat | str = SourceFormat.AUTO,
             source / "metadata.json").is_file():
         saved = saved_core_file(source)
         if saved is not None:
-            io = _read(source, SourceFormat.PYMRIO, year, include_core=False)
-            return LoadedMrio(io, stream_saved_core(saved[1], saved[0]))
-    return LoadedMrio(_read(source, fmt, year, include_core=True), None)
+            io, _ = _read(source, SourceFormat.PYMRIO, year, include_core=False)
+            return LoadedMrio(io, stream_saved_core(saved[1], saved[0]), SourceFormat.PYMRIO)
+    io, fmt = _read(source, fmt, year, include_core=True)
+    return LoadedMrio(io, None, fmt)
 
 
-def _read(source: Path, fmt: SourceFormat, year: int | None, include_core: bool) -> Any:
+def _read(source: Path, fmt: SourceFormat, year: int | None, include_core: bool
+          ) -> tuple[Any, SourceFormat]:
+    """pymrio's IOSystem of ``source`` and the format it was read as."""
     if not source.exists():
         raise ScenarioError([Issue(str(source), "does not exist")], source="import pymrio")
     if fmt is SourceFormat.AUTO:
@@ -174,7 +184,7 @@ def _read(source: Path, fmt: SourceFormat, year: int | None, include_core: bool)
                                    f"there; expected {expected}")], source="import pymrio")
     if year is not None and fmt not in TAKES_YEAR:
         io.meta.change_meta("year", year, log=False)
-    return io
+    return io, fmt
 
 
 def mrio_table(io: Any, factors: tuple[FactorSpec, ...] = (), source: str = "IOSystem",

@@ -1,0 +1,126 @@
+"""Small database downloads in the layouts pymrio's parsers read, written from one small
+MRIO, so that ``import pymrio`` is tested on the success path of each parser without a
+download (none can be made here).
+
+The economy: 3 regions × 4 sectors, Z, final demand in two categories and value added in two
+rows, from a fixed random draw; every layout carries the same numbers, so that the gross
+outputs any of them imports are known in advance (:data:`OUTPUT`).
+
+Layouts (as documented by the databases and as pymrio's parsers read them):
+
+- EXIOBASE 3 (``IOT_2011_pxp.zip``): the archive of a folder ``IOT_2011_pxp`` that the
+  EXIOBASE consortium writes with pymrio's own file format (file_parameters.json, Z, Y, x,
+  unit as tab-separated text, a ``satellite`` account); read by ``parse_exiobase3``.
+- OECD ICIO (``ICIO2023_2011.csv``): one CSV, rows and columns ``REGION_SECTOR``, the
+  final-demand columns ``REGION_HFCE``/``REGION_GFCF``, the rows ``TLS`` and ``VA`` and the
+  row and column ``OUT``; read by ``parse_oecd``.
+- Eora26 (``Eora26_2011_bp.zip``): headerless tab-separated ``Eora26_2011_bp_T/FD/VA/Q/QY``
+  and the ``labels_*`` files; read by ``parse_eora26``.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REGIONS = ["AUS", "BRA", "DEU"]
+REGION_NAMES = ["Australia", "Brazil", "Germany"]
+SECTORS = ["D01T02", "D05T06", "D10T12", "D41T43"]
+SECTOR_NAMES = ["Agriculture", "Mining", "Food", "Construction"]
+CATEGORIES = ["HFCE", "GFCF"]
+VALUE_ADDED = ["Compensation", "Surplus"]
+
+_draw = np.random.default_rng(1957)
+_n = len(REGIONS) * len(SECTORS)
+FLOWS = np.round(_draw.uniform(0.0, 10.0, (_n, _n)) * (_draw.random((_n, _n)) < 0.7), 3)
+"""(12, 12) Z, region-major (region r, sector s) = r·4 + s, in million USD."""
+FINAL = np.round(_draw.uniform(5.0, 40.0, (_n, len(REGIONS) * len(CATEGORIES))), 3)
+"""(12, 6) final demand by consuming (region, category), region-major."""
+OUTPUT = FLOWS.sum(axis=1) + FINAL.sum(axis=1)
+"""(12,) gross outputs x."""
+_added = OUTPUT - FLOWS.sum(axis=0)
+VALUE_ADDED_ROWS = np.vstack([np.round(0.6 * _added, 3), _added - np.round(0.6 * _added, 3)])
+"""(2, 12) compensation and surplus; each column's inputs and value added sum to its x."""
+
+
+def _pairs(first: list[str], second: list[str]) -> pd.MultiIndex:
+    return pd.MultiIndex.from_product([first, second])
+
+
+def exiobase3(folder: Path) -> Path:
+    """``IOT_2011_pxp.zip`` in ``folder``, written through pymrio's own save_all (the format
+    of the EXIOBASE 3 downloads) and zipped."""
+    import pymrio
+
+    index = _pairs(REGIONS, SECTORS)
+    index.names = ["region", "sector"]
+    columns = _pairs(REGIONS, CATEGORIES)
+    columns.names = ["region", "category"]
+    stressors = pd.Index([f"Value Added: {row}" for row in VALUE_ADDED], name="stressor")
+    io = pymrio.IOSystem(
+        Z=pd.DataFrame(FLOWS, index=index, columns=index),
+        Y=pd.DataFrame(FINAL, index=index, columns=columns),
+        x=pd.DataFrame({"indout": OUTPUT}, index=index),
+        unit=pd.DataFrame({"unit": "M.EUR"}, index=index),
+        name="EXIO3", version="3.8.2", system="pxp", year=2011,
+        satellite={"name": "satellite",
+                   "F": pd.DataFrame(VALUE_ADDED_ROWS, index=stressors, columns=index),
+                   "unit": pd.DataFrame({"unit": "M.EUR"}, index=stressors)})
+    unpacked = folder / "unpacked" / "IOT_2011_pxp"
+    io.save_all(unpacked)
+    archive = folder / "IOT_2011_pxp.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in sorted(unpacked.rglob("*")):
+            if path.is_file():
+                zipped.write(path, path.relative_to(unpacked.parent).as_posix())
+    return archive
+
+
+def oecd(folder: Path) -> Path:
+    """``ICIO2023_2011.csv`` in ``folder``: the OECD's inter-country table layout."""
+    codes = [f"{r}_{s}" for r in REGIONS for s in SECTORS]
+    demand = [f"{r}_{c}" for r in REGIONS for c in CATEGORIES]
+    taxes = np.zeros((1, _n))
+    body = np.vstack([np.hstack([FLOWS, FINAL, OUTPUT[:, None]]),
+                      np.hstack([taxes, np.zeros((1, len(demand) + 1))]),
+                      np.hstack([VALUE_ADDED_ROWS.sum(axis=0, keepdims=True),
+                                 np.zeros((1, len(demand) + 1))]),
+                      np.hstack([OUTPUT[None, :], np.zeros((1, len(demand) + 1))])])
+    table = pd.DataFrame(body, index=pd.Index(codes + ["TLS", "VA", "OUT"], name="V1"),
+                         columns=codes + demand + ["OUT"])
+    path = folder / "ICIO2023_2011.csv"
+    table.to_csv(path)
+    return path
+
+
+def eora26(folder: Path) -> Path:
+    """``Eora26_2011_bp.zip`` in ``folder``: Eora26's headerless text tables and labels."""
+    def text(frame: pd.DataFrame) -> str:
+        return frame.to_csv(sep="\t", header=False, index=False)
+
+    labels_t = pd.DataFrame([(REGION_NAMES[r], code, "Industries", SECTOR_NAMES[s])
+                             for r, code in enumerate(REGIONS) for s in range(len(SECTORS))])
+    labels_fd = pd.DataFrame([(REGION_NAMES[r], code, "Final Demand", category)
+                              for r, code in enumerate(REGIONS) for category in CATEGORIES])
+    labels_va = pd.DataFrame([("Primary input", row) for row in VALUE_ADDED])
+    labels_q = pd.DataFrame([("CO2 (Gg)", "Total")])
+    emissions = np.round(0.1 * OUTPUT[None, :], 3)
+    files = {
+        "Eora26_2011_bp_T.txt": text(pd.DataFrame(FLOWS)),
+        "Eora26_2011_bp_FD.txt": text(pd.DataFrame(FINAL)),
+        "Eora26_2011_bp_VA.txt": text(pd.DataFrame(VALUE_ADDED_ROWS)),
+        "Eora26_2011_bp_Q.txt": text(pd.DataFrame(emissions)),
+        "Eora26_2011_bp_QY.txt": text(pd.DataFrame(np.zeros((1, FINAL.shape[1])))),
+        "labels_T.txt": text(labels_t),
+        "labels_FD.txt": text(labels_fd),
+        "labels_VA.txt": text(labels_va),
+        "labels_Q.txt": text(labels_q),
+    }
+    archive = folder / "Eora26_2011_bp.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name, content in files.items():
+            zipped.writestr(name, content)
+    return archive
