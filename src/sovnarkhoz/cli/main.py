@@ -99,9 +99,7 @@ def _add_plan(sub: Any) -> None:
                       help="pdlp: relative KKT error to reach (default 1e-4); "
                       "HiGHS: feasibility tolerance (default 1e-7)")
     plan.add_argument("--method", choices=METHODS, default="auto",
-                      help="HiGHS algorithm: simplex, ipm (interior point + crossover), "
-                      "ipm-only (interior point without crossover: no vertex, proven by its "
-                      "prices like any plan) or auto")
+                      help="HiGHS algorithm: simplex, ipm (interior point + crossover) or auto")
     plan.add_argument("--threads", type=_threads, help="solver threads (at most the "
                       "machine's processors; default: HiGHS's own choice, and for pdlp on the "
                       "CPU one thread per million nonzeros, no more than the cores free)")

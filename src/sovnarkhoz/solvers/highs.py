@@ -47,27 +47,10 @@ simplex is as fast or faster. Above it simplex still wins on some LPs (ussr1957'
 1.5 s against 3.0 s): ``--method simplex`` then."""
 
 
-DENSE_COLUMNS = 100
-"""LPs of IPM_NONZEROS nonzeros or more whose columns hold this many nonzeros on average go
-to the interior point without crossover when no method is asked for. Such columns are a
-fixed-trade MRIO's techniques (A's columns, dense within their region): on the
-EXIOBASE-shaped system of 2,450 sectors (255 a column) crossover and its simplex clean-up
-take 88 + 105 s of a 206 s solve, the interior point itself 2.3 s, and the plan without
-crossover is proven optimal by its prices (docs/performance.md). The plan is then not a
-vertex: where several plans are optimal, it may use more techniques than one would."""
-
-
 def choose_method(options: SolverOptions | None, lp: LPData) -> tuple[SolverOptions, str]:
-    """``options`` with HiGHS's method chosen for ``lp`` when the method is ``auto``: the
-    interior point from IPM_NONZEROS nonzeros, without crossover when the columns are
-    dense (DENSE_COLUMNS); and a few words on the choice ("" when none)."""
+    """``options`` with HiGHS's method chosen for ``lp`` (interior point from IPM_NONZEROS
+    nonzeros when the method is ``auto``), and a few words on the choice ("" when none)."""
     options = options or SolverOptions()
-    if (options.method == "auto" and lp.nnz >= IPM_NONZEROS
-            and lp.nnz >= DENSE_COLUMNS * max(lp.num_cols, 1)):
-        return replace(options, method="ipm-only"), (
-            f"interior point without crossover: {lp.nnz / max(lp.num_cols, 1):,.0f} "
-            f"nonzeros a column (dense columns, {DENSE_COLUMNS} or more a column, make "
-            "crossover the bulk of the time; the plan is proven by its prices)")
     if options.method == "auto" and lp.nnz >= IPM_NONZEROS:
         return replace(options, method="ipm"), (
             f"interior point: an LP of {IPM_NONZEROS:,} nonzeros or more")
@@ -226,8 +209,7 @@ def _log_forwarded(highs: highspy.Highs, progress: Callable[[str], None] | None
 
 
 class HighsSolver:
-    """Exact LP solver: dual simplex or interior point (with or without crossover) from
-    HiGHS."""
+    """Exact LP solver: dual simplex or interior point (with crossover) from HiGHS."""
 
     name = "highs"
     capabilities = (Capability.EXACT | Capability.DUALS | Capability.CERTIFICATES
@@ -271,14 +253,12 @@ class HighsSolver:
             highs.setOptionValue("time_limit", float(options.time_limit))
         if options.method == "simplex":
             highs.setOptionValue("solver", "simplex")
-        elif options.method in ("ipm", "ipm-only"):
+        elif options.method == "ipm":
             highs.setOptionValue("solver", "ipm")
-            highs.setOptionValue("run_crossover", "on" if options.method == "ipm" else "off")
+            highs.setOptionValue("run_crossover", "on")
         if options.threads is not None:
             highs.setOptionValue("threads", int(options.threads))
         tolerance = DEFAULT_TOLERANCE if options.tolerance is None else float(options.tolerance)
-        if options.method == "ipm-only":  # without crossover IPX stops on its own gap
-            highs.setOptionValue("ipm_optimality_tolerance", min(1e-8, tolerance * 0.1))
         highs.setOptionValue("primal_feasibility_tolerance", tolerance)
         highs.setOptionValue("dual_feasibility_tolerance", tolerance)
         return highs

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-METHODS = ("auto", "simplex", "ipm", "ipm-only")
+METHODS = ("auto", "simplex", "ipm")
 DEVICES = ("auto", "cpu", "cuda")
 PROGRESS_AFTER = 2.0
 """Seconds a solve runs before its log is passed to ``SolverOptions.progress``."""
@@ -16,11 +16,8 @@ class SolverOptions:
     """
     time_limit : seconds of wall time before the solver stops with status ``time_limit``
         (None: no limit).
-    method : HiGHS's algorithm: ``auto`` (chosen by the LP's size and density, see
-        :func:`~sovnarkhoz.solvers.highs.choose_method`), ``simplex`` (dual simplex, exact
-        vertices), ``ipm`` (interior point with crossover to a vertex) or ``ipm-only``
-        (interior point without crossover: an optimal plan that need not be a vertex,
-        proven by its prices like any other).
+    method : HiGHS's algorithm: ``auto`` (its choice), ``simplex`` (dual simplex, exact
+        vertices) or ``ipm`` (interior point with crossover to a vertex).
     threads : worker threads (None: the solver's default).
     tolerance : HiGHS: primal and dual feasibility tolerance (default 1e-7); pdlp: relative
         KKT error at which to stop (default 1e-4; 1e-6 and 1e-8 are sensible tighter ones).
