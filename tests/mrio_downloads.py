@@ -16,6 +16,12 @@ Layouts (as documented by the databases and as pymrio's parsers read them):
   row and column ``OUT``; read by ``parse_oecd``.
 - Eora26 (``Eora26_2011_bp.zip``): headerless tab-separated ``Eora26_2011_bp_T/FD/VA/Q/QY``
   and the ``labels_*`` files; read by ``parse_eora26``.
+- WIOD, 2013 release (``wiot11_row_sep12.xlsx``): one sheet, a title row and a blank one,
+  four header rows (the table's system and unit in the first two) and four header columns
+  (ISIC code, name, country, WIOD's ``c`` code; the last industry ``c35``), value added as
+  row ``r64`` between the totals ``r60`` and ``r69``, final demand ``c37`` to ``c42`` and a
+  total column; read by ``parse_wiod``. WIOD needs a ``USA``, so the third region is the
+  USA there.
 """
 
 from __future__ import annotations
@@ -124,3 +130,39 @@ def eora26(folder: Path) -> Path:
         for name, content in files.items():
             zipped.writestr(name, content)
     return archive
+
+
+WIOD_REGIONS = ["AUS", "BRA", "USA"]
+WIOD_SECTORS = [("AtB", "Agriculture, Hunting, Forestry and Fishing", "c1"),
+                ("C", "Mining and Quarrying", "c2"),
+                ("15t16", "Food, Beverages and Tobacco", "c3"),
+                ("P", "Private Households with Employed Persons", "c35")]
+WIOD_CATEGORIES = [("CONS_h", "Final consumption expenditure by households", "c37"),
+                   ("GFCF", "Gross fixed capital formation", "c41")]
+
+
+def wiod(folder: Path) -> Path:
+    """``wiot11_row_sep12.xlsx`` in ``folder``: WIOD's 2013-release world table layout."""
+    industry = [(code, name, region, c_code) for region in WIOD_REGIONS
+                for code, name, c_code in WIOD_SECTORS]
+    demand = [(code, name, region, c_code) for region in WIOD_REGIONS
+              for code, name, c_code in WIOD_CATEGORIES]
+    width = 4 + len(industry) + len(demand) + 1
+    rows: list[list[object]] = [["World Input-Output Table in current prices, 2011"]
+                                + [None] * (width - 1), [None] * width]
+    total = ("TOT", "Total output", "TOT", "c62")
+    for level in range(4):  # the header rows: code, name, country, c code of each column
+        rows.append([None] * 4 + [column[level] for column in industry + demand]
+                    + [total[level]])
+    rows[2][0], rows[3][0] = "(industry-by-industry)", "(millions of US$)"
+    body = np.hstack([FLOWS, FINAL, OUTPUT[:, None]])
+    rows += [list(header) + list(values) for header, values in zip(industry, body, strict=True)]
+    zeros = [0.0] * (len(demand) + 1)
+    rows.append(["", "Total intermediate consumption", "TOT", "r60"]
+                + list(FLOWS.sum(axis=0)) + zeros)
+    rows.append(["", "Value added at basic prices", "TOT", "r64"]
+                + list(VALUE_ADDED_ROWS.sum(axis=0)) + zeros)
+    rows.append(["", "Output at basic prices", "TOT", "r69"] + list(OUTPUT) + zeros)
+    path = folder / "wiot11_row_sep12.xlsx"
+    pd.DataFrame(rows).to_excel(path, header=False, index=False)
+    return path

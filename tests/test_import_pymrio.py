@@ -339,6 +339,7 @@ DOWNLOADS = {
                   ["AU", "BR", "DE"]),
     "oecd": ("value_added=factor_inputs:VA", ["AUS", "BRA", "DEU"]),
     "eora26": ("value_added=VA:Primary input", ["AUS", "BRA", "DEU"]),
+    "wiod": ("value_added=factor_inputs:Value added at basic prices", ["AUS", "BRA", "USA"]),
 }
 
 
