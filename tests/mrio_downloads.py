@@ -22,6 +22,11 @@ Layouts (as documented by the databases and as pymrio's parsers read them):
   row ``r64`` between the totals ``r60`` and ``r69``, final demand ``c37`` to ``c42`` and a
   total column; read by ``parse_wiod``. WIOD needs a ``USA``, so the third region is the
   USA there.
+- GLORIA, release 059 (a folder holding ``GLORIA_MRIOs_59_2011.zip``,
+  ``GLORIA_SatelliteAccounts_059_2011.zip`` and ``GLORIA_ReadMe_059.xlsx``): supply-use
+  tables, headerless CSV over (region, Industry|Product, sector) labels that the ReadMe's
+  sheets name; each industry supplies its own product; read by ``parse_gloria``, which makes
+  A and Y (no x).
 """
 
 from __future__ import annotations
@@ -166,3 +171,49 @@ def wiod(folder: Path) -> Path:
     path = folder / "wiot11_row_sep12.xlsx"
     pd.DataFrame(rows).to_excel(path, header=False, index=False)
     return path
+
+
+GLORIA_VALUE_ADDED = ["Compensation of employees", "Operating surplus"]
+
+
+def gloria(folder: Path) -> Path:
+    """A GLORIA download folder in ``folder`` (see the module docstring); returns it."""
+    root = folder / "gloria"
+    root.mkdir()
+    n = _n
+    industry = np.arange(2 * n).reshape(len(REGIONS), 2, len(SECTORS))[:, 0].ravel()
+    product = np.arange(2 * n).reshape(len(REGIONS), 2, len(SECTORS))[:, 1].ravel()
+    both = np.zeros((2 * n, 2 * n))
+    both[np.ix_(industry, product)] = np.diag(OUTPUT)  # supply: industry i makes product i
+    both[np.ix_(product, industry)] = FLOWS  # use
+    final = np.zeros((2 * n, FINAL.shape[1]))
+    final[product] = FINAL
+    region_of = np.repeat(np.arange(len(REGIONS)), len(SECTORS))
+    added = np.zeros((len(REGIONS) * len(GLORIA_VALUE_ADDED), 2 * n))
+    for row, values in enumerate(VALUE_ADDED_ROWS):  # each region's own rows
+        added[region_of * len(GLORIA_VALUE_ADDED) + row, industry] = values
+    emissions = np.zeros((1, 2 * n))
+    emissions[0, industry] = np.round(0.1 * OUTPUT, 3)
+
+    def text(values: np.ndarray) -> str:
+        return pd.DataFrame(values).to_csv(header=False, index=False)
+
+    stem = "_120secMother_AllCountries_002_{}-Results_2011_059_Markup001(full).csv"
+    with zipfile.ZipFile(root / "GLORIA_MRIOs_59_2011.zip", "w") as zipped:
+        for key, values in (("T", both), ("Y", final), ("V", added)):
+            zipped.writestr("20240111" + stem.format(key), text(values))
+    with zipfile.ZipFile(root / "GLORIA_SatelliteAccounts_059_2011.zip", "w") as zipped:
+        zipped.writestr("20240111" + stem.format("TQ"), text(emissions))
+        zipped.writestr("20240111" + stem.format("YQ"), text(np.zeros((1, FINAL.shape[1]))))
+    with pd.ExcelWriter(root / "GLORIA_ReadMe_059.xlsx") as book:
+        pd.DataFrame({"Region_acronyms": REGIONS, "Region_names": REGION_NAMES}).to_excel(
+            book, sheet_name="Regions", index=False)
+        pd.DataFrame({"Sector_names": SECTOR_NAMES}).to_excel(book, sheet_name="Sectors",
+                                                              index=False)
+        pd.DataFrame({"Final_demand_names": CATEGORIES,
+                      "Value_added_names": GLORIA_VALUE_ADDED}).to_excel(
+            book, sheet_name="Value added and final demand", index=False)
+        pd.DataFrame({"Sat_indicator": ["CO2"], "Sat_head_indicator": ["Emissions"],
+                      "Sat_unit": ["kt"]}).to_excel(book, sheet_name="Satellites",
+                                                   index=False)
+    return root

@@ -340,7 +340,10 @@ DOWNLOADS = {
     "oecd": ("value_added=factor_inputs:VA", ["AUS", "BRA", "DEU"]),
     "eora26": ("value_added=VA:Primary input", ["AUS", "BRA", "DEU"]),
     "wiod": ("value_added=factor_inputs:Value added at basic prices", ["AUS", "BRA", "USA"]),
+    "gloria": ("value_added=VA:Compensation of employees+Operating surplus",
+               ["AUS", "BRA", "DEU"]),
 }
+YEAR_NEEDED = {"gloria": ["--year", "2011"]}
 
 
 @pytest.mark.parametrize("layout", sorted(DOWNLOADS))
@@ -348,16 +351,16 @@ def test_a_database_download_is_read_by_pymrios_parser(layout: str, tmp_path: Pa
                                                        capsys) -> None:
     """A small download in each database's published layout (tests/mrio_downloads.py):
     ``--format auto`` names the database, pymrio's parser reads it (EXIOBASE 3's parser
-    mends AUS to AU, which pymrio's plain loader would not), balance returns the table's
-    gross outputs to 1e-9, and max-fulfilment with fixed trade gives λ = 1 (value added
-    binds)."""
+    mends AUS to AU, which pymrio's plain loader would not; GLORIA's gives A and Y without x,
+    so x is solved from them), balance returns the table's gross outputs to 1e-9, and
+    max-fulfilment with fixed trade gives λ = 1 (value added binds)."""
     import mrio_downloads
 
     factors, regions = DOWNLOADS[layout]
     download = getattr(mrio_downloads, layout)(tmp_path)
     scenario = tmp_path / "scenario"
     code, out, err = _run(capsys, "import", "pymrio", download, "--out", scenario,
-                          "--factors", factors)
+                          "--factors", factors, *YEAR_NEEDED.get(layout, []))
     assert code == 0, err
     assert out.startswith(f"wrote {scenario}: 3 regions, 4 products, 12 techniques")
     assert f'format = "{layout}"' in (scenario / "scenario.toml").read_text().splitlines()

@@ -126,6 +126,16 @@ def solve_balance(economy: Economy, method: str = "auto", device: str = "auto") 
                            seconds=time.perf_counter() - started)
 
 
+def solve_levels(M: sp.spmatrix, y: np.ndarray, method: str = "auto") -> np.ndarray:
+    """(n,) gross outputs x with M x = y for a Leontief matrix M = I − A (n × n, sparse) and
+    final demand y (n,): sparse LU when small and sparse, else GMRES (as
+    :func:`solve_balance` chooses on the CPU)."""
+    method = _choose(method, "cpu", M.shape[0], M.nnz)
+    if method == "lu":
+        return splu(sp.csc_matrix(M)).solve(y)
+    return _gmres(sp.csr_matrix(M), y)
+
+
 def _neumann(M: sp.csc_matrix, rhs: np.ndarray, device: str, tolerance: float = 1e-13,
              max_iterations: int = 20_000) -> tuple[np.ndarray, np.ndarray] | None:
     """x = rhs[:, 0] + A x and V = rhs[:, 1:] + A' V by fixed-point iteration, A = I - M.

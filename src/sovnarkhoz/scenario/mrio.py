@@ -66,8 +66,10 @@ TAKES_YEAR = (SourceFormat.WIOD, SourceFormat.OECD, SourceFormat.EORA26, SourceF
 class FactorSpec:
     """``NAME=EXTENSION:ROW[+ROW...]``: factor NAME is the sum of ROWs of the satellite
     account EXTENSION (its attribute name, ``factor_inputs``, or its name, ``Factor
-    Inputs``); a ROW is an entry of the extension's index (with a multi-level index, its
-    first level, or every level joined by ``, ``)."""
+    Inputs``); a ROW is an entry of the extension's index (with a multi-level index, the
+    value of any one level, which takes every entry with it, or every level joined by ``, ``:
+    GLORIA's value added is indexed by (region, input type), so ``VA:Compensation of
+    employees`` sums it over the regions)."""
 
     factor: str
     extension: str
@@ -250,8 +252,8 @@ def mrio_table(io: Any, factors: tuple[FactorSpec, ...] = (), source: str = "IOS
             raise refuse("x", f"has {len(output)} rows, not the {n} of {name}")
     elif name == "Z":  # pymrio's calc_x: the rows of Z and of Y summed
         output = core.row_sums + final_by_column.sum(axis=1)
-    else:
-        raise refuse("x", "A is given without x (nor Z); gross outputs are needed")
+    else:  # A and Y alone (GLORIA's parser): x from (I - A) x = Y's row sums, as calc_x
+        output = _output_from_coefficients(core, final_by_column.sum(axis=1), refuse)
     what = "input coefficient" if name == "A" else "flow"
     _no_negative_entries(core, refuse, what)
     if name == "A":
@@ -283,6 +285,26 @@ def _core_in_memory(io: Any, refuse) -> CoreEntries:
         raise refuse(core.table, "its columns are not its rows: a square (region, sector) "
                      "table was expected")
     return core
+
+
+def _output_from_coefficients(core: CoreEntries, final: np.ndarray, refuse) -> np.ndarray:
+    """(n,) gross outputs x = (I - A)^-1 y of the coefficients ``core`` (A) and total final
+    demand ``final`` (n,), solved sparsely (pymrio's calc_x would invert I - A densely)."""
+    import scipy.sparse as sp
+
+    from ..formulation.leontief import solve_levels
+
+    n = len(core.index)
+    A = sp.csr_matrix((core.values, (core.rows, core.cols)), shape=(n, n))
+    try:
+        output = solve_levels(sp.identity(n, format="csr") - A, final)
+    except (RuntimeError, ValueError) as error:
+        raise refuse("A", f"there is no x, and (I - A) x = y could not be solved for it "
+                     f"({error})") from None
+    if not np.all(np.isfinite(output)):
+        raise refuse("A", "there is no x, and (I - A) x = y has no finite solution: is A "
+                     "productive?")
+    return output
 
 
 def _no_negative_entries(core: CoreEntries, refuse, what: str) -> None:
@@ -355,13 +377,15 @@ def _factor(io: Any, spec: FactorSpec, index: pd.Index, output: np.ndarray, refu
     if F is None:
         raise refuse(f"{spec.extension}", "the satellite account has neither F nor S")
     entries = F.index
-    labels = (entries.get_level_values(0).astype(str) if isinstance(entries, pd.MultiIndex)
-              else entries.astype(str))
+    levels = ([entries.get_level_values(i).astype(str) for i in range(entries.nlevels)]
+              if isinstance(entries, pd.MultiIndex) else [entries.astype(str)])
     joined = (pd.Index([", ".join(map(str, e)) for e in entries])
-              if isinstance(entries, pd.MultiIndex) else labels)
+              if isinstance(entries, pd.MultiIndex) else levels[0])
     chosen = np.zeros(len(entries), dtype=bool)
     for row in spec.rows:
-        hit = np.asarray(labels == row) | np.asarray(joined == row)
+        hit = np.asarray(joined == row)
+        for level in levels:
+            hit |= np.asarray(level == row)
         if not hit.any():
             shown = ", ".join(dict.fromkeys(joined[:20])) + (", ..." if len(entries) > 20
                                                              else "")
