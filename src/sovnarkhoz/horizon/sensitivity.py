@@ -505,11 +505,14 @@ class RangingLine:
         low, high = ranged.interval
         slope = self.sign * ranged.slope * (change.after - change.before)
         where = f"{change.describe()}, {self.block}" if self.block else change.describe()
-        return (f"by HiGHS's ranging: the input moves one number of the LP ({where}, "
+        how = ("by HiGHS's ranging" if ranged.how == "HiGHS ranging" else
+               "by the nominal solution (the bound that moves is not active there)")
+        start = self(np.zeros((1, 1)))[0, 0] + 0.0
+        return (f"{how}: the input moves one number of the LP ({where}, "
                 f"{change.before:.6g} at the low end, {change.after:.6g} at the high end); the "
-                f"nominal LP's optimal basis stays optimal for it over [{low:.6g}, {high:.6g}] "
-                f"({ranged.how}), so the answer is linear over the whole range, "
-                f"{self(np.zeros((1, 1)))[0, 0]:.6g} + {slope:.6g} u: no sample solved")
+                f"nominal LP's optimal basis stays optimal for it over [{low:.6g}, {high:.6g}], "
+                f"so the answer is linear over the whole range, {start:.6g} + {slope + 0.0:.6g} "
+                "u: no sample solved")
 
     def record(self) -> dict:
         """For sensitivity.json: what was ranged and where its basis stays optimal (an
