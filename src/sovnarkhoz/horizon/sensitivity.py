@@ -25,11 +25,16 @@ solves); and, with ``sobol``, first-order Sobol indices by Saltelli's sampling s
 Janon et al.'s estimator (N (k + 2) solves from a Sobol sequence, N rounded up to a power of
 two). Samples run in worker processes, each warm-starting along its share of the samples.
 
-Where the LP's own sensitivity is exact it replaces sampling (:func:`linear_by_prices`): for
-the share question with one uncertain input that moves only supplies (row bounds), the answer
-is concave and piecewise linear in u, and linear over the whole range exactly when the
-slopes the optimal duals give at both ends equal the chord; then every sample is answered on
-that line without a solve.
+Where the LP's own sensitivity is exact it replaces sampling. First :func:`by_ranging`: with
+one uncertain input that moves a single number of the plan or share question's LP (a row
+bound, a column bound or a cost), HiGHS's ranging of the nominal optimal basis gives the
+interval over which the answer is linear at the rate of that number's dual; a range inside it
+is answered on that line, tornado and samples included, with no further solve. Else
+:func:`linear_by_prices`: for the share question with one uncertain input that moves only
+supplies (row bounds, any number of them), the answer is concave and piecewise linear in u,
+and linear over the whole range exactly when the slopes the optimal duals give at both ends
+equal the chord; then every sample is answered on that line without a solve.
+:attr:`Sensitivity.method` says which (:class:`Method`).
 """
 
 from __future__ import annotations
