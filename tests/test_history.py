@@ -65,6 +65,15 @@ def test_the_bundled_record():
     cited = record[record["status"] == "cited"]
     assert cited["source"].str.len().min() > 10
     assert not record.duplicated(["measure", "year"]).any()
+    # figures found in published sources (ussr1957_actual/SOURCES.md), each as the source
+    # gives it: Strana Sovetov za 50 let (grain), Narodnoe khozyaistvo SSSR 1922-1972
+    # (workers and employees), the Great Soviet Encyclopedia (coal, herds)
+    status = record.set_index(["measure", "year"])["status"]
+    for key, amount in ((("grain", 1964), 152.1), (("grain", 1966), 171.2),
+                        (("labour_force", 1965), 76.9), (("coal", 1970), 624.1),
+                        (("cattle", 1971), 99.2), (("pigs", 1961), 58.7)):
+        assert value[key] == amount and status[key] == "cited", key
+    assert len(cited) >= 48
 
 
 def test_the_seven_year_plan_scenario():

@@ -83,8 +83,8 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     print("  which inputs move it most (answer at each input's low and high end):")
     print(tornado.drop(columns="range").to_string(index=False,
                                                   float_format=lambda v: f"{v:.4g}"))
-    if result.exact:
-        print(f"  exact: {result.exact}")
+    print(f"  method: {result.method.value}"
+          + (f" ({result.exact})" if result.exact else ""))
     print(f"  {result.solves} answers (each one solve, or one earliest search), "
           f"{result.seconds:.2f} s")
     if args.out is not None:
@@ -103,7 +103,8 @@ def run_sensitivity(args: argparse.Namespace) -> int:
                        "targets": targets, "let_go": let_go, "year": args.year,
                        "samples": args.samples,
                        "sobol": args.sobol, "seed": args.seed, "solves": result.solves,
-                       "exact": result.exact,
+                       "exact": result.exact, "method": result.method.value,
+                       "ranging": result.ranging,
                        "seconds": round(result.seconds, 3),
                        "inputs": [{"name": i.name, "range": i.describe()} for i in inputs],
                        "nominal": dict(zip(result.labels, result.nominal.tolist(),

@@ -25,11 +25,16 @@ solves); and, with ``sobol``, first-order Sobol indices by Saltelli's sampling s
 Janon et al.'s estimator (N (k + 2) solves from a Sobol sequence, N rounded up to a power of
 two). Samples run in worker processes, each warm-starting along its share of the samples.
 
-Where the LP's own sensitivity is exact it replaces sampling (:func:`linear_by_prices`): for
-the share question with one uncertain input that moves only supplies (row bounds), the answer
-is concave and piecewise linear in u, and linear over the whole range exactly when the
-slopes the optimal duals give at both ends equal the chord; then every sample is answered on
-that line without a solve.
+Where the LP's own sensitivity is exact it replaces sampling. First :func:`by_ranging`: with
+one uncertain input that moves a single number of the plan or share question's LP (a row
+bound, a column bound or a cost), HiGHS's ranging of the nominal optimal basis gives the
+interval over which the answer is linear at the rate of that number's dual; a range inside it
+is answered on that line, tornado and samples included, with no further solve. Else
+:func:`linear_by_prices`: for the share question with one uncertain input that moves only
+supplies (row bounds, any number of them), the answer is concave and piecewise linear in u,
+and linear over the whole range exactly when the slopes the optimal duals give at both ends
+equal the chord; then every sample is answered on that line without a solve.
+:attr:`Sensitivity.method` says which (:class:`Method`).
 """
 
 from __future__ import annotations
@@ -49,7 +54,19 @@ from ..scenario.errors import Issue, ScenarioError
 from ..scenario.model import Scenario
 from ..scenario.schema import RANGED, TABLES
 
-__all__ = ["Question", "Sensitivity", "Uncertain", "parse_vary", "ranges_in", "sensitivity"]
+__all__ = ["Method", "Question", "Sensitivity", "Uncertain", "parse_vary", "ranges_in",
+           "sensitivity"]
+
+
+class Method(Enum):
+    """How the answers over the range were found."""
+
+    RANGING = "ranging"
+    """On a line from HiGHS's ranging of the one LP number the input moves (by_ranging)."""
+    PRICES = "prices"
+    """On a line proven by the LP's prices at both ends of the range (linear_by_prices)."""
+    SAMPLES = "samples"
+    """Each sample solved."""
 
 
 class Question(Enum):
@@ -213,11 +230,7 @@ class Asker:
         return list(self.targets or []) if self.question is Question.EARLIEST else ["value"]
 
     def __call__(self, u: np.ndarray) -> np.ndarray:
-        scenario = with_values(self.scenario, self.inputs, u)
-        if self.let_go:
-            from .each import without_targets
-
-            scenario = without_targets(scenario, self.let_go)
+        scenario = self._scenario_at(u)
         if self.question is Question.PLAN:
             from ..plan import make_plan
 
@@ -234,11 +247,40 @@ class Asker:
         return np.array([never if r.year is None else r.year
                          for r in answer.answers.values()], dtype=np.float64)
 
-    def _share(self, scenario: Scenario) -> float:
-        """λ_year of the chosen targets: one HiGHS model, the last basis reused."""
+    def program(self, u: np.ndarray) -> tuple[object, float, object] | None:
+        """The LP the question solves at point ``u`` (k,): its LPData, the sign that turns
+        its minimised objective into the answer, and the LinearProgram that names its
+        blocks; None for the earliest question and for objectives not planned by one LP
+        (balance, harmony)."""
+        scenario = self._scenario_at(u)
+        if self.question is Question.SHARE:
+            lp, _, program = self._share_lp(scenario)
+            return lp, -1.0, program
+        if self.question is Question.PLAN:
+            from ..plan.assemble import formulate
+            from ..scenario.objectives import Objective
+
+            goal = Objective.parse(scenario.default_objective)
+            if not goal.rule.by_lp:
+                return None
+            program = formulate(scenario, goal)
+            return (None if program.tangents is not None
+                    else (program.data, float(program.sense), program))
+        return None
+
+    def _scenario_at(self, u: np.ndarray) -> Scenario:
+        scenario = with_values(self.scenario, self.inputs, u)
+        if self.let_go:
+            from .each import without_targets
+
+            scenario = without_targets(scenario, self.let_go)
+        return scenario
+
+    def _share_lp(self, scenario: Scenario) -> tuple[object, int, object]:
+        """The LP of λ_year of the chosen targets (minimise −λ_year), λ_year's column, and
+        the LinearProgram it was made from."""
         from ..formulation import Levels, Mode
         from ..formulation.years import build_years
-        from ..solvers.highs import HighsSolver, highspy, run_highs
         from .earliest import chosen_targets
 
         probe = build_years(scenario, None)
@@ -251,7 +293,13 @@ class Asker:
         upper[lam.slice] = 1.0
         cost = np.zeros(data.num_cols)
         cost[lam.stop - 1] = -1.0
-        lp = replace(data, c=cost, col_upper=upper, offset=0.0)
+        return replace(data, c=cost, col_upper=upper, offset=0.0), lam.stop - 1, program
+
+    def _share(self, scenario: Scenario) -> float:
+        """λ_year of the chosen targets: one HiGHS model, the last basis reused."""
+        from ..solvers.highs import HighsSolver, highspy, run_highs
+
+        lp, column, _ = self._share_lp(scenario)
         if self._model is None:
             from ..solvers import SolverOptions
 
@@ -268,7 +316,7 @@ class Asker:
         self._basis = highs.getBasis()
         solution = highs.getSolution()
         self.last = (lp, np.asarray(solution.row_dual, dtype=np.float64))
-        return float(solution.col_value[lam.stop - 1])
+        return float(solution.col_value[column])
 
 
 def _answer_chunk(asker: Asker, points: np.ndarray) -> np.ndarray:
@@ -293,15 +341,21 @@ class Sensitivity:
     seconds: float
     solves: int
     exact: str = ""
-    """How the samples were answered exactly without solving (linear_by_prices), or ""."""
+    """How the samples were answered exactly without solving (by_ranging, linear_by_prices),
+    or ""."""
+    method: Method = Method.SAMPLES
+    """How the answers over the range were found."""
+    ranging: dict = field(default_factory=dict)
+    """What HiGHS's ranging found (RangingLine.record), or {'not_used': why not}."""
 
     def range_table(self) -> pd.DataFrame:
-        """One row per answer part: answer, nominal, low, high (over samples and tornado)."""
+        """One row per answer part: answer, nominal, low, high (over samples and tornado),
+        samples, method (how the answers were found: :class:`Method`)."""
         every = np.vstack([self.answers, self.nominal[None, :],
                            *[np.vstack(v) for v in self.tornado.values()]])
         return pd.DataFrame({"answer": self.labels, "nominal": self.nominal,
                              "low": np.nanmin(every, axis=0), "high": np.nanmax(every, axis=0),
-                             "samples": len(self.answers)})
+                             "samples": len(self.answers), "method": self.method.value})
 
     def frequency_table(self, digits: int = 3) -> pd.DataFrame:
         """How often each (rounded) answer occurs over the samples: answer, value, count,
@@ -379,26 +433,39 @@ def sensitivity(scenario: Scenario, inputs: list[Uncertain], question: Question,
     ends = np.repeat(nominal_u[None, :], 2 * k, axis=0)
     ends[np.arange(k) * 2, np.arange(k)] = 0.0
     ends[np.arange(k) * 2 + 1, np.arange(k)] = 1.0
-    at_ends = _answer_chunk(asker, ends)
-    tornado = {item.name: (at_ends[2 * j], at_ends[2 * j + 1]) for j, item in enumerate(inputs)}
-    say(f"tornado: {2 * k} solves")
-    line = linear_by_prices(asker)
-    exact = ""
-    if line is not None:
-        exact = (f"linear in u over the whole range ({line[0]:.6g} + {line[1]:.6g} u), proven "
-                 "by the LP's prices at both ends: samples answered without a solve")
+    ranging, why_not, ranging_solves = by_ranging(asker, nominal_u, float(nominal[0]))
+    line = None
+    if ranging is not None:
+        method, exact = Method.RANGING, ranging.describe()
         say(f"exact: {exact}")
-
-        def run(points: np.ndarray) -> np.ndarray:
-            return (line[0] + line[1] * points[:, :1]).reshape(-1, 1)
+        at_ends = ranging(ends)
+        run = ranging
     else:
-        def run(points: np.ndarray) -> np.ndarray:
-            return _run(asker, points, workers)
+        say(f"ranging not used: {why_not}")
+        at_ends = _answer_chunk(asker, ends)
+        say(f"tornado: {2 * k} solves")
+        line = linear_by_prices(asker)
+        method, exact = Method.SAMPLES, ""
+        if line is not None:
+            method = Method.PRICES
+            exact = (f"linear in u over the whole range ({line[0]:.6g} + {line[1]:.6g} u), "
+                     "proven by the LP's prices at both ends: samples answered without a "
+                     "solve")
+            say(f"exact: {exact}")
+
+            def run(points: np.ndarray) -> np.ndarray:
+                return (line[0] + line[1] * points[:, :1]).reshape(-1, 1)
+        else:
+            def run(points: np.ndarray) -> np.ndarray:
+                return _run(asker, points, workers)
+    tornado = {item.name: (at_ends[2 * j], at_ends[2 * j + 1]) for j, item in enumerate(inputs)}
     points = qmc.LatinHypercube(d=k, seed=seed).random(samples)
     answers = run(points)
     say(f"Latin hypercube: {samples} samples")
     first: dict[str, np.ndarray] = {}
-    solves = 1 + 2 * k + (2 if line is not None else samples)
+    exact_line = method is not Method.SAMPLES
+    solves = 1 + ranging_solves + (0 if ranging is not None else
+                                   2 * k + (2 if line is not None else samples))
     if sobol:
         power = max(0, math.ceil(math.log2(samples)))  # Sobol points balance in 2^m
         base = qmc.Sobol(d=2 * k, scramble=True, seed=seed).random_base2(power)
@@ -409,12 +476,132 @@ def sensitivity(scenario: Scenario, inputs: list[Uncertain], question: Question,
         fa, fb = f[:n], f[n:2 * n]
         for j, item in enumerate(inputs):
             first[item.name] = _first_order(fb, f[(2 + j) * n:(3 + j) * n])
-        solves += 0 if line is not None else n * (k + 2)
+        solves += 0 if exact_line else n * (k + 2)
         say(f"Sobol (Saltelli): {n * (k + 2)} points")
         answers = np.vstack([answers, fa, fb])
         points = np.vstack([points, a, b])
     return Sensitivity(asker.labels(), inputs, question, nominal, points, answers, tornado,
-                       first, time.perf_counter() - started, solves, exact)
+                       first, time.perf_counter() - started, solves, exact, method,
+                       ranging.record() if ranging is not None else {"not_used": why_not})
+
+
+@dataclass(frozen=True)
+class RangingLine:
+    """The answer as a line in u, read from HiGHS's ranging of the one LP number the input
+    moves: answer(u) = sign × (objective + slope × (e(u) − at)), e(u) = before + u (after −
+    before) the number's value at u, valid because [before, after] lies in the interval
+    where the nominal LP's optimal basis stays optimal."""
+
+    ranged: object  # solvers.ranging.Ranged
+    sign: float
+    solves: int
+    """Solves it took beyond the nominal answer (1 for plan: a simplex model to range)."""
+    block: str = ""
+    """Which block of the LP the number lies in ('a factor row'), or ''."""
+
+    def __call__(self, points: np.ndarray) -> np.ndarray:
+        """(n, 1) answers at points (n, 1)."""
+        change = self.ranged.change
+        value = change.before + points[:, :1] * (change.after - change.before)
+        return self.sign * self.ranged.objective_at(value)
+
+    def describe(self) -> str:
+        change, ranged = self.ranged.change, self.ranged
+        low, high = ranged.interval
+        slope = self.sign * ranged.slope * (change.after - change.before)
+        where = f"{change.describe()}, {self.block}" if self.block else change.describe()
+        how = ("by HiGHS's ranging" if ranged.how == "HiGHS ranging" else
+               "by the nominal solution (the bound that moves is not active there)")
+        start = self(np.zeros((1, 1)))[0, 0] + 0.0
+        return (f"{how}: the input moves one number of the LP ({where}, "
+                f"{change.before:.6g} at the low end, {change.after:.6g} at the high end); the "
+                f"nominal LP's optimal basis stays optimal for it over [{low:.6g}, {high:.6g}], "
+                f"so the answer is linear over the whole range, {start:.6g} + {slope + 0.0:.6g} "
+                "u: no sample solved")
+
+    def record(self) -> dict:
+        """For sensitivity.json: what was ranged and where its basis stays optimal (an
+        infinite end of the interval as null)."""
+        change, ranged = self.ranged.change, self.ranged
+        return {"number": change.describe(), "block": self.block, "low_end": change.before,
+                "high_end": change.after, "nominal": ranged.at,
+                "interval": [v if math.isfinite(v) else None for v in ranged.interval],
+                "how": ranged.how,
+                "slope_per_unit": self.sign * ranged.slope}
+
+
+def by_ranging(asker: Asker, nominal_u: np.ndarray, nominal: float
+               ) -> tuple[RangingLine | None, str, int]:
+    """(the answer as a line in u, "", solves spent) when the one uncertain input moves a
+    single number of the question's LP (one row bound, one column bound or one cost: e.g. a
+    supply of a one-year scenario, or of the first year asked about) and the whole range lies
+    where the nominal LP's optimal basis stays optimal (HiGHS's ranging,
+    :mod:`~sovnarkhoz.solvers.ranging`); else (None, why not, solves spent).
+
+    The LPs at u = 0, 1 and the nominal point (and u = 1/2 when the nominal point is an end)
+    are built, not solved: the number must be linear in u. The ranged LP's optimal objective
+    must equal the nominal answer (1e-6 relative), or the line is not used. The plan question
+    solves the nominal LP once more by simplex (its plan was solved by make_plan, which
+    keeps no model); the share question ranges its own warm model."""
+    from ..solvers.ranging import range_change, ranging_model, single_change
+
+    if len(asker.inputs) != 1:
+        return None, "ranging needs one uncertain input", 0
+    if asker.question is Question.EARLIEST or math.isnan(nominal):
+        return None, "ranging answers the plan and share questions at a solved optimum", 0
+    built = [asker.program(np.array([u])) for u in (0.0, 1.0)]
+    if any(b is None for b in built):
+        return None, "the objective is not planned by one LP", 0
+    (low_lp, sign, program), (high_lp, _, _) = built
+    change = single_change(low_lp, high_lp)
+    if change is None:
+        return None, ("the input moves more than one number of the LP (several rows, e.g. "
+                      "every year's supply, or matrix coefficients)"), 0
+    u0 = float(nominal_u[0])
+    nominal_lp = None
+    for u in [u0] + ([0.5] if min(u0, 1 - u0) < 1e-9 else []):
+        lp = asker.program(np.array([u]))[0]
+        probe = single_change(low_lp, lp)
+        value = change.before if probe is None else probe.after
+        expected = change.before + u * (change.after - change.before)
+        if (probe is not None and (probe.entry, probe.index, probe.sides)
+                != (change.entry, change.index, change.sides)) or (
+                abs(value - expected) > 1e-9 * (1 + abs(expected))):
+            return None, f"the LP's {change.describe()} is not linear in the input", 0
+        nominal_lp = lp if nominal_lp is None else nominal_lp
+    solves = 0
+    if asker.question is Question.SHARE and asker.last is not None:
+        highs, factor = asker._model, 1.0  # holds the nominal LP, solved
+    else:
+        made = ranging_model(nominal_lp)
+        solves = 1
+        if made is None:
+            return None, "the nominal LP was not solved to optimality for ranging", solves
+        highs, factor = made
+    ranged = range_change(highs, nominal_lp, change, factor)
+    if ranged is None:
+        return None, "HiGHS gave no ranging (no valid basis)", solves
+    if abs(sign * ranged.objective - nominal) > 1e-6 * (1 + abs(nominal)):
+        return None, "the ranged LP's optimum differs from the nominal answer", solves
+    low, high = sorted((change.before, change.after))
+    if not ranged.covers(low, high):
+        return None, (f"the range of the LP's {change.describe()}, [{low:.6g}, {high:.6g}], "
+                      f"leaves the interval where the nominal basis stays optimal, "
+                      f"[{ranged.interval[0]:.6g}, {ranged.interval[1]:.6g}]"), solves
+    return RangingLine(ranged, sign, solves, _block_of(program, change)), "", solves
+
+
+def _block_of(program: object, change: object) -> str:
+    """Which block of the LinearProgram ``program`` the changed number lies in: 'a factor
+    row', 'an activity column' ('' when none holds it)."""
+    from ..solvers.ranging import Entry
+
+    blocks = program.row_blocks if change.entry is Entry.ROW_BOUND else program.col_blocks
+    kind = "row" if change.entry is Entry.ROW_BOUND else "column"
+    for block in blocks.values():
+        if block.start <= change.index < block.stop:
+            return f"a {block.name} {kind}"
+    return ""
 
 
 def linear_by_prices(asker: Asker) -> tuple[float, float] | None:

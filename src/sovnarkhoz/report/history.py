@@ -52,6 +52,7 @@ def sensitivity_sections(folder: OutputFolder) -> list[Section]:
         return []
     facts = [Fact("question", str(content.get("question", ""))),
              Fact("samples", str(content.get("samples", ""))),
+             Fact("method", str(content.get("method", "samples"))),
              Fact("answers computed", str(content.get("solves", "")))]
     for row in ranges.itertuples():
         facts.append(Fact(f"{row.answer}: nominal, range",
@@ -59,6 +60,8 @@ def sensitivity_sections(folder: OutputFolder) -> list[Section]:
     section = Section("sensitivity", "How uncertain inputs move the answer").facts(facts)
     if content.get("exact"):
         section.say(f"Exact: {content['exact']}")
+    elif (content.get("ranging") or {}).get("not_used"):
+        section.say(f"HiGHS's ranging not used: {content['ranging']['not_used']}.")
     for answer, rows in tornado.groupby("answer", sort=False):
         rows = rows.sort_values("swing", ascending=False)
         notes = [f"{lo:.3g} .. {hi:.3g}" for lo, hi in zip(rows["at_low"], rows["at_high"],
