@@ -65,3 +65,16 @@ def test_every_protocol_in_ray_actors_survives_a_killed_actor(economy):
             _same(remote, local)
     finally:
         ray.shutdown()
+
+
+def test_ray_joins_only_the_cluster_it_is_told(monkeypatch) -> None:
+    """No address: $RAY_ADDRESS if set, else a Ray instance of the run's own ("local"),
+    never a cluster someone else left running on the machine (Ray's own default)."""
+    pytest.importorskip("ray")
+    from sovnarkhoz.councils.engines import RayEngine
+
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    assert RayEngine().address == "local"
+    monkeypatch.setenv("RAY_ADDRESS", "10.0.0.7:6379")
+    assert RayEngine().address == "10.0.0.7:6379"
+    assert RayEngine(address="auto").address == "auto"

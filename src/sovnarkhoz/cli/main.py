@@ -132,8 +132,9 @@ def _add_council_flags(plan: argparse.ArgumentParser) -> None:
     plan.add_argument("--engine", choices=ENGINES, default="local",
                       help="where councils run: in this process, in worker processes, or in "
                       "Ray actors (pip install 'sovnarkhoz[ray]')")
-    plan.add_argument("--address", help="Ray cluster to join with --engine ray "
-                      "(default: start one on this machine)")
+    plan.add_argument("--address", help="Ray cluster to join with --engine ray (host:port, "
+                      "or auto for the cluster this machine belongs to; default: "
+                      "$RAY_ADDRESS if set, else a Ray instance of this run's own)")
     plan.add_argument("--rounds", type=_positive_int, default=2000,
                       help="most rounds of coordination (default 2000)")
     plan.add_argument("--localism", type=_non_negative_float, default=0.0,

@@ -19,6 +19,7 @@ A council held by an engine provides::
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import signal
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
@@ -213,6 +214,11 @@ RAY_HINT = "the ray engine needs Ray: pip install 'sovnarkhoz[ray]'"
 class RayEngine(_Spread):
     """Councils held by Ray actors, on this machine or a cluster (``address``).
 
+    ``address``: the cluster to join (``host:port``, or ``auto`` for the cluster this
+    machine belongs to); None: the ``RAY_ADDRESS`` environment variable if set, else a Ray
+    instance of this run's own on this machine (``local``), never a cluster someone else
+    happens to have started here (Ray's own default would join it).
+
     An actor that dies is created again from the last round's checkpoints and asked again.
     """
 
@@ -224,7 +230,7 @@ class RayEngine(_Spread):
         except ImportError as exc:
             raise ImportError(RAY_HINT) from exc
         self.ray = ray
-        self.address = address
+        self.address = address or os.environ.get("RAY_ADDRESS") or "local"
         self.actors = actors
         self.restarts = 0
         self._started_ray = False
