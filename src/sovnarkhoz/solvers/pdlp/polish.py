@@ -28,9 +28,14 @@ from .scaling import Scaled, csr_from_coo
 
 
 def ceiling(dual_objective: float, offset: float, tol: float, gap_share: float) -> float:
-    """c'x (offset removed) that keeps the relative gap |c'x − d| / (1 + |c'x| + |d|) within
-    ``gap_share`` · ``tol`` of the dual objective d (unscaled units)."""
-    return dual_objective - offset + gap_share * tol * (1.0 + 2.0 * abs(dual_objective))
+    """The objective c'x (offset removed, unscaled) at which the relative gap to the dual
+    objective d, (c'x − d) / (1 + |c'x| + |d|), is exactly g = ``gap_share`` · ``tol``:
+    p − d = g (1 + |p| + |d|) gives p = N / (1 − g) when N = d + g (1 + |d|) ≥ 0 (then p ≥ 0)
+    and p = N / (1 + g) when N < 0 (then p < 0)."""
+    g = gap_share * tol
+    numerator = dual_objective + g * (1.0 + abs(dual_objective))
+    top = numerator / (1.0 - g) if numerator >= 0 else numerator / (1.0 + g)
+    return top - offset
 
 
 def with_objective_row(torch: Any, scaled: Scaled, limit: float, row_norm: float) -> Scaled:
