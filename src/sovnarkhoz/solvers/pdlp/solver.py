@@ -11,6 +11,13 @@ residual ||z - T(z)||_ω (sufficient decay 0.2, necessary decay 0.8 without prog
 all iterations). Every ``check_every`` steps the candidate T(z) is measured on the unscaled
 problem (relative KKT error) and z - T(z) is tested as an infeasibility certificate.
 
+The default stop asks every row to be within the tolerance of its own size too. Once the ℓ2
+rule is met (and the dual residual is within 1 % of the tolerance) but some row is not, the
+primal is polished (polish.py): PDHG on the feasibility problem, objective held under the
+dual objective plus half the gap allowed, from the candidate; the polished x with the
+candidate's dual must pass the very same check. A failed polish costs its iterations (at most
+half of those so far; the next try waits until the count has doubled) and nothing else.
+
 Runs on CPU or CUDA from the same code; float64 by default. On the CPU the thread count is
 chosen from the work and the cores free (threads.py). ``PdlpSettings(compile_steps=True)``
 runs each Halpern step of the inner loop through torch.compile (on CUDA in reduce-overhead
