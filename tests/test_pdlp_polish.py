@@ -122,3 +122,14 @@ def test_a_polished_plan_is_verified_and_proven_without_a_second_solve(scenario)
     assert plan.verification.max_relative_violation <= TOL
     exact = sovnarkhoz.make_plan(scenario, solver="highs")
     assert plan.fulfilment == pytest.approx(exact.fulfilment, rel=4 * TOL)
+
+
+def test_polishing_waits_for_the_dual(lp):
+    """Polishing keeps the candidate's dual, whose objective bounds the optimum only as far as
+    it is feasible: with no room for a dual residual it is never tried."""
+    plain = PdlpSolver(PdlpSettings(polish=False)).solve(lp, OPTIONS)
+    waiting = PdlpSolver(PdlpSettings(polish_dual_share=0.0)).solve(lp, OPTIONS)
+    assert waiting.details["relative_dual_residual"] > 0
+    assert waiting.details["polish_attempts"] == 0
+    assert waiting.iterations == plain.iterations
+    np.testing.assert_array_equal(waiting.x, plain.x)

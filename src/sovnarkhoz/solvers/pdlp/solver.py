@@ -314,7 +314,7 @@ class _Run:
             ux = px * sc.x_unscale
             Ax = (feasible.A @ px)[:m] * sc.Ax_unscale
             measures, z_plus = kkt.residuals(torch, space.problem, ux, uy, Ax, ATy)
-            found.update(ux=ux, Ax=Ax, measures=measures, z_plus=z_plus)
+            found.update(ux=ux, measures=measures, z_plus=z_plus)
             return measures.worst <= tol
 
         primal_eta = eta / math.sqrt(1.0 + s.polish_row_norm ** 2)  # ||(Ã; row)|| at most
@@ -325,6 +325,7 @@ class _Run:
         return True
 
     def _subspace(self, scaled: Scaled) -> _Space:
+        """This run's space with another scaled problem (polishing's), same unscaled data."""
         space = self.space
         return _Space(space.torch, space.device, space.dtype, space.tensor, space.problem,
                       scaled)
