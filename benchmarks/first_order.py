@@ -5,6 +5,8 @@ given, unchanged, to each solver at one relative tolerance:
 
 - ``pdlp``: ours (PyTorch, CPU), default stopping rule: relative KKT error (ℓ2) and every
   row within the tolerance of its own size; its threads chosen by solvers/pdlp/threads.py;
+- ``pdlp-unpolished``: ours under the same default rule without feasibility polishing
+  (``PdlpSettings(polish=False)``; pdlp as it was before polishing);
 - ``pdlp-l2``: ours with the ℓ2 rule alone (``PdlpSettings(rowwise_check=False)``), the rule
   the other two use, for a like-for-like count of iterations;
 - ``ortools``: OR-Tools' PDLP (``ortools.pdlp``), eps_optimal_absolute = eps_optimal_relative =
@@ -47,7 +49,7 @@ ECONOMIES = {  # products, regions, techniques (the sizes of issue 20; XS to try
     "M": (500, 15, 2),
     "L": (1_000, 20, 2),
 }
-SOLVERS = ("pdlp", "pdlp-l2", "ortools", "highs")
+SOLVERS = ("pdlp", "pdlp-unpolished", "pdlp-l2", "ortools", "highs")
 LOCAL = Path(__file__).resolve().parent / "results" / "local"  # git-ignored
 
 
@@ -98,12 +100,12 @@ def exact_objective(lp) -> float:
     return float(result.objective)
 
 
-def solve_pdlp(lp, tol: float, limit: float, rowwise: bool) -> tuple[str, np.ndarray | None,
-                                                                     int, int | None]:
+def solve_pdlp(lp, tol: float, limit: float, rowwise: bool, polish: bool = True
+               ) -> tuple[str, np.ndarray | None, int, int | None]:
     from sovnarkhoz.solvers import SolverOptions
     from sovnarkhoz.solvers.pdlp import PdlpSettings, PdlpSolver
 
-    solver = PdlpSolver(PdlpSettings(rowwise_check=rowwise))
+    solver = PdlpSolver(PdlpSettings(rowwise_check=rowwise, polish=polish))
     result = solver.solve(lp, SolverOptions(device="cpu", tolerance=tol, time_limit=limit))
     return result.status.value, result.x, result.iterations, result.details.get("threads")
 
@@ -175,6 +177,7 @@ def measure(name: str, lp, exact: float, solver: str, kind: str, round_: int, to
     threads = choose_threads(lp.nnz).threads
     calls: dict[str, Callable[[], tuple[str, np.ndarray | None, int, int | None]]] = {
         "pdlp": lambda: solve_pdlp(lp, tol, limit, rowwise=True),
+        "pdlp-unpolished": lambda: solve_pdlp(lp, tol, limit, rowwise=True, polish=False),
         "pdlp-l2": lambda: solve_pdlp(lp, tol, limit, rowwise=False),
         "ortools": lambda: solve_ortools(lp, tol, limit, threads),
         "highs": lambda: solve_highs(lp, tol, limit, threads),
@@ -196,8 +199,8 @@ def measure(name: str, lp, exact: float, solver: str, kind: str, round_: int, to
 
 
 def available(solver: str) -> bool:
-    module = {"pdlp": "torch", "pdlp-l2": "torch", "ortools": "ortools.pdlp",
-              "highs": "highspy"}[solver]
+    module = {"pdlp": "torch", "pdlp-unpolished": "torch", "pdlp-l2": "torch",
+              "ortools": "ortools.pdlp", "highs": "highspy"}[solver]
     try:
         __import__(module)
     except ImportError:
@@ -256,7 +259,7 @@ def main() -> int:
                     run = measure(name, lp, exact, solver, kind, round_, args.tolerance,
                                   args.time_limit)
                     runs.append(run)
-                    print(f"  round {round_} {kind:<4} {solver:<8} {run.status}: "
+                    print(f"  round {round_} {kind:<4} {solver:<15} {run.status}: "
                           f"{run.seconds:.2f} s, {run.iterations} it., row violation "
                           f"{run.largest_row_violation:.1e}, load "
                           f"{os.getloadavg()[0]:.1f}", flush=True)

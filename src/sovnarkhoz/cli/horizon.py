@@ -33,7 +33,8 @@ def _solver_arguments(parser: argparse.ArgumentParser) -> None:
                         "where a share lies too near 1 to tell); HiGHS: feasibility "
                         "tolerance (default 1e-7)")
     parser.add_argument("--threads", type=_threads, help="solver threads (at most the "
-                        "machine's processors)")
+                        "machine's processors; default: HiGHS's own choice, and for pdlp on "
+                        "the CPU one thread per million nonzeros, no more than the cores free)")
     parser.add_argument("--time-limit", type=_positive_float, metavar="S",
                         help="stop any one solve after S seconds (the question is then "
                         "not answered)")

@@ -34,6 +34,7 @@ class Scaled:
     row_upper: Any
     col_lower: Any  # (n,)
     col_upper: Any
+    objective_unscale: float = 1.0  # 1 / (ρ_b ρ_c): c'x = objective_unscale · c̃'x' (+ offset)
 
 
 def scale_problem(torch: Any, rows: Any, cols: Any, vals: Any, shape: tuple[int, int],
@@ -65,8 +66,8 @@ def scale_problem(torch: Any, rows: Any, cols: Any, vals: Any, shape: tuple[int,
     row_scale.mul_(r)
     col_scale.mul_(s)
 
-    A = _csr(torch, rows, cols, vals, (m, n))
-    AT = _csr(torch, cols, rows, vals, (n, m))
+    A = csr_from_coo(torch, rows, cols, vals, (m, n))
+    AT = csr_from_coo(torch, cols, rows, vals, (n, m))
     c, row_lower, row_upper = c * col_scale, row_lower * row_scale, row_upper * row_scale
     col_lower, col_upper = col_lower / col_scale, col_upper / col_scale
     rho_b = rho_c = 1.0
@@ -77,10 +78,11 @@ def scale_problem(torch: Any, rows: Any, cols: Any, vals: Any, shape: tuple[int,
     return Scaled(A=A, AT=AT, x_unscale=col_scale / rho_b, y_unscale=row_scale / rho_c,
                   Ax_unscale=1.0 / (row_scale * rho_b), ATy_unscale=1.0 / (col_scale * rho_c),
                   c=c * rho_c, row_lower=row_lower * rho_b, row_upper=row_upper * rho_b,
-                  col_lower=col_lower * rho_b, col_upper=col_upper * rho_b)
+                  col_lower=col_lower * rho_b, col_upper=col_upper * rho_b,
+                  objective_unscale=1.0 / (rho_b * rho_c))
 
 
-def _csr(torch: Any, rows: Any, cols: Any, vals: Any, shape: tuple[int, int]) -> Any:
+def csr_from_coo(torch: Any, rows: Any, cols: Any, vals: Any, shape: tuple[int, int]) -> Any:
     """CSR from COO entries (duplicates summed), indices kept as int64 on any device."""
     order = torch.argsort(rows * shape[1] + cols)
     rows, cols, vals = rows[order], cols[order], vals[order]

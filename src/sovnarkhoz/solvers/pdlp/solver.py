@@ -11,6 +11,13 @@ residual ||z - T(z)||_ω (sufficient decay 0.2, necessary decay 0.8 without prog
 all iterations). Every ``check_every`` steps the candidate T(z) is measured on the unscaled
 problem (relative KKT error) and z - T(z) is tested as an infeasibility certificate.
 
+The default stop asks every row to be within the tolerance of its own size too. Once the ℓ2
+rule is met (and the dual residual is within 1 % of the tolerance) but some row is not, the
+primal is polished (polish.py): PDHG on the feasibility problem, objective held under the
+dual objective plus half the gap allowed, from the candidate; the polished x with the
+candidate's dual must pass the very same check. A failed polish costs its iterations (at most
+half of those so far; the next try waits until the count has doubled) and nothing else.
+
 Runs on CPU or CUDA from the same code; float64 by default. On the CPU the thread count is
 chosen from the work and the cores free (threads.py). ``PdlpSettings(compile_steps=True)``
 runs each Halpern step of the inner loop through torch.compile (on CUDA in reduce-overhead
@@ -35,6 +42,7 @@ from ..options import SolverOptions
 from ..problem import LPData
 from ..result import SolverResult, Status
 from . import kkt
+from .polish import ceiling, with_objective_row
 from .scaling import Scaled, scale_problem
 from .threads import ThreadChoice, choose_threads
 
@@ -58,6 +66,11 @@ class PdlpSettings:
     bound_objective_scaling: bool = True
     rowwise_check: bool = True
     compile_steps: bool = False  # one Halpern step through torch.compile (CUDA: with graphs)
+    polish: bool = True  # primal feasibility polishing once the l2 rule is met (row-wise only)
+    polish_share: float = 0.5  # a polishing phase runs at most this share of the iterations
+    polish_gap_share: float = 0.5  # polishing holds c'x within this share of the gap allowed
+    polish_row_norm: float = 0.3  # the objective row's norm in polishing, relative to ||Ã||₂
+    polish_dual_share: float = 1e-2  # polishing waits for the dual residual this far in
 
 
 class PdlpSolver:
@@ -109,6 +122,7 @@ class PdlpSolver:
         setup_seconds = time.perf_counter() - started
         steps = self._step_sizes(space, lp.A.shape)
         run = _Run.starting(space, steps.weight, self._start(space, start, lp.A.shape))
+        run.norm = steps.norm
         deadline = None if options.time_limit is None else started + options.time_limit
         iterate_started = time.perf_counter()
         status, message = run.iterate(self.settings, steps.eta, tol, deadline)
@@ -130,6 +144,7 @@ class PdlpSolver:
             "primal_weight": run.weight, "step_size": steps.eta, "norm_estimate": steps.norm,
             "setup_seconds": setup_seconds, "iterate_seconds": iterating,
             "ms_per_iteration": 1000.0 * iterating / max(run.total, 1),
+            "polish_iterations": run.polish_iterations, "polish_attempts": run.polish_attempts,
             **(threads.as_dict() if threads is not None else {}),
             **(run.measures.as_dict() if run.measures is not None else {}),
         }
@@ -228,6 +243,10 @@ class _Run:
     measures: kkt.Residuals | None = None
     z_plus: Any = None
     compiled: Callable[..., tuple[Any, Any]] | None = None
+    next_polish: int = 0
+    norm: float = 1.0
+    polish_iterations: int = 0
+    polish_attempts: int = 0
 
     @classmethod
     def starting(cls, space: _Space, weight: float, start: tuple[Any, Any]) -> _Run:
@@ -250,6 +269,14 @@ class _Run:
             error = self._measure(tx, ty, s.rowwise_check)
             if error <= tol:
                 return Status.OPTIMAL, f"relative KKT error {error:.2e} <= {tol:g}"
+            if (s.rowwise_check and s.polish and self.total >= self.next_polish
+                    and self.measures.worst_l2 <= tol
+                    and self.measures.dual <= s.polish_dual_share * tol):
+                if self._polish(s, eta, tol, deadline, tx, ty):
+                    return Status.OPTIMAL, (
+                        f"relative KKT error {self.measures.worst:.2e} <= {tol:g} "
+                        f"after primal feasibility polishing")
+                self.next_polish = 2 * self.total
             dx, dy = tx - self.x, ty - self.y
             residual = _distance(dx, dy, self.weight)
             stop = self._stop(dx, dy, tol, deadline, s.max_iterations)
@@ -261,6 +288,74 @@ class _Run:
                 self._restart(tx, ty, residual, s.weight_smoothing)
             else:
                 self._halpern(tx, ty)
+
+    def _polish(self, s: PdlpSettings, eta: float, tol: float, deadline: float | None,
+                tx: Any, ty: Any) -> bool:
+        """Primal feasibility polishing from the candidate (tx, ty) (polish.py): PDHG on the
+        feasibility problem, anchored at tx and starting from y = 0, for at most
+        ``polish_share`` of the iterations so far. Each polished x is measured with the
+        candidate's dual by the full check (relative KKT error, every row within the
+        tolerance). True, and the candidate replaced by the polished one, when it passes."""
+        space, torch = self.space, self.space.torch
+        sc = space.scaled
+        budget = max(s.check_every, int(s.polish_share * self.total))
+        m = ty.shape[0]
+        limit = ceiling(self.measures.dual_objective, space.problem.offset, tol,
+                        s.polish_gap_share)
+        feasible = with_objective_row(torch, sc, limit, s.polish_row_norm * self.norm)
+        primal = _Run.starting(self._subspace(feasible), self.weight,
+                               (tx, torch.zeros(m + 1, dtype=ty.dtype, device=ty.device)))
+        uy = ty * sc.y_unscale
+        ATy = (sc.AT @ ty) * sc.ATy_unscale
+        found: dict[str, Any] = {}
+        self.polish_attempts += 1
+
+        def primal_passes(px: Any, py: Any) -> bool:
+            ux = px * sc.x_unscale
+            Ax = (feasible.A @ px)[:m] * sc.Ax_unscale
+            measures, z_plus = kkt.residuals(torch, space.problem, ux, uy, Ax, ATy)
+            found.update(ux=ux, measures=measures, z_plus=z_plus)
+            return measures.worst <= tol
+
+        primal_eta = eta / math.sqrt(1.0 + s.polish_row_norm ** 2)  # ||(Ã; row)|| at most
+        if not self._feasibility(primal, s, primal_eta, budget, deadline, primal_passes):
+            return False
+        self.measures, self.z_plus = found["measures"], found["z_plus"]
+        self.best = (found["ux"], uy)
+        return True
+
+    def _subspace(self, scaled: Scaled) -> _Space:
+        """This run's space with another scaled problem (polishing's), same unscaled data."""
+        space = self.space
+        return _Space(space.torch, space.device, space.dtype, space.tensor, space.problem,
+                      scaled)
+
+    def _feasibility(self, sub: _Run, s: PdlpSettings, eta: float, budget: int,
+                     deadline: float | None, passes: Callable[[Any, Any], bool]) -> bool:
+        """Halpern steps of ``sub`` (a polishing problem) until ``passes`` a candidate, the
+        budget of iterations or the deadline; its iterations count in the total."""
+        neg_upper, neg_lower = -sub.space.scaled.row_upper, -sub.space.scaled.row_lower
+        try:
+            while sub.total < budget:
+                tau, sigma = eta / sub.weight, eta * sub.weight
+                px, py = sub._steps(s.check_every, tau, sigma, neg_upper, neg_lower)
+                sub.total += s.check_every
+                if passes(px, py):
+                    return True
+                if deadline is not None and time.perf_counter() >= deadline:
+                    return False
+                dx, dy = px - sub.x, py - sub.y
+                residual = _distance(dx, dy, sub.weight)
+                restart = sub._restart_due(s, residual)
+                sub.previous_residual = residual
+                if restart:
+                    sub._restart(px, py, residual, s.weight_smoothing)
+                else:
+                    sub._halpern(px, py)
+            return False
+        finally:
+            self.total += sub.total
+            self.polish_iterations += sub.total
 
     def _steps(self, count: int, tau: float, sigma: float, neg_upper: Any, neg_lower: Any
                ) -> tuple[Any, Any]:
