@@ -24,7 +24,8 @@ which it values a contribution beyond it, and keeps what it learns in an inner m
      improves the mix near where it is;
    - its best plan at the prices alone, min (c_k - B_k'y_k)'x over its own rows: its value
      is its part of the Lagrangian bound g(y), a true bound on the national optimum.
-   Both join the centre's inner model.
+   Each joins the centre's inner model when it would enter the mix (its cost at the
+   model's own prices below its council's share of the model's value).
 3. The plans at the quotas keep the mix from jumping between far-apart vertices, so the
    prices posted are the inner model's own (smoothing them towards those of the best bound,
    as ``dantzig_wolfe`` does, cost rounds here: 59-61 instead of 38-40 on the generated
@@ -35,8 +36,8 @@ which it values a contribution beyond it, and keeps what it learns in an inner m
 It stops when the best mix's gap to the best bound is within the tolerance and the mix
 needs no artificial slack. The final quotas are the best mix's contributions; each council
 meets them by that mix of its plans and prices its own rows by planning against the prices
-of the best bound (``council.own_prices``' rule): those prices are an optimal dual of the
-shared rows to the tolerance, so the plan's prices are the economy's (the central LP's
+of the best bound (as ``proposals.PricingCouncil`` does): those prices are an optimal dual
+of the shared rows to the tolerance, so the plan's prices are the economy's (the central LP's
 duals), proven by the same check as a central plan's (plan/optimality.py).
 """
 
