@@ -6,10 +6,11 @@ its quotas and answers with a plan. Plain Kornai–Lipták (the centre re-allott
 the councils' shadow prices alone, i.e. Benders cuts on the councils' cost functions f_k(q))
 does not converge in useful time on these economies: with max-fulfilment a council's cost is
 0 wherever it can meet its quota, so each round teaches the centre one face of one council's
-set of feasible quotas, in hundreds of dimensions (the generated 20 × 4 × 2 economy: after 60
-rounds the best feasible λ was 0.46 or 0.96 against 1.41, the cutting-plane bound still above
-290; docs/performance.md, "Quotas"). So the centre quotes, beside each quota, the prices at
-which it values a contribution beyond it, and keeps what it learns in an inner model:
+set of feasible quotas, in hundreds of dimensions (the generated 20 × 4 × 2 economy: after
+50-60 rounds the best feasible λ was 0.44 to 0.97 against 1.41, the cutting-plane bound
+still above 290; docs/performance.md, "Quotas that converge"). So the centre quotes, beside
+each quota, the prices at which it values a contribution beyond it, and keeps what it learns
+in an inner model:
 
 1. From every plan the councils have shown it (as contributions B_k x and costs c_k'x), the
    centre mixes the best national plan it can (``master.Master``: convex weights per council,
