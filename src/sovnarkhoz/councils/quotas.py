@@ -27,12 +27,11 @@ in an inner model:
      is its part of the Lagrangian bound g(y), a true bound on the national optimum.
    Each joins the centre's inner model when it would enter the mix (its cost at the
    model's own prices below its council's share of the model's value).
-3. The plans at the quotas keep the mix from jumping between far-apart vertices, so the
-   prices posted are the inner model's own (smoothing them towards those of the best bound,
-   as ``dantzig_wolfe`` does, cost rounds here: 59-61 instead of 38-40 on the generated
-   60 × 6 × 2 economy); until the mix's cost first moves the inner model is solved for
-   central prices (interior point, stopped early), which value every row the plans do not
-   yet cover (as in ``dantzig_wolfe``).
+3. The prices posted are the inner model's own, their signs cleaned (smoothing them towards
+   those of the best bound, as ``dantzig_wolfe`` does, cost rounds here: 59-61 instead of
+   38-40 on the generated 60 × 6 × 2 economy); until the mix's cost first moves the inner
+   model is solved for central prices (interior point, stopped early), which value every
+   row the plans do not yet cover (as in ``dantzig_wolfe``).
 
 It stops when the best mix's gap to the best bound is within the tolerance and the mix
 needs no artificial slack. The final quotas are the best mix's contributions; each council
