@@ -57,6 +57,7 @@ from ..solvers.result import Status
 from .council import CouncilData
 from .dantzig_wolfe import CENTRAL_TOLERANCE, FINEST_CENTRAL, PENALTY, Centre
 from .engines import Engine, LocalEngine
+from .master import MasterSolution
 from .proposals import PricingCouncil, PricingState, Proposal, relative_gap
 from .protocol import Coordination, Round, posted_prices
 
@@ -208,9 +209,8 @@ class QuotaCentre(Centre):
     def quotas(self, weights: np.ndarray) -> list[np.ndarray]:
         """Each council's quotas (s_k,): its part of the mix, Σ weight × contribution."""
         out = [np.zeros(len(rows)) for rows in self.local_rows]
-        for k, w, v in zip(self.menu.council, weights, self.contributions, strict=False):
-            if w:
-                out[k] += w * v
+        for j in np.flatnonzero(weights):  # the proposals in the mix, a few per council
+            out[self.menu.council[j]] += weights[j] * self.contributions[j]
         return out
 
     def allot(self, engine: Engine, quotas: list[np.ndarray],
@@ -316,7 +316,7 @@ def _rounds(centre: QuotaCentre, engine: Engine, tolerance: float, max_rounds: i
                         rounds=rounds, stopped=stopped, solvers=centre.solvers)
 
 
-def _improves(centre: Centre, k: int, proposal: Proposal, solved) -> bool:
+def _improves(centre: Centre, k: int, proposal: Proposal, solved: MasterSolution) -> bool:
     """Whether council k's ``proposal`` would enter the inner model's last mix: its cost at
     the model's own prices, less its council's convexity price for a plan, is negative."""
     y = solved.prices[centre.local_rows[k]]
@@ -326,7 +326,7 @@ def _improves(centre: Centre, k: int, proposal: Proposal, solved) -> bool:
     return reduced < -1e-9 * centre.scale
 
 
-def _inner(centre: Centre, central: float | None):
+def _inner(centre: Centre, central: float | None) -> tuple[MasterSolution, float]:
     """Solve the centre's inner model (at a vertex, or ``central`` to that tolerance); its
     solution and the largest relative artificial slack."""
     solution = centre.master.solve(central)
