@@ -185,11 +185,12 @@ def _basis(model: PersistentHighs) -> tuple[np.ndarray, np.ndarray] | None:
 class QuotaCentre(Centre):
     """The centre of the quotas protocol: ``dantzig_wolfe.Centre``'s shared rows, inner
     model and menu, with quota councils, and each proposal's contribution kept so that the
-    mix's contributions (the quotas) can be allotted."""
+    mix's contributions (the quotas) can be allotted (by council and index, so that
+    proposals long idle can leave the menu, ``Centre.prune``)."""
 
     def __init__(self, lp: LPData, owner: np.ndarray, names: list[str], solver: str = "auto"):
         super().__init__(lp, owner, names, solver)
-        self.contributions: list[np.ndarray] = []  # of each proposal on the menu, (s_k,)
+        self.contributions: dict[tuple[int, int], np.ndarray] = {}  # (s_k,) each
 
     def members(self) -> list[tuple[type, tuple]]:
         members = []
@@ -203,14 +204,15 @@ class QuotaCentre(Centre):
     def take(self, k: int, answer: Proposal) -> bool:
         taken = super().take(k, answer)
         if taken:
-            self.contributions.append(answer.contribution)
+            self.contributions[k, answer.index] = answer.contribution
         return taken
 
     def quotas(self, weights: np.ndarray) -> list[np.ndarray]:
         """Each council's quotas (s_k,): its part of the mix, Σ weight × contribution."""
         out = [np.zeros(len(rows)) for rows in self.local_rows]
         for j in np.flatnonzero(weights):  # the proposals in the mix, a few per council
-            out[self.menu.council[j]] += weights[j] * self.contributions[j]
+            k = self.menu.council[j]
+            out[k] += weights[j] * self.contributions[k, self.menu.index[j]]
         return out
 
     def allot(self, engine: Engine, quotas: list[np.ndarray],
@@ -273,6 +275,8 @@ def _rounds(centre: QuotaCentre, engine: Engine, tolerance: float, max_rounds: i
             # that the councils' answers give a finite bound
             posted = posted_prices(solved.prices, centre.lower, centre.upper)
             weights, centre_x = solved.weights, solved.centre_x
+            if central is None:  # at a vertex: plans long off its basis leave the menu
+                weights = centre.prune(weights)
             answers = centre.allot(engine, centre.quotas(weights), posted)
         except RuntimeError as failure:  # a solver failed: keep the last mix
             stopped = str(failure)
