@@ -5,10 +5,11 @@
 
 Economies: cN, a generated one-year economy of N territorial councils (10 products, 2
 techniques, 3 inputs, 2 factors, seed 1, as benchmarks/councils.py); gPxRxT, the economy of
-``sovnarkhoz generate --products P --regions R --techniques T`` (seed 0); ussrY, ussr1957 cut
-to its first Y years (benchmarks/councils_ussr1957.first_years), its fifteen republic councils.
-Every plan is verified and proven as a central one (status optimal only when its prices prove
-it); "λ off by" compares its objective with HiGHS's central plan.
+``sovnarkhoz generate --products P --regions R --techniques T`` (seed 0; gPxRxTsS: seed S);
+ussrY, ussr1957 cut to its first Y years (benchmarks/councils_ussr1957.first_years), its
+fifteen republic councils. Every plan is verified and proven as a central one (status optimal
+only when its prices prove it); "λ off by" compares its objective with HiGHS's central plan;
+the last round's mismatch and gap say how far a run stopped at the round cap still was.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ def economy(name: str) -> sovnarkhoz.Scenario:
         years = int(name[4:])
         return whole if years >= 14 else first_years(whole, years)
     if name.startswith("g"):
-        products, regions, techniques = (int(v) for v in name[1:].split("x"))
-        spec = GeneratorSpec(products, regions, techniques, 8, 2, seed=0)
+        sizes, _, seed = name[1:].partition("s")
+        products, regions, techniques = (int(v) for v in sizes.split("x"))
+        spec = GeneratorSpec(products, regions, techniques, 8, 2, seed=int(seed or 0))
     else:
         spec = GeneratorSpec(10, int(name[1:]), 2, 3, 2, seed=1)
     return sovnarkhoz.Scenario.from_frames(name=name, **generate_tables(spec))
@@ -46,7 +48,8 @@ def main() -> int:
     parser.add_argument("--tolerance", type=float, default=1e-4)
     parser.add_argument("--rounds", type=int, default=300)
     args = parser.parse_args()
-    print("economy | protocol | status | rounds | wall s | CPU s | λ off by (relative)")
+    print("economy | protocol | status | rounds | wall s | CPU s | λ off by (relative) | "
+          "last mismatch | last gap")
     for name in args.economies.split(","):
         scenario = economy(name)
         central = sovnarkhoz.make_plan(scenario, solver="highs").objective_value
@@ -59,8 +62,10 @@ def main() -> int:
             label = f"auto ({chosen})" if protocol == "auto" else protocol
             off = ("-" if plan.objective_value is None
                    else f"{abs(plan.objective_value - central) / abs(central):.1e}")
+            last = plan.details["history"][-1] if plan.details["history"] else {}
             print(f"{name} | {label} | {plan.status} | {plan.details['rounds']} | {wall:.1f} | "
-                  f"{cpu:.1f} | {off}", flush=True)
+                  f"{cpu:.1f} | {off} | {last.get('mismatch', float('nan')):.1e} | "
+                  f"{last.get('gap', float('nan')):.1e}", flush=True)
     return 0
 
 

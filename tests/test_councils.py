@@ -455,6 +455,53 @@ def test_quotas_reach_the_central_optimum_on_small_generated_economies(products,
     assert infeasibility <= 1e-9 and gap <= 1e-6
 
 
+@pytest.mark.parametrize("organisation", ["territorial", "branch"])
+def test_quotas_are_exact_on_two_regions_prices_included(bundled_scenario, organisation):
+    """Kornai-Lipták on two_regions to 1e-9: λ = 450/7 in a few rounds, and every row's price
+    (balances, labour, links) the central plan's, whose prices are unique here; the quotas
+    allotted last are met (the plan's shared rows hold)."""
+    scenario = bundled_scenario("two_regions")
+    lp, central, ranges = _central_prices(scenario)
+    assert np.all(ranges[:, 1] - ranges[:, 0] <= 1e-9)  # one set of optimal prices
+    plan = plan_by_councils(scenario, organisation, protocol="quotas", tolerance=1e-9,
+                            max_rounds=100)
+    assert plan.status == "optimal", plan.message
+    assert plan.details["rounds"] <= 10
+    assert plan.fulfilment == pytest.approx(450 / 7, rel=1e-12)
+    assert plan.verification.max_relative_violation <= 1e-12
+    np.testing.assert_allclose(plan.solution.row_dual, central.solution.row_dual, rtol=1e-9,
+                               atol=1e-12)
+    for table in ("prices", "factors", "links"):
+        np.testing.assert_allclose(plan.tables[table]["price"],
+                                   central.tables[table]["price"], rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_quotas_reach_a_generated_20_by_4_by_2_economy_in_bounded_rounds(seed):
+    """The generated economy of 20 products, 4 regions and 2 techniques (``sovnarkhoz
+    generate --products 20 --regions 4 --techniques 2 --seed S``), 4 territorial councils, to
+    1e-4 in at most 60 rounds (24 and 28 when written; the Benders quotas before had not
+    converged in 300): λ within 1e-4 of the central one, every round's bound a true one, and
+    the plan's prices a dual solution of the central LP that proves it (status optimal)."""
+    from dualcheck import dual_check
+    from sovnarkhoz.plan.assemble import formulate
+    from sovnarkhoz.scenario.generate import GeneratorSpec, generate_tables
+
+    scenario = sovnarkhoz.Scenario.from_frames(
+        name="g20x4x2", **generate_tables(GeneratorSpec(20, 4, 2, seed=seed)))
+    central = sovnarkhoz.make_plan(scenario, solver="highs")
+    plan = plan_by_councils(scenario, "territorial", protocol="quotas", tolerance=1e-4,
+                            max_rounds=60)
+    assert plan.status == "optimal", plan.message
+    assert plan.details["rounds"] <= 60
+    assert plan.fulfilment == pytest.approx(central.fulfilment, rel=1e-4)
+    for record in plan.details["history"]:  # the bound never passes the optimum
+        assert -record["dual_objective"] >= central.fulfilment * (1 - 1e-9)
+    lp = formulate(scenario, Objective.parse("max-fulfilment")).data
+    infeasibility, gap = dual_check(lp, plan.solution.x, plan.solution.row_dual)
+    assert infeasibility <= 1e-9 and gap <= 1e-4
+
+
 def test_councils_planning_with_pdlp_reach_the_central_optimum(bundled_scenario):
     """Councils that plan with the first-order solver (here on the CPU) answer to its
     tolerance; the prices protocol still reaches λ = 450/7."""

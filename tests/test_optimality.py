@@ -216,6 +216,31 @@ def test_a_negative_zero_is_printed_as_zero():
     assert _fmt(-0.0) == "0" and _fmt(None) == "n/a" and _fmt(-1.5) == "-1.5"
 
 
+def test_a_level_within_the_verified_tolerance_of_zero_is_printed_as_zero(bundled_scenario,
+                                                                          capsys):
+    """Councils stopped at their round cap can leave λ = -3.18e-15: rounding noise inside the
+    tolerance the plan was verified to, printed as 0 (λ and the sum of levels), while a level
+    beyond the tolerance and a factor's use are printed as they are."""
+    from dataclasses import replace
+
+    from sovnarkhoz.cli.summary import print_plan_summary
+
+    plan = sovnarkhoz.make_plan(bundled_scenario("two_regions"))
+    tolerance = plan.verification.tolerance
+    noisy = replace(plan, fulfilment=-3.18e-15, objective_value=-3.18e-15)
+    print_plan_summary(noisy, [])
+    out = capsys.readouterr().out
+    assert "every target met 0 times over (lambda = 0)" in out and "e-15" not in out
+    beyond = replace(plan, fulfilment=-3 * tolerance)
+    print_plan_summary(beyond, [])
+    assert f"(lambda = {-3 * tolerance:,.6g})" in capsys.readouterr().out
+    factor = replace(plan, objective="min-factor:labour", objective_value=1e-12,
+                     fulfilment=1.0 + 1e-12)
+    print_plan_summary(factor, [])
+    out = capsys.readouterr().out
+    assert "total labour used: 1e-12" in out and "(lowest share 1)" in out
+
+
 def test_an_adopted_plan_is_proven_the_best_for_its_factions_weights(bundled_scenario):
     """The presidium adopts the wavering faction's plan (README): heavy 5.70538, pledge 3;
     the prices of the weighted solve prove its Σ weight·λ the largest any plan reaches."""

@@ -125,8 +125,9 @@ def _add_council_flags(plan: argparse.ArgumentParser) -> None:
                       "the horizon and the number of councils, and the choice is printed; "
                       "docs/performance.md): posted prices moved by the "
                       "mismatch of the councils' answers, within a step (prices: a stabilised "
-                      "proximal method on the councils' dual); quotas re-allotted from the "
-                      "councils' shadow prices (quotas: Kornai-Liptak by Benders cuts); prices "
+                      "proximal method on the councils' dual); quotas allotted with prices for "
+                      "what goes beyond them, from the centre's mix of the councils' plans "
+                      "(quotas: Kornai-Liptak); prices "
                       "from the centre's best mix of proposals (dantzig-wolfe); or sharing "
                       "ADMM with proximal terms (admm)")
     plan.add_argument("--engine", choices=ENGINES, default="local",

@@ -5,11 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..plan.result import Plan
-from ..scenario.objectives import Objective
+from ..scenario.objectives import Levels, Objective
 
 
 def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value + 0.0:,.6g}"  # + 0.0: no "-0"
+
+
+def _share(value: float | None, tolerance: float) -> str:
+    """A level λ (a share of the targets, dimensionless) as verified: the plan's rows hold only
+    to ``tolerance`` (relative), so a level within it of zero is printed as 0, not as the
+    rounding noise it is (councils stopped at their round cap left λ = -3.18e-15)."""
+    if value is not None and abs(value) <= tolerance:
+        value = 0.0
+    return _fmt(value)
 
 
 def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:
@@ -20,13 +29,18 @@ def print_plan_summary(plan: Plan, written: list[Path], top: int = 5) -> None:
     checked = (plan.found and plan.fulfilment is not None and plan.verification is not None
                and plan.verification.passed)
     if checked:
+        tolerance = plan.verification.tolerance
         yearly = plan.yearly_fulfilment
         if yearly:
-            print("  fulfilment by year: " + ", ".join(f"{y} {_fmt(v)}"
+            print("  fulfilment by year: " + ", ".join(f"{y} {_share(v, tolerance)}"
                                                       for y, v in yearly.items()))
         goal = Objective.parse(plan.objective)
-        for line in goal.rule.headline.format(value=_fmt(plan.objective_value),
-                                              lowest=_fmt(plan.fulfilment),
+        # an objective of levels (Σ λ) is a share too; a factor's use or harmony is not
+        levels = goal.rule.levels in (Levels.ONE, Levels.YEARLY)
+        value = (_share(plan.objective_value, tolerance) if levels
+                 else _fmt(plan.objective_value))
+        for line in goal.rule.headline.format(value=value,
+                                              lowest=_share(plan.fulfilment, tolerance),
                                               argument=goal.factor).splitlines():
             print(f"  {line}")
         o = plan.verification.optimality

@@ -15,9 +15,12 @@ The rules, measured on the benchmarks (docs/performance.md, "The auto rules";
   against 63 (1.1 against 1.6 CPU s), on ussr1957's 1957 14 against 21; on 2 and 10
   generated councils the two are within 0.1 s of each other.
 
-quotas and admm are never chosen by themselves: neither reaches the optimum of the larger
-economies within hundreds of rounds; they are kept for what they show (Kornai-Liptak's
-quota planning, sharing ADMM).
+quotas and admm are never chosen by themselves. admm reaches no verified plan of the larger
+economies within 150 rounds. quotas converges (fewest rounds from 10 councils up, e.g. 10 at
+50 councils) but asks two plans of every council a round and is never the fastest:
+dantzig-wolfe is quicker on one year below 50 councils and over years, prices from 50
+councils (docs/performance.md, "Quotas that converge"). They are kept for what they show
+(Kornai-Liptak's quota planning, sharing ADMM).
 """
 
 from __future__ import annotations

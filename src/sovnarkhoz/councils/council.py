@@ -18,7 +18,7 @@ the centre's final prices y. Under ADMM these are the duals of its last planning
 the prices posted in the last round, whose gap and dual residual the stopping rule measured.
 The protocols that mix exact answers (prices, dantzig-wolfe, quotas) post their final prices
 once more and each council prices its own rows by its LP at them, min (c - B'y)'x over its
-own rows and bounds (``own_prices`` for quotas, the pricing LP under the others): where y is
+own rows and bounds (its pricing LP, ``proposals.PricingCouncil``): where y is
 an optimal dual of the shared rows, the Lagrangian g(y) is the national optimum, so the
 council's duals complete y to an optimal dual of the whole LP, complementary to every optimal
 plan, with reduced costs of the right sign on every column it owns. (The duals of a problem
@@ -38,7 +38,6 @@ import scipy.sparse as sp
 from ..solvers.duality import allowed_reduced_costs, bound_term
 from ..solvers.persistent import PersistentHighs
 from ..solvers.problem import LPData
-from ..solvers.result import Status
 
 
 @dataclass
@@ -146,23 +145,6 @@ class Council:
                  + bound_term(allowed, d.col_lower, d.col_upper))
         return Answer(d.B @ self.x, float(np.sum((reduced - allowed) ** 2)), value,
                       float(d.c @ self.x), planned.status.value)
-
-
-def own_prices(data: CouncilData, prices: np.ndarray) -> np.ndarray | None:
-    """The duals (p_k,) of a council's own rows when it plans against ``prices`` (s_k,) of its
-    shared rows: min (c - B'y)'x over its own rows and bounds; None when that has no optimum
-    (prices that are no optimal dual can make it unbounded)."""
-    if len(data.private_rows) == 0:
-        return np.zeros(0)
-    # Unscaled, as the councils' own models run: which optimal dual of this LP HiGHS ends
-    # at matters (the council's LP can have several where the whole LP has one), and the
-    # scaled solver ended at one that prices presidium's centre land at 0 rather than 10/99.
-    # A choice that is not an optimal dual of the whole LP is caught by the plan's proof of
-    # optimality and reported (status feasible), never silently.
-    result = PersistentHighs(LPData(
-        c=data.c - data.B.T @ prices, A=data.A_private, row_lower=data.row_lower,
-        row_upper=data.row_upper, col_lower=data.col_lower, col_upper=data.col_upper)).solve()
-    return result.row_dual if result.status is Status.OPTIMAL and result.has_duals else None
 
 
 QP_ITERATIONS = 10

@@ -28,8 +28,7 @@ class Round:
       balanced against the residuals every few rounds (``admm.ADAPT_EVERY``);
     - prices: the half-width t of the box the prices may move in around the stability
       centre ŷ (``bundle``);
-    - quotas: the radius of the trust region of quotas around the best quotas so far;
-    - dantzig-wolfe: 0 (the master's prices move freely).
+    - quotas, dantzig-wolfe: 0 (the inner model's prices move freely).
 
     In the history as written (``record``, summary.json) it keeps its first name, ``rho``.
     """

@@ -1,31 +1,48 @@
-"""The quotas protocol: Kornai–Liptak two-level planning, by Benders cuts.
+"""The quotas protocol: Kornai–Lipták two-level planning, stabilised by the councils' plans.
 
 The centre allots each council a quota q_k for every shared row it takes part in (what it
-must contribute there); each council plans its own part to meet its quotas at least cost,
+must contribute there: at least q_k to a balance); each council plans its own part to meet
+its quotas and answers with a plan. Plain Kornai–Lipták (the centre re-allotting quotas by
+the councils' shadow prices alone, i.e. Benders cuts on the councils' cost functions f_k(q))
+does not converge in useful time on these economies: with max-fulfilment a council's cost is
+0 wherever it can meet its quota, so each round teaches the centre one face of one council's
+set of feasible quotas, in hundreds of dimensions (the generated 20 × 4 × 2 economy: after
+50-60 rounds the best feasible λ was 0.44 to 0.97 against 1.41, the cutting-plane bound
+still above 290; docs/performance.md, "Quotas that converge"). So the centre quotes, beside
+each quota, the prices at which it values a contribution beyond it, and keeps what it learns
+in an inner model:
 
-    f_k(q_k) = min c_k'x + M·(shortfall + excess)  s.t.  B_k x + shortfall - excess = q_k,
-               its own rows and bounds,
+1. From every plan the councils have shown it (as contributions B_k x and costs c_k'x), the
+   centre mixes the best national plan it can (``master.Master``: convex weights per council,
+   its own columns λ; artificial slack at a penalty while the plans do not yet cover the
+   shared rows). The mix's contributions are the quotas: each council can meet its quota,
+   by the same mix of its own plans. The mix's duals are the centre's prices y.
+2. Each council answers its quota request ``("quota", (q_k, y_k))`` with two plans:
+   - its plan at the quota: the plan that meets q_k and, beyond it, does what the centre's
+     prices value most, min (c_k - B_k'y_k)'x s.t. B_k x meets q_k, its own rows and bounds
+     (a bonus at the prices for over-fulfilment, as in the incentive schemes proposed for
+     Soviet planning: Weitzman 1976). It dominates the council's part of the mix, so it
+     improves the mix near where it is;
+   - its best plan at the prices alone, min (c_k - B_k'y_k)'x over its own rows: its value
+     is its part of the Lagrangian bound g(y), a true bound on the national optimum.
+   Each joins the centre's inner model when it would enter the mix (its cost at the
+   model's own prices below its council's share of the model's value).
+3. The prices posted are the inner model's own, their signs cleaned (smoothing them towards
+   those of the best bound, as ``dantzig_wolfe`` does, cost rounds here: 59-61 instead of
+   38-40 on the generated 60 × 6 × 2 economy); until the mix's cost first moves the inner
+   model is solved for central prices (interior point, stopped early), which value every
+   row the plans do not yet cover (as in ``dantzig_wolfe``).
 
-and answers with its cost and the shadow prices π_k of its quotas. Those prices are a
-subgradient of f_k, so the centre learns a cut f_k(q) >= f_k(q_j) + π_j'(q - q_j) and
-re-allots by solving its own LP over quotas (and its own columns, λ):
-
-    min c_0'λ + Σ_k θ_k   s.t.  Σ_k q_k + B_0 λ within the shared rows' bounds,
-                                 θ_k >= every cut learned for council k.
-
-The centre's value is a lower bound; the councils' costs at the current quotas give an upper
-bound (a feasible plan once no quota is missed). The gap closes in finitely many rounds.
-
-Plain cutting planes jump about: each round's quotas go to a corner of the centre's model, far
-from the best quotas so far. So the centre re-allots within a box around its best quotas
-(a trust region, as in Linderoth and Wright's L-shaped method): the box doubles when a round
-improves the nation's cost by much of what the model promised, and halves when it makes it
-worse. The lower bound comes from the same model without the box.
+It stops when the best mix's gap to the best bound is within the tolerance and the mix
+needs no artificial slack. The final quotas are the best mix's contributions; each council
+meets them by that mix of its plans and prices its own rows by planning against the prices
+of the best bound (as ``proposals.PricingCouncil`` does): those prices are an optimal dual
+of the shared rows to the tolerance, so the plan's prices are the economy's (the central LP's
+duals), proven by the same check as a central plan's (plan/optimality.py).
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,269 +50,294 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ..solvers.highs import HighsSolver
-from ..solvers.options import SolverOptions
+from ..solvers.highs import highspy
 from ..solvers.persistent import PersistentHighs
 from ..solvers.problem import LPData
 from ..solvers.result import Status
-from .council import CouncilData, CouncilPlan, own_prices
+from .council import CouncilData
+from .dantzig_wolfe import CENTRAL_TOLERANCE, FINEST_CENTRAL, PENALTY, Centre
 from .engines import Engine, LocalEngine
-from .protocol import Coordination, Round, Split, collect_plan, split
+from .master import MasterSolution
+from .proposals import PricingCouncil, PricingState, Proposal, relative_gap
+from .protocol import Coordination, Round, posted_prices
 
-PENALTY = 1e4
-"""Cost of a unit of quota missed (or overshot), relative to the objective's scale."""
-QUOTA_RANGE = 100.0
-"""Quotas stay within this many times the largest bound of the LP, either way."""
-SERIOUS = 0.1
-"""A round moves the best quotas when it saves this share of what the model promised."""
+MISSED = 1e-7
+"""A council's plan at its quota that misses it by more than this (relative to the quota's
+scale) is not offered to the centre (quotas are mixes of its own plans, so it can meet them
+up to rounding)."""
 
 
-class CentreFailed(RuntimeError):
-    """The centre's own LP could not be solved; the protocol stops with what it has."""
+ROUNDING = 1e-10
+"""A final price within this much (relative to the objective's scale) of zero is zero."""
 
 
 @dataclass(frozen=True)
 class QuotaAnswer:
-    """A council's answer to its quotas: the cost f_k(q) of its elastic plan (penalty
-    included), the shadow prices π (s_k,) of its quotas (a subgradient of f_k at q) and its
-    largest miss of a quota."""
+    """A council's answer to its quota and prices: its best plan at the prices (a Proposal,
+    whose value enters the bound) and its plan at the quota (a Proposal, None when its quota
+    problem had no optimum within rounding of the quota)."""
 
-    cost: float
-    prices: np.ndarray
-    missed: float
+    priced: Proposal
+    at_quota: Proposal | None
 
 
 @dataclass(frozen=True)
-class CentreSolution:
-    """One solve of the centre's LP over quotas: its value, the quotas (one (s_k,) array per
-    council), the centre's own columns (n_0,) and the shared rows' prices (m,)."""
+class QuotaState:
+    """A quota council's checkpoint: its proposals (``PricingState``) and the basis of its
+    quota problem (HiGHS's column and row statuses, as ints; None before its first solve), so
+    that a council created again answers as the lost one would have."""
 
-    value: float
-    quotas: list[np.ndarray]
-    centre_x: np.ndarray
-    prices: np.ndarray
+    pricing: PricingState
+    basis: tuple[np.ndarray, np.ndarray] | None
 
 
-class QuotaCouncil:
-    """A council's elastic LP: its rows, plus B x + shortfall - excess = quota.
+class QuotaCouncil(PricingCouncil):
+    """A pricing council (``proposals.PricingCouncil``) that also plans to a quota.
 
-    Requests: ("floor", None), answered by the least its plan can cost with no quota
-    (-1e12 when unbounded); ("quota", q) with q (s_k,), answered by a QuotaAnswer;
-    ("plan", (q, y)): plan to q and keep that plan as its result, with its own rows priced
-    against the centre's final prices y (s_k,) of its shared rows
-    (``council.own_prices``; the duals of the quota problem itself are not prices: at fixed
-    quotas its own rows are degenerate, and their duals carried the penalty, 9000 for a
-    unit of labour in two_regions' north where the economy's price is 0.169).
+    Its quota problem, kept alive between rounds (HiGHS restarts from its last basis, only
+    the costs and the quota rows' bounds change):
+
+        min (c - B'y)'x + M·(shortfall + excess)
+        s.t. B x + shortfall - excess meets q (>= q on a row with a lower bound only,
+             <= q on one with an upper bound only, = q otherwise), its own rows and bounds.
+
+    Requests: ("quota", (q, y)) with q and y (s_k,), answered by a QuotaAnswer; and the
+    pricing council's ("rays", None) and ("mix", (weights, y)).
     """
 
-    def __init__(self, data: CouncilData, penalty: float):
-        self.data = data
-        n, s = len(data.columns), len(data.shared_rows)
+    def __init__(self, data: CouncilData, solver: str, lower_only: np.ndarray,
+                 upper_only: np.ndarray, penalty: float, size: np.ndarray):
+        super().__init__(data, solver)
+        s = len(data.shared_rows)
+        self.lower_only, self.upper_only, self.size = lower_only, upper_only, size
         A = sp.vstack([
             sp.hstack([data.A_private, sp.csr_matrix((len(data.private_rows), 2 * s))]),
             sp.hstack([data.B, sp.identity(s), -sp.identity(s)]),
         ], format="csr")
-        self.n, self.s = n, s
-        self.model = PersistentHighs(LPData(
+        self.quota_model = PersistentHighs(LPData(
             c=np.concatenate([data.c, np.full(2 * s, penalty)]), A=A,
             row_lower=np.concatenate([data.row_lower, np.zeros(s)]),
             row_upper=np.concatenate([data.row_upper, np.zeros(s)]),
             col_lower=np.concatenate([data.col_lower, np.zeros(2 * s)]),
             col_upper=np.concatenate([data.col_upper, np.full(2 * s, np.inf)])))
-        self.private = len(data.private_rows)
-        self.x = np.zeros(n)
-        self.private_duals = np.zeros(self.private)
+        self.penalty = penalty
+        self.basis: tuple[np.ndarray, np.ndarray] | None = None
 
     def answer(self, request: tuple[str, object]):
         kind, payload = request
-        if kind == "floor":
-            d = self.data
-            result = HighsSolver().solve(LPData(
-                c=d.c, A=d.A_private, row_lower=d.row_lower, row_upper=d.row_upper,
-                col_lower=d.col_lower, col_upper=d.col_upper), SolverOptions())
-            return float(result.objective) if result.status is Status.OPTIMAL else -1e12
-        quota, prices = payload if kind == "plan" else (payload, None)
-        rows = np.arange(self.private, self.private + self.s, dtype=np.int32)
-        self.model.highs.changeRowsBounds(self.s, rows, quota, quota)
-        result = self.model.solve()
-        if result.status is not Status.OPTIMAL:
-            raise RuntimeError(f"council {self.data.name}'s quota problem ended "
-                               f"{result.status.value}")
-        x = result.x
-        if kind == "plan":
-            self.x = x[: self.n]
-            duals = own_prices(self.data, prices)
-            self.private_duals = duals if duals is not None else np.zeros(self.private)
+        if kind != "quota":
+            return super().answer(request)  # type: ignore[arg-type]
+        quota, prices = payload  # type: ignore[misc]
+        priced = super().answer(("prices", prices))
+        return QuotaAnswer(priced=priced, at_quota=self._at_quota(quota, prices))
+
+    def _at_quota(self, quota: np.ndarray, prices: np.ndarray) -> Proposal | None:
+        """The plan that meets ``quota`` at the least cost at ``prices``, as a proposal."""
+        d, model = self.data, self.quota_model
+        n, s, p = len(d.columns), len(d.shared_rows), len(d.private_rows)
+        model.set_cost(np.concatenate([d.c - d.B.T @ prices, np.full(2 * s, self.penalty)]))
+        rows = np.arange(p, p + s, dtype=np.int32)
+        lower = np.where(self.upper_only, -np.inf, quota)
+        upper = np.where(self.lower_only, np.inf, quota)
+        model.highs.changeRowsBounds(s, rows, lower, upper)
+        result = model.solve(dual_bound=False)
+        self.basis = _basis(model)
+        if result.status is not Status.OPTIMAL:  # e.g. unbounded at prices no mix supports
             return None
-        return QuotaAnswer(cost=float(result.objective), prices=result.row_dual[self.private:],
-                           missed=float(x[self.n:].max(initial=0.0)))
+        vector = result.x[:n]
+        if np.max(result.x[n:].reshape(2, s) / self.size, initial=0.0) > MISSED:
+            return None
+        index = next((i for i, (old_kind, old) in enumerate(self.proposals)
+                      if old_kind == "point" and np.array_equal(old, vector)), None)
+        new = index is None
+        if index is None:
+            index = len(self.proposals)
+            self.proposals.append(("point", vector))
+        contribution = d.B @ vector
+        return Proposal(kind="point", index=index, new=new, contribution=contribution,
+                        cost=float(d.c @ vector), value=float(d.c @ vector
+                                                              - prices @ contribution),
+                        solver="highs")
 
-    def state(self) -> None:
-        return None  # each answer depends on the request alone
+    def state(self) -> QuotaState:
+        return QuotaState(super().state(), self.basis)
 
-    def restore(self, state: None) -> None:
-        pass
+    def restore(self, state: QuotaState) -> None:
+        super().restore(state.pricing)
+        self.basis = state.basis
+        if state.basis is not None:
+            basis = highspy.HighsBasis()
+            basis.col_status = [highspy.HighsBasisStatus(int(v)) for v in state.basis[0]]
+            basis.row_status = [highspy.HighsBasisStatus(int(v)) for v in state.basis[1]]
+            basis.valid = True
+            self.quota_model.highs.setBasis(basis)
 
-    def result(self) -> CouncilPlan:
-        return CouncilPlan(self.x, self.private_duals)
+
+def _basis(model: PersistentHighs) -> tuple[np.ndarray, np.ndarray] | None:
+    """The model's basis as (column statuses, row statuses), ints; None when it has none."""
+    basis = model.highs.getBasis()
+    if not basis.valid:
+        return None
+    return (np.array([int(v) for v in basis.col_status], dtype=np.int8),
+            np.array([int(v) for v in basis.row_status], dtype=np.int8))
+
+
+class QuotaCentre(Centre):
+    """The centre of the quotas protocol: ``dantzig_wolfe.Centre``'s shared rows, inner
+    model and menu, with quota councils, and each proposal's contribution kept so that the
+    mix's contributions (the quotas) can be allotted (by council and index, so that
+    proposals long idle can leave the menu, ``Centre.prune``)."""
+
+    def __init__(self, lp: LPData, owner: np.ndarray, names: list[str], solver: str = "auto"):
+        super().__init__(lp, owner, names, solver)
+        self.contributions: dict[tuple[int, int], np.ndarray] = {}  # (s_k,) each
+
+    def members(self) -> list[tuple[type, tuple]]:
+        members = []
+        for d, rows in zip(self.data, self.local_rows, strict=True):
+            lower, upper = self.lower[rows], self.upper[rows]
+            members.append((QuotaCouncil, (
+                d, self.solver, ~np.isfinite(upper), ~np.isfinite(lower),
+                PENALTY * self.scale, self.size[rows])))
+        return members
+
+    def take(self, k: int, answer: Proposal) -> bool:
+        taken = super().take(k, answer)
+        if taken:
+            self.contributions[k, answer.index] = answer.contribution
+        return taken
+
+    def quotas(self, weights: np.ndarray) -> list[np.ndarray]:
+        """Each council's quotas (s_k,): its part of the mix, Σ weight × contribution."""
+        out = [np.zeros(len(rows)) for rows in self.local_rows]
+        for j in np.flatnonzero(weights):  # the proposals in the mix, a few per council
+            k = self.menu.council[j]
+            out[k] += weights[j] * self.contributions[k, self.menu.index[j]]
+        return out
+
+    def allot(self, engine: Engine, quotas: list[np.ndarray],
+              prices: np.ndarray) -> list[QuotaAnswer]:
+        """Allot the quotas with the prices y (m,); each council's two plans."""
+        answers = engine.round([("quota", (q, prices[rows]))
+                                for q, rows in zip(quotas, self.local_rows, strict=True)])
+        for k, answer in enumerate(answers):
+            self.proposed[k] += answer.priced.new + (answer.at_quota is not None
+                                                     and answer.at_quota.new)
+            self.solvers[answer.priced.solver] = self.solvers.get(answer.priced.solver, 0) + 1
+        # quotas and prices out, two plans back: (2 s_k) and 2 (s_k + 2) floats
+        self.messages += 2 * self.K
+        self.bytes += 8 * sum(4 * len(r) + 4 for r in self.local_rows)
+        return answers
 
 
 def allot(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e-4,
           max_rounds: int = 500, progress: Callable[[Round], None] | None = None,
-          engine: Engine | None = None, solver: str = "highs") -> Coordination:
-    """Coordinate councils by quotas (Benders cuts in a trust region) to a relative gap of
-    ``tolerance``, the councils running on ``engine`` (default: in this process). ``solver``
-    is the protocols' common signature: quota councils plan with HiGHS whatever it says."""
+          engine: Engine | None = None, solver: str = "auto") -> Coordination:
+    """Coordinate councils by quotas to a relative gap of ``tolerance`` (or ``max_rounds``),
+    the councils running on ``engine`` (default: in this process) and planning at prices
+    with ``solver`` (their quota problems with HiGHS)."""
     engine = engine or LocalEngine()
-    parts = split(lp, owner, names)
-    scale = 1.0 + float(np.abs(lp.c).max(initial=0.0))
-    engine.start([(QuotaCouncil, (d, PENALTY * scale)) for d in parts.councils])
+    centre = QuotaCentre(lp, owner, names, solver)
+    engine.start(centre.members())
     try:
-        return _rounds(lp, parts, tolerance, max_rounds, progress, engine)
+        return _rounds(centre, engine, tolerance, max_rounds, progress)
     finally:
         engine.close()
 
 
-def _rounds(lp: LPData, parts: Split, tolerance: float, max_rounds: int,
-            progress: Callable[[Round], None] | None, engine: Engine) -> Coordination:
-    data, shared, centre_columns = parts
-    K, m = len(data), len(shared)
-    position = np.full(lp.num_rows, -1, dtype=np.int64)
-    position[shared] = np.arange(m)
-    local_rows = [position[d.shared_rows] for d in data]
-    # each council's cost can fall no lower than its best plan with no quota at all
-    floors = np.array(engine.round([("floor", None)] * K), dtype=np.float64)
-    bounds = np.concatenate([lp.row_lower, lp.row_upper, lp.col_lower, lp.col_upper])
-    size = max(float(np.abs(bounds[np.isfinite(bounds)]).max(initial=1.0)), 1.0)
-    big = QUOTA_RANGE * size
-    centre = _CentreModel(lp, K, m, local_rows, centre_columns, shared, floors, big)
-    quota = [np.zeros(len(r)) for r in local_rows]
-    centre_x = np.zeros(len(centre_columns))
-    best_quota, best_x, best_cost = quota, centre_x, math.inf  # the trust region's centre
-    feasible_cost, feasible = math.inf, None  # the best round that missed no quota
-    radius = size
+def _rounds(centre: QuotaCentre, engine: Engine, tolerance: float, max_rounds: int,
+            progress: Callable[[Round], None] | None) -> Coordination:
+    m = centre.m
+    centre.rays(engine)
+    for k, answer in enumerate(centre.ask(engine, np.zeros(m))):  # first plans, at no prices
+        centre.take(k, answer)
+    centre.master.stabilise(np.zeros(m), PENALTY * centre.scale)
     history: list[Round] = []
     converged = False
     started = time.perf_counter()
     rounds = 0
-    y = np.zeros(m)
-    promised_cost = -math.inf
+    best = -np.inf  # the best bound so far and its prices
+    best_prices: np.ndarray | None = None
+    central: float | None = CENTRAL_TOLERANCE  # None once the prices are the vertex's
+    first_cost: float | None = None
     stopped = None
-    per_round = 8 * sum(3 * len(r) + 1 for r in local_rows)
+    weights, centre_x = np.zeros(0), np.zeros(len(centre.columns))
     for round_number in range(1, max_rounds + 1):
         rounds = round_number
-        answers = engine.round([("quota", q) for q in quota])
-        for k, answer in enumerate(answers):
-            centre.cut(k, answer.cost, answer.prices, quota[k])
-        cost = (float(lp.c[centre_columns] @ centre_x) + sum(a.cost for a in answers)
-                + lp.offset)
-        missed = max(a.missed for a in answers)
-        if missed <= tolerance and cost < feasible_cost:
-            feasible_cost, feasible = cost, ([q.copy() for q in quota], centre_x.copy())
-        if not math.isfinite(best_cost) or (
-                cost <= best_cost - SERIOUS * (best_cost - promised_cost)):
-            if math.isfinite(best_cost) and cost <= best_cost - 0.5 * (best_cost -
-                                                                      promised_cost):
-                radius *= 2.0
-            best_quota, best_x, best_cost = [q.copy() for q in quota], centre_x.copy(), cost
-        elif cost > best_cost:
-            radius = max(radius / 2.0, 1e-9 * size)
         try:
-            unboxed = centre.solve(None, None)
-            lower_bound, y = unboxed.value, unboxed.prices
-            boxed = centre.solve(best_quota, radius)
-            promised_cost, quota, centre_x = boxed.value, boxed.quotas, boxed.centre_x
-        except CentreFailed as failure:  # keep this round's record and the best plan
+            solved, artificial = _inner(centre, central)
+            if central is not None:
+                first_cost = solved.mix_cost if first_cost is None else first_cost
+                if solved.mix_cost < first_cost - 1e-9 * centre.scale:  # the mix's cost moves
+                    central = None
+                    solved, artificial = _inner(centre, None)
+            # the signs the rows' bounds allow (a vertex's duals can be off by rounding), so
+            # that the councils' answers give a finite bound
+            posted = posted_prices(solved.prices, centre.lower, centre.upper)
+            weights, centre_x = solved.weights, solved.centre_x
+            if central is None:  # at a vertex: plans long off its basis leave the menu
+                weights = centre.prune(weights)
+            answers = centre.allot(engine, centre.quotas(weights), posted)
+        except RuntimeError as failure:  # a solver failed: keep the last mix
             stopped = str(failure)
-            lower_bound = history[-1].dual_objective if history else -math.inf
-        if np.max(np.abs(np.concatenate(quota) - np.concatenate(best_quota)),
-                  initial=0.0) < radius * (1 - 1e-9):
-            # the box did not bind: the model's least value inside it is its least anywhere
-            lower_bound = max(lower_bound, promised_cost)
-        reference = feasible_cost if math.isfinite(feasible_cost) else cost
-        gap = abs(reference - lower_bound) / (1.0 + abs(reference) + abs(lower_bound))
-        record = Round(round=round_number, mismatch=missed, objective=reference,
-                       dual_objective=lower_bound, gap=gap, dual_residual=0.0, step=radius,
-                       messages=2 * K, bytes=per_round, seconds=time.perf_counter() - started)
-        history.append(record)
-        if progress is not None:
-            progress(record)
-        if feasible is not None and gap <= tolerance:
-            converged = True
             break
-        if stopped:
-            break
-    plan_quota, centre_plan = feasible if feasible is not None else (best_quota, best_x)
-    # the plan's quotas and the final prices, the centre's duals of the shared rows
-    engine.round([("plan", (q, y[rows])) for q, rows in zip(plan_quota, local_rows,
-                                                            strict=True)])
-    if history:
-        history[-1].messages += K
-        history[-1].bytes += 8 * sum(2 * len(r) for r in local_rows)
-    x, row_dual = collect_plan(lp, parts, engine.results(), centre_plan, y)
+        bound = centre.dual_value(posted, [a.priced for a in answers])
+        if bound > best:
+            best, best_prices = bound, posted
+        added = 0
+        for k, answer in enumerate(answers):
+            for proposal in (answer.priced, answer.at_quota):
+                if proposal is not None and _improves(centre, k, proposal, solved):
+                    added += centre.take(k, proposal)
+        gap = relative_gap(solved.mix_cost, best)
+        centre.log_round(history, progress, round=round_number, mismatch=artificial,
+                         objective=solved.mix_cost, dual_objective=best, gap=gap,
+                         dual_residual=0.0, step=0.0, seconds=time.perf_counter() - started)
+        if gap <= tolerance and artificial <= tolerance:
+            if central is None:
+                converged = True
+                break
+            central = None  # a central mix is no vertex: converge at the vertex next round
+            continue
+        if added == 0:
+            if central is not None:  # nothing new at these central prices: finer ones
+                central /= 10.0
+                central = central if central >= FINEST_CENTRAL else None
+            else:
+                stopped = ("no council's answer adds a plan to the centre's, yet the gap is "
+                           f"{gap:.1e} and the artificial slack {artificial:.1e}")
+                break
+    # the final quotas: the best mix's contributions, met by that mix of each council's plans;
+    # its own rows priced against the prices of the best bound (an optimal dual, to the
+    # tolerance), the shared rows' prices those prices
+    final = best_prices if best_prices is not None else np.zeros(m)
+    # a price within rounding of zero is zero (the inner model's duals hold to HiGHS's
+    # tolerances: presidium's centre labour came out at 1.3e-11 where the economy's is 0)
+    final = np.where(np.abs(final) <= ROUNDING * centre.scale, 0.0, final)
+    x, row_dual = centre.assemble(engine, weights, centre_x, final)
+    centre.count_last(history)
     return Coordination(x=x, row_dual=row_dual, converged=converged, history=history,
-                        rounds=rounds, stopped=stopped)
+                        rounds=rounds, stopped=stopped, solvers=centre.solvers)
 
 
-class _CentreModel:
-    """The centre's LP over quotas (one per council and shared row), θ_k and its own
-    columns; its cuts grow by one per council each round."""
+def _improves(centre: Centre, k: int, proposal: Proposal, solved: MasterSolution) -> bool:
+    """Whether council k's ``proposal`` would enter the inner model's last mix: its cost at
+    the model's own prices, less its council's convexity price for a plan, is negative."""
+    y = solved.prices[centre.local_rows[k]]
+    reduced = proposal.cost - float(y @ proposal.contribution)
+    if proposal.kind == "point":
+        reduced -= solved.sigma[k]
+    return reduced < -1e-9 * centre.scale
 
-    def __init__(self, lp: LPData, K: int, m: int, local_rows: list[np.ndarray],
-                 centre_columns: np.ndarray, shared: np.ndarray, floors: np.ndarray,
-                 big: float):
-        self.lp, self.K, self.m = lp, K, m
-        self.offsets = np.concatenate([[0], np.cumsum([len(r) for r in local_rows])]
-                                      ).astype(np.int64)
-        self.n_quota = int(self.offsets[-1])
-        self.columns = centre_columns
-        self.floors, self.big = floors, big
-        # shared rows: Σ_k q_k + B_0 λ within the rows' bounds
-        quota_part = sp.csr_matrix((np.ones(self.n_quota), (np.concatenate(local_rows),
-                                    np.arange(self.n_quota))), shape=(m, self.n_quota))
-        self.coupling = sp.hstack([quota_part, sp.csr_matrix((m, K)),
-                                   lp.A.tocsc()[:, centre_columns][shared]], format="csr")
-        self.lower, self.upper = lp.row_lower[shared], lp.row_upper[shared]
-        self.cut_rows: list[sp.csr_matrix] = []
-        self.cut_lower: list[float] = []
 
-    def cut(self, k: int, value: float, prices: np.ndarray, at: np.ndarray) -> None:
-        """θ_k - π'q_k >= value - π'q_cut."""
-        start = self.offsets[k]
-        columns = np.concatenate([[self.n_quota + k], start + np.arange(len(prices))])
-        row = sp.csr_matrix((np.concatenate([[1.0], -prices]),
-                             (np.zeros(len(columns), dtype=np.int64), columns)),
-                            shape=(1, self.coupling.shape[1]))
-        self.cut_rows.append(row)
-        self.cut_lower.append(value - float(prices @ at))
-
-    def solve(self, around: list[np.ndarray] | None, radius: float | None) -> CentreSolution:
-        """The centre's LP with every cut so far; quotas within ``radius`` of the quotas
-        ``around`` when given."""
-        lp, K, n_quota = self.lp, self.K, self.n_quota
-        q_lower, q_upper = np.full(n_quota, -self.big), np.full(n_quota, self.big)
-        if around is not None and radius is not None:
-            centre = np.concatenate(around) if around else np.zeros(0)
-            q_lower = np.maximum(q_lower, centre - radius)
-            q_upper = np.minimum(q_upper, centre + radius)
-        cuts = len(self.cut_rows)
-        A = sp.vstack([self.coupling, *self.cut_rows], format="csr")
-        master = LPData(
-            c=np.concatenate([np.zeros(n_quota), np.ones(K), lp.c[self.columns]]), A=A,
-            row_lower=np.concatenate([self.lower, self.cut_lower]),
-            row_upper=np.concatenate([self.upper, np.full(cuts, np.inf)]),
-            col_lower=np.concatenate([q_lower, self.floors, lp.col_lower[self.columns]]),
-            col_upper=np.concatenate([q_upper, np.full(K, np.inf),
-                                      np.minimum(lp.col_upper[self.columns], self.big)]),
-            offset=lp.offset)
-        # tight tolerances: cuts carry penalty-sized prices, and the bound must hold
-        result = HighsSolver().solve(master, SolverOptions(tolerance=1e-9))
-        if result.status is not Status.OPTIMAL:  # numerical trouble: the default tolerances
-            result = HighsSolver().solve(master, SolverOptions())
-        if result.status is not Status.OPTIMAL:
-            raise CentreFailed(f"the centre's quota LP ended {result.status.value} "
-                               f"({result.message})")
-        x = result.x
-        quotas = [x[self.offsets[k]: self.offsets[k + 1]].copy() for k in range(K)]
-        return CentreSolution(value=float(result.objective), quotas=quotas,
-                              centre_x=x[n_quota + K:], prices=result.row_dual[: self.m])
+def _inner(centre: Centre, central: float | None) -> tuple[MasterSolution, float]:
+    """Solve the centre's inner model (at a vertex, or ``central`` to that tolerance); its
+    solution and the largest relative artificial slack."""
+    solution = centre.master.solve(central)
+    if solution.status is Status.ERROR:  # HiGHS lost its way from the last basis: afresh
+        centre.master.has_basis = False
+        solution = centre.master.solve(central)
+    if solution.status is not Status.OPTIMAL:
+        raise RuntimeError(f"the centre's inner model ended {solution.status.value}: "
+                           f"{solution.message}")
+    return solution, float(np.max(np.abs(solution.mismatch) / centre.size, initial=0.0))

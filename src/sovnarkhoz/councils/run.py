@@ -44,8 +44,8 @@ def suggested_protocol(scenario: Scenario, organisation: str) -> str:
 
 def _solvers_that_ran(counts: dict[str, int]) -> str:
     """What the councils actually planned with: pdlp, highs, or both ("pdlp+highs": pdlp
-    answered, HiGHS settled what it could not); highs for protocols whose councils only use
-    HiGHS (quotas, admm)."""
+    answered, HiGHS settled what it could not); highs for admm, whose councils only use
+    HiGHS (under quotas the councils' plans at their quotas are HiGHS's too)."""
     ran = [name for name in ("pdlp", "highs") if counts.get(name)]
     return "+".join(ran) if ran else "highs"
 
