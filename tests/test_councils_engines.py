@@ -55,7 +55,7 @@ def test_every_protocol_in_worker_processes_survives_a_killed_worker(economy, pr
 def test_every_protocol_in_ray_actors_survives_a_killed_actor(economy):
     """dantzig-wolfe and quotas here; prices and admm in test_councils.py (one Ray start)."""
     ray = pytest.importorskip("ray")
-    ray.init(include_dashboard=False, log_to_driver=False, num_cpus=2)
+    ray.init(address="local", include_dashboard=False, log_to_driver=False, num_cpus=2)
     try:
         for protocol in ("dantzig-wolfe", "quotas"):
             local = _run(protocol, economy, LocalEngine())
