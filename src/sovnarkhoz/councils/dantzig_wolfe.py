@@ -18,7 +18,10 @@ obvious rays (free shipments) before the first round. Until the cost of the mast
 first moves they are asked at central prices (the master solved by interior point, stopped
 early, without crossover: Gondzio, González-Brevis and Munari 2013), which value every row
 the proposals do not yet cover instead of one; after that at prices smoothed towards those
-of the best bound (SMOOTHING), which damps the master's jumps between vertices.
+of the best bound (SMOOTHING), which damps the master's jumps between vertices. Once a
+vertex mix needs no artificial slack, the artificial columns leave the master
+(``Master.retire_artificial``): a third of its columns on ussr1957, which every simplex
+iteration priced.
 """
 
 from __future__ import annotations
@@ -53,8 +56,6 @@ FINEST_CENTRAL = 1e-9
 """Below this tolerance central prices are vertex prices in all but name."""
 PENALTY = 1e6
 """Cost per unit of artificial slack on a shared row (relative to the objective's scale)."""
-AUTO_ALPHA = 0.0
-RETIRE = 1.0
 IDLE_SOLVES = 50
 """A proposal (not a ray) off the master's basis in this many solves in a row is taken off
 the menu: the master's LP, whose every simplex iteration prices every column, stays small (a
@@ -185,25 +186,6 @@ class Centre:
         return (float(np.sum(_values(answers))) + self.centre_value(y)
                 + bound_term(y, self.lower, self.upper) + self.lp.offset)
 
-    def subgradient(self, y: np.ndarray, answers: list[Proposal]) -> np.ndarray:
-        """A subgradient (m,) of the Lagrangian g at prices y, from the councils' ``answers``
-        there (plans, not rays): s - (Σ_k B_k x_k + B_0 x_0), s the shared rows' values at
-        the bounds that y prices (where y_i = 0: the delivery, clipped to the bounds)."""
-        delivered = self.B @ self.centre_argmin(y)
-        for rows, answer in zip(self.local_rows, answers, strict=True):
-            np.add.at(delivered, rows, answer.contribution)
-        s = np.where(y > 0, self.lower, np.where(y < 0, self.upper,
-                                                 np.clip(delivered, self.lower, self.upper)))
-        return s - delivered
-
-    def centre_argmin(self, y: np.ndarray) -> np.ndarray:
-        """The centre's own columns (n_0,) at their bound that prices y favour (0 clipped to
-        the bounds where the reduced cost is 0; an infinite bound stays infinite)."""
-        reduced = self.lp.c[self.columns] - self.B.T @ y
-        reduced[np.abs(reduced) <= 1e-9 * self.scale] = 0.0
-        lo, hi = self.lp.col_lower[self.columns], self.lp.col_upper[self.columns]
-        return np.where(reduced > 0, lo, np.where(reduced < 0, hi, np.clip(0.0, lo, hi)))
-
     def centre_value(self, y: np.ndarray) -> float:
         """min over the centre's own columns of (c_0 - B_0'y)'x_0 (−inf if unbounded); a
         reduced cost within rounding of zero (1e-9 of the cost scale) counts as zero."""
@@ -256,7 +238,6 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
     best_prices: np.ndarray | None = None  # (for smoothing; forgotten when central ends)
     bound_prices: np.ndarray | None = None  # the prices of the best bound, kept
     smooth = True
-    alpha = SMOOTHING
     central: float | None = CENTRAL_TOLERANCE  # None once the prices are the master's vertex's
     first_cost: float | None = None
     stopped = None
@@ -272,7 +253,7 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
                     solved, artificial = _master(centre, None)
             posted = solved.prices
             if central is None and smooth and best_prices is not None:
-                posted = alpha * best_prices + (1.0 - alpha) * solved.prices
+                posted = SMOOTHING * best_prices + (1.0 - SMOOTHING) * solved.prices
             answers = centre.ask(engine, posted)
         except RuntimeError as failure:  # a solver failed: keep the last mix
             stopped = str(failure)
@@ -280,18 +261,11 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
         master, weights, centre_x = solved.mix_cost, solved.weights, solved.centre_x
         y, sigma = solved.prices, solved.sigma
         if central is None:  # at a vertex: proposals long off its basis leave the menu
-            if RETIRE and artificial == 0.0:
+            if artificial == 0.0:  # the mix needs no artificial slack: phase two
                 centre.master.retire_artificial()
             weights = centre.prune(weights)
         bound = centre.dual_value(posted, answers) if central is not None or posted is not y \
             else master + float(np.sum(np.minimum(0.0, _values(answers) - sigma)))
-        if (AUTO_ALPHA and central is None and posted is not y and best_prices is not None
-                and np.isfinite(bound)):
-            slope = centre.subgradient(posted, answers)
-            if float(slope @ (y - best_prices)) > 0.0:  # g rises toward the master's prices
-                alpha = max(0.0, alpha - 0.1)
-            else:
-                alpha = min(0.99, alpha + 0.1 * (1.0 - alpha))
         if bound > best:
             best, best_prices, bound_prices = bound, posted, posted
         added = 0
