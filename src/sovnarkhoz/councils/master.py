@@ -8,7 +8,8 @@ over the proposals the councils have made so far:
          Σ_{plans j of council k} w_j = 1               (K convexity rows)
          w >= 0, x_0 within its bounds, s in [l, u], r⁺, r⁻ >= 0
 
-Its columns are [x_0 (n_0), s (m), r⁺ (m), r⁻ (m), proposals (in the order taken)]. With
+Its columns are [x_0 (n_0), s (m), r⁺ (m), r⁻ (m), proposals (in the order taken)]; after
+``retire_artificial`` only the r⁺, r⁻ still basic remain between s and the proposals. With
 ŷ = 0 and t = PENALTY·scale, r = r⁺ - r⁻ is Dantzig-Wolfe's artificial slack; with the
 bundle's stability centre ŷ and step t, the duals of the shared rows are prices within t of
 ŷ (a box trust region). Between rounds only proposals are added and the costs of r⁺, r⁻
