@@ -61,6 +61,32 @@ def test_dantzig_wolfe_master_by_hand():
     assert np.allclose(solution.prices, whole.row_dual[:2], atol=1e-9)
 
 
+def test_retiring_the_artificial_columns_keeps_the_mix_and_the_prices():
+    """Once the mix needs no artificial slack, r⁺ and r⁻ off the basis leave the master
+    (Dantzig-Wolfe's second phase): the hand-derived mix and prices stay, from the same
+    basis, and a new proposal is still taken from there (council 1's (2, 2): λ = 16/7)."""
+    master = _master()
+    master.stabilise(np.zeros(2), 1e6)
+    master.solve()
+    columns = master.highs.getNumCol()
+    retired = master.retire_artificial()
+    assert retired == 4  # all of r⁺, r⁻ are off the basis at the hand optimum
+    assert master.highs.getNumCol() == columns - 4 and master.first == 1 + 2
+    assert master.retire_artificial() == 0
+    solution = master.solve()
+    assert master.highs.getInfo().simplex_iteration_count == 0  # the basis was kept
+    assert solution.mix_cost == pytest.approx(-11 / 7, abs=1e-9)
+    assert np.allclose(solution.mismatch, 0.0)
+    assert np.allclose(solution.prices, [2 / 7, 3 / 7], atol=1e-9)
+    assert np.allclose(solution.sigma, [-6 / 7, -5 / 7], atol=1e-9)
+    master.add(1, True, 0.0, np.arange(2), np.array([2.0, 2.0]))
+    again = master.solve()
+    assert again.mix_cost == pytest.approx(-16 / 7, abs=1e-9)
+    assert np.allclose(again.weights, [6 / 7, 1 / 7, 0.0, 0.0, 1.0], atol=1e-9)
+    with pytest.raises(RuntimeError, match="retired"):
+        master.stabilise(np.zeros(2), 1.0)
+
+
 def test_a_box_that_values_lambda_too_little_is_unbounded():
     """Prices within 0.05 of (0.1, 0.1) give 2 y_0 + y_1 <= 0.45 < 1: λ pays for itself
     without end (the prices protocol then widens the step)."""

@@ -18,7 +18,9 @@ obvious rays (free shipments) before the first round. Until the cost of the mast
 first moves they are asked at central prices (the master solved by interior point, stopped
 early, without crossover: Gondzio, González-Brevis and Munari 2013), which value every row
 the proposals do not yet cover instead of one; after that at prices smoothed towards those
-of the best bound (SMOOTHING), which damps the master's jumps between vertices.
+of the best bound (SMOOTHING), which damps the master's jumps between vertices. With
+RETIRE_ARTIFICIAL, once a vertex mix needs no artificial slack the artificial columns leave
+the master (``Master.retire_artificial``): a third of its columns on ussr1957.
 """
 
 from __future__ import annotations
@@ -53,6 +55,11 @@ FINEST_CENTRAL = 1e-9
 """Below this tolerance central prices are vertex prices in all but name."""
 PENALTY = 1e6
 """Cost per unit of artificial slack on a shared row (relative to the objective's scale)."""
+RETIRE_ARTIFICIAL = False
+"""Whether the master's artificial columns leave it once a vertex mix needs none
+(``Master.retire_artificial``). Off: on ussr1957 over 1957-70 it made each round about a
+fifth cheaper (CPU) but the simplex then pivots to other vertices and the run took 554
+rounds instead of 359, 156 CPU s against 128 (docs/performance.md)."""
 IDLE_SOLVES = 50
 """A proposal (not a ray) off the master's basis in this many solves in a row is taken off
 the menu: the master's LP, whose every simplex iteration prices every column, stays small (a
@@ -258,6 +265,8 @@ def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
         master, weights, centre_x = solved.mix_cost, solved.weights, solved.centre_x
         y, sigma = solved.prices, solved.sigma
         if central is None:  # at a vertex: proposals long off its basis leave the menu
+            if RETIRE_ARTIFICIAL and artificial == 0.0:  # no artificial slack: phase two
+                centre.master.retire_artificial()
             weights = centre.prune(weights)
         bound = centre.dual_value(posted, answers) if central is not None or posted is not y \
             else master + float(np.sum(np.minimum(0.0, _values(answers) - sigma)))

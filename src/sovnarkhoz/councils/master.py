@@ -8,7 +8,8 @@ over the proposals the councils have made so far:
          Σ_{plans j of council k} w_j = 1               (K convexity rows)
          w >= 0, x_0 within its bounds, s in [l, u], r⁺, r⁻ >= 0
 
-Its columns are [x_0 (n_0), s (m), r⁺ (m), r⁻ (m), proposals (in the order taken)]. With
+Its columns are [x_0 (n_0), s (m), r⁺ (m), r⁻ (m), proposals (in the order taken)]; after
+``retire_artificial`` only the r⁺, r⁻ still basic remain between s and the proposals. With
 ŷ = 0 and t = PENALTY·scale, r = r⁺ - r⁻ is Dantzig-Wolfe's artificial slack; with the
 bundle's stability centre ŷ and step t, the duals of the shared rows are prices within t of
 ŷ (a box trust region). Between rounds only proposals are added and the costs of r⁺, r⁻
@@ -87,6 +88,9 @@ class Master:
         self.highs.setOptionValue("solver", "simplex")
         self.highs.passModel(HighsSolver._model(lp))
         self.first = n0 + 3 * m  # the first proposal's column
+        # the shared row and sign (+1: r⁺, -1: r⁻) of each artificial column still there
+        self.artificial_rows = np.concatenate([np.arange(m), np.arange(m)])
+        self.artificial_sign = np.concatenate([np.ones(m), -np.ones(m)])
         self.has_basis = True  # the slack basis at first; none after a central solve
         self.c0 = np.asarray(c0, dtype=np.float64)
         self.cost: list[float] = []  # of each proposal
@@ -126,8 +130,30 @@ class Master:
         self.highs.deleteCols(len(columns), columns)
         self.cost = list(np.delete(np.asarray(self.cost), positions))
 
+    def retire_artificial(self) -> int:
+        """Delete the artificial columns r⁺, r⁻ that are off the last basis (at zero), once
+        the mix needs none: Dantzig-Wolfe's second phase. The basis stays valid and primal
+        feasible (only proposals are added later), and every simplex iteration prices up to
+        2m fewer columns that only duplicate the slack s. Those still basic (degenerate, at
+        zero) stay. Returns how many went; no-op without a basis."""
+        basis = self.highs.getBasis()
+        if not (self.has_basis and basis.valid) or self.first == self.n0 + self.m:
+            return 0
+        start = self.n0 + self.m
+        status = np.array([int(s) for s in basis.col_status[start:self.first]], dtype=np.int64)
+        gone = np.flatnonzero(status != int(highspy.HighsBasisStatus.kBasic))
+        if not len(gone):
+            return 0
+        self.highs.deleteCols(len(gone), (start + gone).astype(np.int32))
+        self.artificial_rows = np.delete(self.artificial_rows, gone)
+        self.artificial_sign = np.delete(self.artificial_sign, gone)
+        self.first -= len(gone)
+        return len(gone)
+
     def stabilise(self, centre: np.ndarray, step: float) -> None:
         """Costs of r⁺ and r⁻: t - ŷ and t + ŷ (prices within ``step`` of ``centre``)."""
+        if self.first != self.n0 + 3 * self.m:
+            raise RuntimeError("the master's artificial columns were retired")
         columns = np.arange(self.n0 + self.m, self.first, dtype=np.int32)
         costs = np.concatenate([step - centre, step + centre]).astype(np.float64)
         self.highs.changeColsCost(len(columns), columns, costs)
@@ -159,6 +185,12 @@ class Master:
             if model_status == highspy.HighsModelStatus.kIterationLimit:
                 model_status = self._interior(None, crossover=True)
         return self._solution(model_status)
+
+    def _mismatch(self, artificial: np.ndarray) -> np.ndarray:
+        """r = r⁺ - r⁻ (m,) from the artificial columns' values (those still there)."""
+        mismatch = np.zeros(self.m)
+        np.add.at(mismatch, self.artificial_rows, self.artificial_sign * artificial)
+        return mismatch
 
     def _interior(self, tolerance: float | None, crossover: bool) -> object:
         """Solve afresh by interior point (to ``tolerance``, or HiGHS's default), with or
@@ -204,7 +236,7 @@ class Master:
         mix_cost = float(self.c0 @ centre_x) + float(np.asarray(self.cost) @ weights)
         return MasterSolution(
             status, message, weights=weights, centre_x=centre_x,
-            mismatch=x[n0 + m: n0 + 2 * m] - x[n0 + 2 * m: self.first],
+            mismatch=self._mismatch(x[n0 + m: self.first]),
             mix_cost=mix_cost + self.offset,
             objective=float(self.highs.getInfo().objective_function_value) + self.offset,
             prices=duals[:m], sigma=duals[m:])
