@@ -20,10 +20,11 @@ half of those so far; the next try waits until the count has doubled) and nothin
 
 Runs on CPU or CUDA from the same code; float64 by default. On the CPU the thread count is
 chosen from the work and the cores free (threads.py). ``PdlpSettings(compile_steps=True)``
-runs each Halpern step of the inner loop through torch.compile (on CUDA in reduce-overhead
-mode, i.e. replayed as a CUDA graph); it gives the same iterates as the eager loop (tested on
-the CPU, where it is slower: sparse products break the graph) and is off by default until it
-is measured on a GPU.
+runs the inner loop between two checks (``check_every`` - 1 Halpern steps) as one function
+through torch.compile (on CUDA in reduce-overhead mode, i.e. replayed as one CUDA graph, the
+weights of its steps passed as one tensor); it gives the same iterates as the eager loop
+(tested on the CPU, where it is slower: sparse products break the graph) and is off by
+default until it is measured on a GPU.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class PdlpSettings:
     max_iterations: int = 2_000_000
     bound_objective_scaling: bool = True
     rowwise_check: bool = True
-    compile_steps: bool = False  # one Halpern step through torch.compile (CUDA: with graphs)
+    compile_steps: bool = False  # the loop between checks through torch.compile (CUDA: a graph)
     polish: bool = True  # primal feasibility polishing once the l2 rule is met (row-wise only)
     polish_share: float = 0.5  # a polishing phase runs at most this share of the iterations
     polish_gap_share: float = 0.5  # polishing holds c'x within this share of the gap allowed
@@ -378,17 +379,21 @@ class _Run:
 
     def _compiled_steps(self, count: int, tau: float, sigma: float, neg_upper: Any,
                         neg_lower: Any) -> tuple[Any, Any]:
-        """:meth:`_steps` through the compiled step: the same arithmetic in the same order,
-        the scalars passed as 0-d tensors so that one compiled graph serves every step."""
+        """:meth:`_steps` through the compiled loop: the count - 1 Halpern steps between two
+        checks as one compiled function (on CUDA one CUDA graph), the same arithmetic in the
+        same order; the Halpern weights of those steps go in as one tensor, made once, so
+        that no step copies a scalar to the device."""
         sc, torch, space = self.space.scaled, self.space.torch, self.space
-        scalar = {"dtype": space.dtype, "device": space.device}
-        tau_t, sigma_t = torch.tensor(tau, **scalar), torch.tensor(sigma, **scalar)
-        for _ in range(count - 1):
-            w = torch.tensor((self.inner + 1) / (self.inner + 2), **scalar)
-            self.x, self.y = self.compiled(self.x, self.y, self.anchor_x, self.anchor_y, w,
-                                           tau_t, sigma_t, sc.A, sc.AT, sc.c, sc.col_lower,
-                                           sc.col_upper, neg_upper, neg_lower)
-            self.inner += 1
+        if count > 1:
+            scalar = {"dtype": space.dtype, "device": space.device}
+            first = self.inner
+            weights = torch.tensor([(k + 1) / (k + 2) for k in range(first, first + count - 1)],
+                                   **scalar)
+            self.x, self.y = self.compiled(
+                self.x, self.y, self.anchor_x, self.anchor_y, weights,
+                torch.tensor(tau, **scalar), torch.tensor(sigma, **scalar), sc.A, sc.AT, sc.c,
+                sc.col_lower, sc.col_upper, neg_upper, neg_lower)
+            self.inner += count - 1
         return self._pdhg(tau, sigma, neg_upper, neg_lower)
 
     def _halpern(self, tx: Any, ty: Any) -> None:
@@ -476,11 +481,23 @@ def halpern_step(x: Any, y: Any, anchor_x: Any, anchor_y: Any, w: Any, tau: Any,
             w * (2.0 * y_new - y) + (1.0 - w) * anchor_y)
 
 
+def halpern_steps(x: Any, y: Any, anchor_x: Any, anchor_y: Any, weights: Any, tau: Any,
+                  sigma: Any, A: Any, AT: Any, c: Any, col_lower: Any, col_upper: Any,
+                  neg_upper: Any, neg_lower: Any) -> tuple[Any, Any]:
+    """len(weights) Halpern steps (:func:`halpern_step`), the k-th with weight weights[k]:
+    the inner loop between two checks, as one function of tensors to compile whole."""
+    for k in range(weights.shape[0]):  # unrolled when compiled: the shapes are fixed
+        x, y = halpern_step(x, y, anchor_x, anchor_y, weights[k], tau, sigma, A, AT, c,
+                            col_lower, col_upper, neg_upper, neg_lower)
+    return x, y
+
+
 def _compiled_step(space: _Space) -> Callable[..., tuple[Any, Any]]:
-    """:func:`halpern_step` through torch.compile: fixed shapes; on CUDA in
-    ``reduce-overhead`` mode, which replays the step as a CUDA graph."""
+    """:func:`halpern_steps` through torch.compile: fixed shapes (one graph for each number
+    of steps between checks, normally only ``check_every`` - 1); on CUDA in
+    ``reduce-overhead`` mode, which replays the whole inner loop as one CUDA graph."""
     mode = "reduce-overhead" if space.device == "cuda" else "default"
-    return space.torch.compile(halpern_step, dynamic=False, mode=mode)
+    return space.torch.compile(halpern_steps, dynamic=False, mode=mode)
 
 
 def _distance(dx: Any, dy: Any, w: float) -> float:
