@@ -836,3 +836,24 @@ def test_councils_report_the_solver_that_planned(bundled_scenario, monkeypatch):
         assert plan.status == "optimal", plan.message
         assert plan.solver == "pdlp" and plan.solution.solver == "pdlp"
     assert set(asked) == {"auto"}
+
+
+def test_unproven_dantzig_wolfe_prices_are_sought_again_scaled():
+    """107 generated councils: Dantzig-Wolfe converges, but a shipment pays 1.3e-4 of the
+    price level at its prices (HiGHS's absolute dual tolerance on prices of order 1e-3), so
+    the plan is not proven. The councils then coordinate again with the master's and their
+    own costs scaled to prices of order one: the plan is proven (dual feasible to rounding)
+    and λ is the central one within the tolerance; the rounds of both runs are counted."""
+    from sovnarkhoz.councils import plan_by_councils
+    from sovnarkhoz.scenario.generate import GeneratorSpec, generate_tables
+
+    scenario = sovnarkhoz.Scenario.from_frames(
+        name="c107", **generate_tables(GeneratorSpec(10, 107, 2, 3, 2, seed=1)))
+    central = sovnarkhoz.make_plan(scenario, solver="highs")
+    plan = plan_by_councils(scenario, "territorial", protocol="dantzig-wolfe", tolerance=1e-4)
+    assert plan.status == "optimal", plan.message
+    assert plan.verification.optimality.dual_violation < 1e-9
+    assert plan.fulfilment == pytest.approx(central.fulfilment, rel=2e-4)
+    first, second = 27, 26  # each run's rounds, measured (the first alone: "feasible")
+    assert plan.council_run.rounds == first + second
+    assert len(plan.council_run.history) == first + second

@@ -31,6 +31,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..solvers.duality import bound_term
+from ..solvers.highs import objective_scale
 from ..solvers.problem import LPData
 from ..solvers.result import Status
 from .engines import Engine, LocalEngine
@@ -71,9 +72,12 @@ class Centre:
     (λ), and the menu of proposals."""
 
     def __init__(self, lp: LPData, owner: np.ndarray, names: list[str],
-                 solver: str = "auto"):
+                 solver: str = "auto", scaled: bool = False):
         self.lp = lp
         self.solver = solver  # the councils' own: auto, highs or pdlp
+        # scaled: the master's and the councils' HiGHS models work with costs scaled so that
+        # prices are of order one, as the central planner's (solvers.highs.objective_scale)
+        self.scaled = scaled
         self.parts = split(lp, owner, names)
         self.data, self.shared, self.columns = self.parts
         self.K, self.m = len(self.data), len(self.shared)
@@ -88,7 +92,7 @@ class Centre:
         self.menu = Menu()
         self.master = Master(self.B, lp.c[self.columns], lp.col_lower[self.columns],
                              lp.col_upper[self.columns], self.lower, self.upper, self.K,
-                             lp.offset)
+                             lp.offset, objective_scale(lp) if scaled else 0)
         self.proposed = [0] * self.K  # how many proposals each council keeps
         self.idle = np.zeros(0, dtype=np.int64)  # master solves each proposal sat idle
         self.solvers: dict[str, int] = {}  # how many answers each solver found
@@ -129,7 +133,7 @@ class Centre:
             self.bytes += 8 * len(rays) * (len(self.local_rows[k]) + 2)
 
     def members(self) -> list[tuple[type, tuple]]:
-        return [(PricingCouncil, (d, self.solver)) for d in self.data]
+        return [(PricingCouncil, (d, self.solver, self.scaled)) for d in self.data]
 
     def ask(self, engine: Engine, y: np.ndarray) -> list[Proposal]:
         """Post prices y (m,) of the shared rows; each council's best answer."""
@@ -202,12 +206,15 @@ class Centre:
 
 def decompose(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e-4,
               max_rounds: int = 500, progress: Callable[[Round], None] | None = None,
-              engine: Engine | None = None, solver: str = "auto") -> Coordination:
+              engine: Engine | None = None, solver: str = "auto",
+              scaled: bool = False) -> Coordination:
     """Coordinate councils by Dantzig-Wolfe column generation to a relative gap of
     ``tolerance`` (or ``max_rounds``), the councils running on ``engine`` and planning with
-    ``solver``."""
+    ``solver``; ``scaled``: the master and the councils with their costs scaled so that
+    prices are of order one (see ``councils.run``: asked for when the plan's prices fail
+    the proof unscaled)."""
     return run_centre(_rounds, lp, owner, names, tolerance, max_rounds, progress, engine,
-                      solver)
+                      solver, scaled)
 
 
 Rounds = Callable[["Centre", Engine, float, int, Callable[[Round], None] | None], Coordination]
@@ -215,11 +222,11 @@ Rounds = Callable[["Centre", Engine, float, int, Callable[[Round], None] | None]
 
 def run_centre(rounds: Rounds, lp: LPData, owner: np.ndarray, names: list[str],
                tolerance: float, max_rounds: int, progress: Callable[[Round], None] | None,
-               engine: Engine | None, solver: str) -> Coordination:
+               engine: Engine | None, solver: str, scaled: bool = False) -> Coordination:
     """Start the councils of a proposal-mixing protocol on ``engine`` (default: in this
     process), run its ``rounds`` and close the engine whatever happens."""
     engine = engine or LocalEngine()
-    centre = Centre(lp, owner, names, solver)
+    centre = Centre(lp, owner, names, solver, scaled)
     engine.start(centre.members())
     try:
         return rounds(centre, engine, tolerance, max_rounds, progress)

@@ -69,7 +69,7 @@ class Master:
 
     def __init__(self, B0: sp.spmatrix, c0: np.ndarray, col_lower: np.ndarray,
                  col_upper: np.ndarray, lower: np.ndarray, upper: np.ndarray, councils: int,
-                 offset: float = 0.0):
+                 offset: float = 0.0, cost_exponent: int = 0):
         m, n0 = B0.shape
         self.m, self.K, self.n0 = m, councils, n0
         self.offset = offset
@@ -82,6 +82,8 @@ class Master:
                     col_lower=np.concatenate([col_lower, lower, np.zeros(2 * m)]),
                     col_upper=np.concatenate([col_upper, upper, np.full(2 * m, np.inf)]))
         self.highs = HighsSolver._configured(SolverOptions())
+        # HiGHS scales the costs by 2**cost_exponent (prices of order one; 0: as they are)
+        self.highs.setOptionValue("user_objective_scale", int(cost_exponent))
         self.highs.setOptionValue("primal_feasibility_tolerance", FEASIBILITY)
         self.highs.setOptionValue("presolve", "off")
         self.highs.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)

@@ -82,11 +82,13 @@ class PricingCouncil:
     centre's final ones).
     """
 
-    def __init__(self, data: CouncilData, solver: str = "auto"):
+    def __init__(self, data: CouncilData, solver: str = "auto", scaled: bool = False):
         self.data = data
         lp = LPData(c=data.c, A=data.A_private, row_lower=data.row_lower,
                     row_upper=data.row_upper, col_lower=data.col_lower, col_upper=data.col_upper)
-        self.model = PersistentHighs(lp)
+        # scaled: HiGHS works with its costs scaled so that prices are of order one (its dual
+        # tolerance is absolute); see Centre's ``scaled``
+        self.model = PersistentHighs(lp, scale_objective=scaled)
         self.model.highs.setOptionValue("presolve", "off")  # so that rays come back
         # a large council on a GPU (or when asked) plans with pdlp, warm-started each round
         backend, _ = get_solver(solver, lp)
