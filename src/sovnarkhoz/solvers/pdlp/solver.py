@@ -283,12 +283,7 @@ class _Run:
             stop = self._stop(dx, dy, tol, deadline, s.max_iterations)
             if stop is not None:
                 return stop
-            restart = self._restart_due(s, residual)
-            self.previous_residual = residual
-            if restart:
-                self._restart(tx, ty, residual, s.weight_smoothing)
-            else:
-                self._halpern(tx, ty)
+            self._advance(s, tx, ty, residual)
 
     def _polish(self, s: PdlpSettings, eta: float, tol: float, deadline: float | None,
                 tx: Any, ty: Any) -> bool:
@@ -346,13 +341,7 @@ class _Run:
                 if deadline is not None and time.perf_counter() >= deadline:
                     return False
                 dx, dy = px - sub.x, py - sub.y
-                residual = _distance(dx, dy, sub.weight)
-                restart = sub._restart_due(s, residual)
-                sub.previous_residual = residual
-                if restart:
-                    sub._restart(px, py, residual, s.weight_smoothing)
-                else:
-                    sub._halpern(px, py)
+                sub._advance(s, px, py, _distance(dx, dy, sub.weight))
             return False
         finally:
             self.total += sub.total
@@ -395,6 +384,16 @@ class _Run:
                 sc.col_lower, sc.col_upper, neg_upper, neg_lower)
             self.inner += count - 1
         return self._pdhg(tau, sigma, neg_upper, neg_lower)
+
+    def _advance(self, s: PdlpSettings, tx: Any, ty: Any, residual: float) -> None:
+        """After a check that did not stop: restart at the candidate (tx, ty) if one is due
+        (``residual`` its fixed-point residual), else one more Halpern step towards it."""
+        restart = self._restart_due(s, residual)
+        self.previous_residual = residual
+        if restart:
+            self._restart(tx, ty, residual, s.weight_smoothing)
+        else:
+            self._halpern(tx, ty)
 
     def _halpern(self, tx: Any, ty: Any) -> None:
         """z ← (k+1)/(k+2) · (2 T(z) - z) + 1/(k+2) · anchor."""
