@@ -14,12 +14,15 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
+
 from ..formulation import LinearProgram, Objective
-from ..plan.assemble import assess, formulate
+from ..plan.assemble import Assessment, assess, formulate
 from ..plan.planner import make_plan
 from ..plan.result import CouncilRun, Plan, Traffic
 from ..plan.verify import Verification
 from ..scenario.model import Scenario
+from ..solvers.problem import LPData
 from ..solvers.result import SolverResult, Status
 from .admm import coordinate
 from .behaviour import COOPERATION, Behaviour, with_behaviour
@@ -27,8 +30,8 @@ from .bundle import coordinate_by_prices
 from .choice import AUTO, choose_protocol
 from .dantzig_wolfe import decompose
 from .engines import ENGINES as ENGINE_TYPES
-from .engines import make_engine
-from .partition import partition
+from .engines import Engine, make_engine
+from .partition import Partition, partition
 from .protocol import Coordination, Round
 from .quotas import allot
 
@@ -105,8 +108,7 @@ def plan_by_councils(
     result = PROTOCOL_RUNS[protocol](
         behaving.data, parts.owner, parts.names, tolerance=tolerance, max_rounds=max_rounds,
         progress=progress, engine=make_engine(engine, address), solver=solver)
-    reduced = lp.data.c - lp.data.A.T @ result.row_dual
-    outcome = assess(scenario, lp, result.x, result.row_dual, reduced, tolerance)
+    reduced, outcome = _assessed(scenario, lp, result, tolerance)
     if (protocol == "dantzig-wolfe" and behaviour.cooperative and result.converged
             and outcome.verification.passed and not outcome.verification.proven_optimal
             and result.rounds < max_rounds):
@@ -151,9 +153,19 @@ def plan_by_councils(
     return plan
 
 
-def _scaled_again(result: Coordination, reduced, outcome, scenario: Scenario,
-                  lp: LinearProgram, data, parts, tolerance: float, max_rounds: int,
-                  progress: Callable[[Round], None] | None, engine, solver: str):
+def _assessed(scenario: Scenario, lp: LinearProgram, result: Coordination,
+              tolerance: float) -> tuple[np.ndarray, Assessment]:
+    """The reduced costs (n,) at the councils' prices, and the plan's tables, verification
+    and proof (``plan.assemble.assess``)."""
+    reduced = lp.data.c - lp.data.A.T @ result.row_dual
+    return reduced, assess(scenario, lp, result.x, result.row_dual, reduced, tolerance)
+
+
+def _scaled_again(result: Coordination, reduced: np.ndarray, outcome: Assessment,
+                  scenario: Scenario, lp: LinearProgram, data: LPData, parts: Partition,
+                  tolerance: float, max_rounds: int,
+                  progress: Callable[[Round], None] | None, engine: Engine, solver: str
+                  ) -> tuple[Coordination, np.ndarray, Assessment]:
     """Dantzig-Wolfe once more, with the master's and the councils' costs scaled so that
     prices are of order one, after a converged plan whose prices failed the proof: HiGHS's
     dual tolerance is absolute (1e-7), so on prices of order 1e-3 a shipment a council
@@ -164,8 +176,7 @@ def _scaled_again(result: Coordination, reduced, outcome, scenario: Scenario,
     again = decompose(data, parts.owner, parts.names, tolerance=tolerance,
                       max_rounds=max_rounds - result.rounds, progress=progress,
                       engine=engine, solver=solver, scaled=True)
-    again_reduced = lp.data.c - lp.data.A.T @ again.row_dual
-    again_outcome = assess(scenario, lp, again.x, again.row_dual, again_reduced, tolerance)
+    again_reduced, again_outcome = _assessed(scenario, lp, again, tolerance)
     if not (again.converged and again_outcome.verification.proven_optimal):
         return result, reduced, outcome
     both = replace(again, rounds=result.rounds + again.rounds,

@@ -55,11 +55,17 @@ class CoreEntries:
     row_sums: np.ndarray
 
 
+def _core_name(has_A: bool, has_x: bool, has_Z: bool) -> CoreName:
+    """Which core to read: A when it comes with x (or there is no Z to get x from), else Z
+    (the caller refuses a system with neither)."""
+    return "A" if has_A and (has_x or not has_Z) else "Z"
+
+
 def core_of_system(io: Any) -> CoreEntries | None:
     """The core of an IOSystem in memory: A when both A and x are there (the coefficients
     as given), else Z, else A alone; None when it has neither."""
     A, Z, x = getattr(io, "A", None), getattr(io, "Z", None), getattr(io, "x", None)
-    name: CoreName = "A" if A is not None and (x is not None or Z is None) else "Z"
+    name = _core_name(A is not None, x is not None, Z is not None)
     frame = A if name == "A" else Z
     if frame is None:
         return None
@@ -79,7 +85,7 @@ def saved_core_file(folder: Path) -> tuple[CoreName, Path] | None:
         return None
     if not isinstance(files, dict):
         return None
-    name: CoreName = "A" if "A" in files and ("x" in files or "Z" not in files) else "Z"
+    name = _core_name("A" in files, "x" in files, "Z" in files)
     entry = files.get(name)
     if not isinstance(entry, dict) or not str(entry.get("name", "")).endswith(".parquet"):
         return None
