@@ -229,8 +229,10 @@ def test_compare_organisations_over_years():
 def test_prices_out_of_rounds_over_years_points_to_dantzig_wolfe():
     """The prices protocol stopped by its round limit on a multi-year scenario says which
     protocol needs fewer rounds there; the plan so far is kept and verified."""
-    plan = plan_by_councils(tiny(), "territorial", objective="max-total-fulfilment",
-                            protocol="prices", tolerance=1e-12, max_rounds=1)
+    # (tiny() is no test: its councils' self-sufficient plans are the optimum in round 1)
+    plan = plan_by_councils(generated_years(years=3, seed=1), "territorial",
+                            objective="max-total-fulfilment", protocol="prices",
+                            tolerance=1e-12, max_rounds=1)
     assert plan.status == "time_limit"
     assert plan.message.startswith("round limit 1 reached")
     assert "--protocol dantzig-wolfe" in plan.message
@@ -316,16 +318,18 @@ def test_compare_takes_the_protocol_asked_for():
     assert (table["status"] == "optimal").all()
 
 
-@pytest.mark.parametrize(("seed", "most_rounds"), [(1, 66), (2, 58)])
+@pytest.mark.parametrize(("seed", "most_rounds"), [(1, 70), (2, 69)])
 def test_dantzig_wolfe_over_three_years_reaches_the_central_plan_and_its_prices(
         monkeypatch, seed, most_rounds):
     """A generated economy over three years (6 products, 3 regional councils, capital) by
     dantzig-wolfe with its stabilised prices (central prices first, then smoothed towards the
     best bound) and the master's artificial columns retired once its mix needs none
     (RETIRE_ARTIFICIAL, off by default): the central λ to 1e-6, prices that are a dual
-    solution of the central LP (dual feasible to 1e-7, gap 1e-6), and no more rounds than
-    without retirement (60 and 52 rounds on seeds 1 and 2 either way; the bound leaves a
-    tenth more). With SMOOTHING 0.9 seed 1 took 82."""
+    solution of the central LP (dual feasible to 1e-7, gap 1e-6), and rounds within a tenth
+    of those without retirement: 64 and 63 on seeds 1 and 2 without, 69 and 63 with (before
+    the councils opened with their self-sufficient plans, 60 and 52 either way; those plans
+    cost a few rounds here and halve ussr1957's 1957-70, docs/performance.md). With
+    SMOOTHING 0.9 seed 1 took 82."""
     from dualcheck import dual_check
     from sovnarkhoz.councils import dantzig_wolfe
     from sovnarkhoz.councils import master as master_module

@@ -70,7 +70,7 @@ def _first_step(centre: Centre) -> float:
 def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
             progress: Callable[[Round], None] | None) -> Coordination:
     m = centre.m
-    centre.rays(engine)
+    centre.open(engine)
     y_hat = np.zeros(m)
     answers = centre.ask(engine, y_hat)
     for k, answer in enumerate(answers):

@@ -13,14 +13,15 @@ council, a menu of the plans that council has proposed so far. Each round it
 The master's objective falls to the optimum; each round also gives a true bound (at the
 master's prices master + Σ_k min(0, value_k - σ_k); at others the Lagrangian g(y)), so the
 gap to the best bound closes with a certificate, in finitely many rounds. Shared rows get
-artificial slack at a large cost until the proposals cover them. Councils announce their
-obvious rays (free shipments) before the first round. Until the cost of the master's mix
-first moves they are asked at central prices (the master solved by interior point, stopped
-early, without crossover: Gondzio, González-Brevis and Munari 2013), which value every row
-the proposals do not yet cover instead of one; after that at prices smoothed towards those
-of the best bound (SMOOTHING), which damps the master's jumps between vertices. With
-RETIRE_ARTIFICIAL, once a vertex mix needs no artificial slack the artificial columns leave
-the master (``Master.retire_artificial``): a third of its columns on ussr1957.
+artificial slack at a large cost until the proposals cover them. Before the first round
+councils announce their obvious rays (free shipments) and propose their self-sufficient
+plans (``Centre.alone``), whose mix often meets every target at once. Until the cost of the
+master's mix first moves they are asked at central prices (the master solved by interior
+point, stopped early, without crossover: Gondzio, González-Brevis and Munari 2013), which
+value every row the proposals do not yet cover instead of one; after that at prices smoothed
+towards those of the best bound (SMOOTHING), which damps the master's jumps between
+vertices. With RETIRE_ARTIFICIAL, once a vertex mix needs no artificial slack the artificial
+columns leave the master (``Master.retire_artificial``): a third of its columns on ussr1957.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from ..solvers.problem import LPData
 from ..solvers.result import Status
 from .engines import Engine, LocalEngine
 from .master import Master, MasterSolution
-from .proposals import Menu, PricingCouncil, Proposal, relative_gap
+from .proposals import AloneTask, Menu, PricingCouncil, Proposal, relative_gap
 from .protocol import Coordination, Round, collect_plan, split
 
 SMOOTHING = 0.8
@@ -122,6 +123,50 @@ class Centre:
         if history:
             history[-1].messages += messages
             history[-1].bytes += sent
+
+    def open(self, engine: Engine) -> None:
+        """Before the first round: each council announces its obvious rays, and opens with its
+        self-sufficient plan (:meth:`alone`); all go on the menu."""
+        self.rays(engine)
+        self.alone(engine)
+
+    def home(self) -> np.ndarray:
+        """The council that answers for each shared row (m,): the one whose columns hold the
+        most entries in it (a region's balance rows: its own council's, whose techniques make
+        and use the product there, rather than those who ship to it); ties to the first
+        council, -1 for a row only the centre's columns enter."""
+        entries = np.zeros((self.K, self.m), dtype=np.int64)
+        for k, (d, rows) in enumerate(zip(self.data, self.local_rows, strict=True)):
+            entries[k, rows] = np.diff(d.B.tocsr().indptr)
+        return np.where(entries.max(axis=0, initial=0) > 0, np.argmax(entries, axis=0), -1)
+
+    def alone(self, engine: Engine) -> None:
+        """Each council proposes the best plan it can make alone: its own rows and, with
+        nothing from the others, the shared rows it answers for (:meth:`home`), with a copy
+        of the centre's columns that enter them (``PricingCouncil.plan_alone``). Under
+        max-fulfilment that is the highest level of its own targets it can meet by itself,
+        the sovnarkhoz's localist plan; a mix of these covers at once the many target rows
+        that answers at prices cover a few at a time (ussr1957 over 1957-70: λ above 0 from
+        the first rounds, where central prices took some 80; docs/performance.md)."""
+        home = self.home()
+        centre_entries = self.B.tocsr()
+        cost, lower, upper = (self.lp.c[self.columns], self.lp.col_lower[self.columns],
+                              self.lp.col_upper[self.columns])
+        requests = []
+        for k, rows in enumerate(self.local_rows):
+            mine = np.flatnonzero(home[rows] == k)
+            entries = centre_entries[rows[mine]]
+            enter = np.flatnonzero(np.diff(entries.tocsc().indptr) > 0)
+            requests.append(("alone", AloneTask(
+                rows=mine, row_lower=self.lower[rows[mine]], row_upper=self.upper[rows[mine]],
+                centre_entries=entries[:, enter].tocsr(), centre_cost=cost[enter],
+                centre_lower=lower[enter], centre_upper=upper[enter])))
+        for k, answer in enumerate(engine.round(requests)):
+            self.messages += 2
+            self.bytes += 8 * (3 * len(requests[k][1].rows) + len(self.local_rows[k]) + 2)
+            if answer is not None:
+                self.proposed[k] += answer.new
+                self.take(k, answer)
 
     def rays(self, engine: Engine) -> None:
         """Each council announces its obvious rays once; they go on the menu."""
@@ -237,7 +282,7 @@ def run_centre(rounds: Rounds, lp: LPData, owner: np.ndarray, names: list[str],
 def _rounds(centre: Centre, engine: Engine, tolerance: float, max_rounds: int,
             progress: Callable[[Round], None] | None) -> Coordination:
     m = centre.m
-    centre.rays(engine)
+    centre.open(engine)
     for k, answer in enumerate(centre.ask(engine, np.zeros(m))):  # first proposals
         centre.take(k, answer)
     centre.master.stabilise(np.zeros(m), PENALTY * centre.scale)

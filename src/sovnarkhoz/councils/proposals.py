@@ -13,8 +13,10 @@ import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..solvers import get_solver, is_exact
+from ..solvers.highs import HighsSolver
 from ..solvers.options import SolverOptions
 from ..solvers.persistent import PersistentHighs
 from ..solvers.problem import LPData
@@ -59,6 +61,22 @@ class BestPlan:
 
 
 @dataclass(frozen=True)
+class AloneTask:
+    """What a council is told to plan alone (the request ("alone", task), once, before the
+    first round): the shared rows it answers for, as positions in its own shared rows (h,),
+    with their bounds (h,); and a copy of the centre's own columns that enter those rows (such
+    as λ): their entries (h, n_0) (csr), costs (n_0,) and bounds (n_0,)."""
+
+    rows: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    centre_entries: sp.csr_matrix
+    centre_cost: np.ndarray
+    centre_lower: np.ndarray
+    centre_upper: np.ndarray
+
+
+@dataclass(frozen=True)
 class PricingState:
     """What a pricing council needs to resume (its checkpoint): its proposals so far, as
     (kind, vector (n_k,)), its own rows' last prices (p_k,) and its plan (n_k,)."""
@@ -75,7 +93,9 @@ class PricingCouncil:
     "highs" or "pdlp" (on any device); HiGHS settles what pdlp cannot (rays, infeasibility).
 
     Requests: ("prices", y) with y (s_k,) the posted prices of its shared rows, answered by
-    a Proposal; ("mix", (weights, y)) with weights (number of proposals,) and the centre's
+    a Proposal; ("alone", AloneTask), answered by its self-sufficient plan as a Proposal (or
+    None when it has none, see :meth:`plan_alone`); ("rays", None), answered by its obvious
+    rays; ("mix", (weights, y)) with weights (number of proposals,) and the centre's
     final prices y (s_k,), answered by None after the council sets its plan to that mix of
     its proposals and prices its own rows by planning against y (its duals at the last
     prices asked need not be those of y: a smoothed or null round's prices are not the
@@ -103,6 +123,8 @@ class PricingCouncil:
         kind, payload = request
         if kind == "rays":
             return self._free_directions()
+        if kind == "alone":
+            return self.plan_alone(payload)
         if kind == "mix":
             weights, prices = payload
             self.x = np.zeros(len(self.data.columns))
@@ -110,7 +132,7 @@ class PricingCouncil:
                 if weight:
                     self.x += weight * vector
             try:
-                best = self._best(self.data.c - self.data.B.T @ prices)
+                best = self._priced_exactly(self.data.c - self.data.B.T @ prices)
             except RuntimeError:  # its solver failed: the plan stands, with the last duals
                 return None
             if best.kind == "point":  # else (no optimum at y) keep the last prices' duals
@@ -122,14 +144,43 @@ class PricingCouncil:
         kind, vector = best.kind, best.vector
         if kind == "point":
             self.private_duals = best.duals
-        index = next((i for i, (old_kind, old) in enumerate(self.proposals)
-                      if old_kind == kind and np.array_equal(old, vector)), None)
-        new = index is None
-        if index is None:
-            index = len(self.proposals)
-            self.proposals.append((kind, vector))
+        index, new = self.remember(kind, vector)
         return Proposal(kind=kind, index=index, new=new, contribution=d.B @ vector,
                         cost=float(d.c @ vector), value=float(cost @ vector), solver=best.solver)
+
+    def remember(self, kind: str, vector: np.ndarray) -> tuple[int, bool]:
+        """Its number for a plan or ray (n_k,) of ``kind``, and whether it is new (kept)."""
+        index = next((i for i, (old_kind, old) in enumerate(self.proposals)
+                      if old_kind == kind and np.array_equal(old, vector)), None)
+        if index is not None:
+            return index, False
+        self.proposals.append((kind, vector))
+        return len(self.proposals) - 1, True
+
+    def plan_alone(self, task: AloneTask) -> Proposal | None:
+        """Its self-sufficient plan: the best plan it can make on its own, meeting its own
+        rows and, without anything from other councils, the shared rows it answers for, with
+        its own copy of the centre's columns there (under max-fulfilment: the highest level
+        of its own targets it can meet alone). Solved once, by HiGHS; None when it has none
+        (infeasible alone, or unbounded). Its value is its cost: no prices are posted."""
+        d = self.data
+        n, n0 = len(d.columns), task.centre_entries.shape[1]
+        private = d.A_private.shape[0]
+        A = sp.vstack([sp.hstack([d.A_private, sp.csr_matrix((private, n0))]),
+                       sp.hstack([d.B[task.rows], task.centre_entries])], format="csc")
+        lp = LPData(c=np.concatenate([d.c, task.centre_cost]), A=A,
+                    row_lower=np.concatenate([d.row_lower, task.row_lower]),
+                    row_upper=np.concatenate([d.row_upper, task.row_upper]),
+                    col_lower=np.concatenate([d.col_lower, task.centre_lower]),
+                    col_upper=np.concatenate([d.col_upper, task.centre_upper]))
+        result = HighsSolver().solve(lp)
+        if result.status is not Status.OPTIMAL:
+            return None
+        vector = result.x[:n]
+        index, new = self.remember("point", vector)
+        cost = float(d.c @ vector)
+        return Proposal(kind="point", index=index, new=new, contribution=d.B @ vector,
+                        cost=cost, value=cost, solver="highs")
 
     def _free_directions(self) -> list[Proposal]:
         """Its obvious rays, announced once: columns that none of its own rows hold and no
@@ -158,6 +209,20 @@ class PricingCouncil:
     def result(self) -> CouncilPlan:
         """Its plan (the last mix) and its own rows' prices."""
         return CouncilPlan(self.x, self.private_duals)
+
+    def _priced_exactly(self, cost: np.ndarray) -> BestPlan:
+        """Its best plan at ``cost`` (the centre's final prices), HiGHS working with the costs
+        scaled so that its own rows' prices are of order one: they complete the plan's prices
+        and must pass the proof, but HiGHS's dual tolerance is absolute (1e-7), and at prices
+        of order 1e-2 a labour row's price came back -1.4e-8 (ussr1957 over 1957-59: the
+        plan unproven at 1e-6). Its model is scaled as before afterwards."""
+        scaled = self.model.scale_objective
+        self.model.set_cost(cost)
+        self.model.scale_costs(True)
+        try:
+            return self._best(cost)
+        finally:
+            self.model.scale_costs(scaled)
 
     def _best(self, cost: np.ndarray) -> BestPlan:
         """The council's best plan at ``cost``."""

@@ -102,7 +102,7 @@ class QuotaCouncil(PricingCouncil):
              <= q on one with an upper bound only, = q otherwise), its own rows and bounds.
 
     Requests: ("quota", (q, y)) with q and y (s_k,), answered by a QuotaAnswer; and the
-    pricing council's ("rays", None) and ("mix", (weights, y)).
+    pricing council's ("rays", None), ("alone", task) and ("mix", (weights, y)).
     """
 
     def __init__(self, data: CouncilData, solver: str, lower_only: np.ndarray,
@@ -147,12 +147,7 @@ class QuotaCouncil(PricingCouncil):
         vector = result.x[:n]
         if np.max(result.x[n:].reshape(2, s) / self.size, initial=0.0) > MISSED:
             return None
-        index = next((i for i, (old_kind, old) in enumerate(self.proposals)
-                      if old_kind == "point" and np.array_equal(old, vector)), None)
-        new = index is None
-        if index is None:
-            index = len(self.proposals)
-            self.proposals.append(("point", vector))
+        index, new = self.remember("point", vector)
         contribution = d.B @ vector
         return Proposal(kind="point", index=index, new=new, contribution=contribution,
                         cost=float(d.c @ vector), value=float(d.c @ vector
@@ -248,7 +243,7 @@ def allot(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e
 def _rounds(centre: QuotaCentre, engine: Engine, tolerance: float, max_rounds: int,
             progress: Callable[[Round], None] | None) -> Coordination:
     m = centre.m
-    centre.rays(engine)
+    centre.open(engine)
     for k, answer in enumerate(centre.ask(engine, np.zeros(m))):  # first plans, at no prices
         centre.take(k, answer)
     centre.master.stabilise(np.zeros(m), PENALTY * centre.scale)

@@ -64,6 +64,13 @@ class PersistentHighs:
             if self.scale_objective:
                 self.highs.setOptionValue("user_objective_scale", cost_scale(cost, self.lp))
 
+    def scale_costs(self, scaled: bool) -> None:
+        """From the next solve on, HiGHS works with the costs scaled so that prices are of
+        order one (``highs.cost_scale`` of the current costs), or as they are."""
+        self.scale_objective = scaled and self._hessian is None
+        self.highs.setOptionValue("user_objective_scale",
+                                  cost_scale(self.cost, self.lp) if self.scale_objective else 0)
+
     def set_bounds(self, columns: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
         """New bounds for some columns only (the others keep theirs)."""
         columns = np.asarray(columns, dtype=np.int32)
