@@ -4,16 +4,18 @@
 
 Plans the bundled ussr1957 over its first ``--years`` years by its fifteen republic councils
 (territorial, ``--protocol``, default dantzig-wolfe) on ``--engine`` (local or processes) and
-prints one line: the wall seconds of the whole plan, its rounds and λ and, for the processes
-engine, the bytes of the workers' replies (each council's answer and its checkpoint, as
-pickled on the pipe): in all, in the largest round, and in the last round. One run per call,
-so that two versions of the code (``PYTHONPATH``) can be run interleaved (A, B, A, B) on a
-shared machine; the reply bytes are counted as the pipe reads them, at no extra cost.
+prints one line: label | engine | status | rounds | wall seconds of the whole plan | λ | and,
+for the processes engine, the bytes of the workers' replies (each council's answer and its
+checkpoint, as pickled on the pipe) in all | in the largest round | in the last round.
+One run per call, so that two versions of the code (``PYTHONPATH``) can be run interleaved
+(A, B, A, B) on a shared machine; the reply bytes are counted as the pipe reads them, at no
+extra cost. ``--json PATH`` also writes each round's reply bytes there.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import pickle
 import sys
 import time
@@ -77,6 +79,7 @@ def main() -> int:
     parser.add_argument("--engine", default="processes", choices=["local", "processes"])
     parser.add_argument("--protocol", default="dantzig-wolfe")
     parser.add_argument("--label", default="")
+    parser.add_argument("--json", help="write the bytes of each round's replies to this file")
     args = parser.parse_args()
     rounds = count_replies()
     scenario = first_years(sovnarkhoz.load_scenario(bundled("ussr1957")), args.years)
@@ -85,6 +88,8 @@ def main() -> int:
                             engine=args.engine)
     seconds = time.perf_counter() - started
     per_round = [sum(r) for r in rounds]
+    if args.json:
+        Path(args.json).write_text(json.dumps({"label": args.label, "bytes": per_round}))
     traffic = (f"{sum(per_round):,} | {max(per_round):,} | {per_round[-1]:,}"
                if per_round else "- | - | -")
     print(f"{args.label} | {args.engine} | {plan.status} | {plan.details['rounds']} | "
