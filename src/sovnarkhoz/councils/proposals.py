@@ -100,9 +100,10 @@ class PricingChange(Change):
 
     def apply_to(self, checkpoint: PricingState | None) -> PricingState:
         """The council's whole state: the proposals of ``checkpoint`` (None: none yet) and
-        those added (as dense vectors (n_k,), equal to the council's own), its prices and
-        plan now. Raises ValueError if ``checkpoint`` does not hold the ``start`` proposals
-        this change extends (or, None, has no plan this change keeps)."""
+        those added (as dense vectors (n_k,), equal to the council's own; a zero's sign
+        is not kept, which no comparison or mix can tell), its prices and plan now. Raises
+        ValueError if ``checkpoint`` does not hold the ``start`` proposals this change
+        extends (or, None, has no plan this change keeps)."""
         held = [] if checkpoint is None else checkpoint.proposals
         if len(held) != self.start:
             raise ValueError(f"a pricing council's change extends a checkpoint of {self.start} "
