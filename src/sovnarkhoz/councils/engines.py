@@ -4,16 +4,37 @@ An engine is told once which councils to hold (a class and its constructor's arg
 each, so any protocol's councils can be held), then each round passes the centre's requests
 and returns the councils' answers. Worker processes and Ray actors keep their councils (and
 their solver models) between rounds. After each answer the engine keeps the council's state
-(``state()``, e.g. its last plan) as a checkpoint, so a worker or actor that dies is created
-again from the last round's state and the round is asked again: the run finishes with the
-same plan, and nothing is lost.
+as a checkpoint, so a worker or actor that dies is created again from the last round's
+checkpoint and the round is asked again: the run finishes with the same plan, and nothing is
+lost.
 
 A council held by an engine provides::
 
-    answer(request) -> answer      one round
-    state() -> object | None       what it needs to resume (None: nothing, it is stateless)
-    restore(state) -> None         resume from a checkpoint
-    result() -> object             its final word (e.g. its plan and its own rows' prices)
+    answer(request) -> answer        one round
+    state() -> object | Change | None
+                                     what it sends back for its checkpoint after a round:
+                                     its whole state (e.g. its last plan), or a Change
+                                     (below), or None (nothing: it is stateless)
+    restore(checkpoint) -> None      resume from a checkpoint
+    result() -> object               its final word (e.g. its plan and its own rows' prices)
+
+Checkpoints that do not grow with the rounds. A council whose state grows round by round (a
+pricing council keeps every plan it has proposed) would send ever more each round if it sent
+its whole state. Such a council's ``state()`` returns a ``Change`` instead: what changed since
+the checkpoint the engine holds for it, which the engine folds into that checkpoint
+(``fold``: ``change.apply_to(checkpoint)``, the new checkpoint; a state that is no Change
+replaces the checkpoint). The engine knows nothing of the council's kind; the contract is:
+
+- the checkpoint the engine holds is always the council's whole state, what ``restore``
+  takes (None before the council's first round);
+- a council counts what that checkpoint holds from the changes it has sent and, when it was
+  created from a checkpoint, from what ``restore`` was given; so after a worker is recreated
+  and the round asked again, its next change extends the checkpoint the engine holds, and
+  nothing is lost or counted twice. A change should check that it extends the checkpoint it
+  is applied to (``PricingChange`` checks the number of proposals) and raise if not;
+- an engine that loses a council's reply therefore creates the council again from the
+  checkpoint it holds (both worker engines do: a reply is lost only with its worker);
+- ``state()`` is asked once after every answer, and never between the councils' rounds.
 """
 
 from __future__ import annotations
@@ -21,11 +42,30 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+from abc import ABC, abstractmethod
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
 Member = tuple[type, tuple]
 """A council as an engine receives it: its class and the arguments that construct it."""
+
+
+class Change(ABC):
+    """What a council sends back after a round in place of its whole state: how its state
+    changed since the checkpoint the engine holds for it (see the module's docstring)."""
+
+    @abstractmethod
+    def apply_to(self, checkpoint: Any) -> Any:
+        """The council's whole state: ``checkpoint`` (its last one; None before its first
+        round) with this change applied. Leaves ``checkpoint`` as it was."""
+
+
+def fold(checkpoint: Any, state: Any) -> Any:
+    """The checkpoint an engine keeps after a council sent ``state``: ``state`` applied to
+    ``checkpoint`` if it is a Change, else ``state`` itself (the council's whole state)."""
+    if isinstance(state, Change):
+        return state.apply_to(checkpoint)
+    return state
 
 
 class Engine(Protocol):
@@ -54,7 +94,8 @@ class CouncilHost:
             self.members[index] = member
 
     def round(self, items: list[tuple[int, Any]]) -> list[tuple[Any, Any]]:
-        """(answer, state) of each council asked."""
+        """(answer, state) of each council asked: its answer to its request, and what it
+        sends for its checkpoint (its ``state()``: its whole state, or a Change)."""
         replies = []
         for index, request in items:
             member = self.members[index]
@@ -88,7 +129,7 @@ class LocalEngine:
 
 class _Spread:
     """What the process and Ray engines share: councils dealt round-robin to ``count``
-    workers, and the last state of every council."""
+    workers, and the checkpoint of every council (its whole state after its last round)."""
 
     def _deal(self, members: list[Member], count: int) -> None:
         self.members = members
@@ -102,7 +143,7 @@ class _Spread:
     def _keep(self, w: int, replies: list[tuple[Any, Any]], answers: list[Any]) -> None:
         for i, (answer, state) in zip(self.assignment[w], replies, strict=True):
             answers[i] = answer
-            self.checkpoint[i] = state
+            self.checkpoint[i] = fold(self.checkpoint[i], state)
 
 
 def _worker(connection: Connection) -> None:

@@ -22,6 +22,7 @@ from ..solvers.persistent import PersistentHighs
 from ..solvers.problem import LPData
 from ..solvers.result import SolverResult, Status
 from .council import CouncilData, CouncilPlan
+from .engines import Change
 
 FIRST_ORDER_TOLERANCE = 1e-8
 """Relative KKT error a council's pdlp solve must reach: its answers (and so the centre's
@@ -86,6 +87,52 @@ class PricingState:
     x: np.ndarray
 
 
+@dataclass(frozen=True)
+class PricingChange(Change):
+    """What a pricing council sends back after a round for its checkpoint: the proposals it
+    made since the checkpoint the engine holds (which holds the first ``start`` of them), their
+    kinds and their vectors as the rows of a sparse matrix (len(kinds), n_k) (a plan is a
+    vertex, a free direction a unit vector: mostly zeros), and its own rows' last prices
+    (p_k,) and its plan (n_k,; None when it is the checkpoint's: a council's plan changes
+    only when the centre asks for its mix). Its size does not grow with the rounds: a round
+    adds at most a few proposals (the first round's free directions, one per free column,
+    once)."""
+
+    start: int
+    kinds: list[str]
+    vectors: sp.csr_matrix
+    private_duals: np.ndarray
+    x: np.ndarray | None
+
+    @classmethod
+    def since(cls, start: int, proposals: list[tuple[str, np.ndarray]],
+              private_duals: np.ndarray, x: np.ndarray | None, columns: int) -> PricingChange:
+        """The change that adds ``proposals[start:]`` (each (kind, vector (n_k,)), n_k =
+        ``columns``) to a checkpoint of the first ``start``, with the prices (p_k,) and the
+        plan x (n_k,; None: the checkpoint's)."""
+        added = proposals[start:]
+        vectors = (sp.csr_matrix(np.vstack([vector for _, vector in added])) if added
+                   else sp.csr_matrix((0, columns)))
+        return cls(start, [kind for kind, _ in added], vectors, private_duals, x)
+
+    def apply_to(self, checkpoint: PricingState | None) -> PricingState:
+        """The council's whole state: the proposals of ``checkpoint`` (None: none yet) and
+        those added (as dense vectors (n_k,), equal to the council's own; a zero's sign
+        is not kept, which no comparison or mix can tell), its prices and plan now. Raises
+        ValueError if ``checkpoint`` does not hold the ``start`` proposals this change
+        extends (or, None, has no plan this change keeps)."""
+        held = [] if checkpoint is None else checkpoint.proposals
+        if len(held) != self.start:
+            raise ValueError(f"a pricing council's change extends a checkpoint of {self.start} "
+                             f"proposals, applied to one of {len(held)}")
+        if self.x is None and checkpoint is None:
+            raise ValueError("a pricing council's change keeps the plan of a checkpoint "
+                             "that is not there")
+        added = list(zip(self.kinds, self.vectors.toarray(), strict=True))
+        x = self.x if self.x is not None else checkpoint.x  # type: ignore[union-attr]
+        return PricingState([*held, *added], self.private_duals, x)
+
+
 class PricingCouncil:
     """A council's pricing LP, kept alive between rounds (HiGHS restarts from its basis).
 
@@ -117,6 +164,10 @@ class PricingCouncil:
         self.proposals: list[tuple[str, np.ndarray]] = []
         self.private_duals = np.zeros(len(data.private_rows))
         self.x = np.zeros(len(data.columns))
+        # what the engine's checkpoint holds (as far as the council's changes, ``state``,
+        # or the checkpoint it was restored from tell): how many of its proposals, its plan
+        self.checkpointed = 0
+        self.checkpointed_x: np.ndarray | None = None
 
     def answer(self, request: tuple[str, np.ndarray | None]
                ) -> Proposal | list[Proposal] | None:
@@ -199,12 +250,27 @@ class PricingCouncil:
             self.proposals.append(("ray", vector))
         return answers
 
-    def state(self) -> PricingState:
-        return PricingState(self.proposals, self.private_duals, self.x)
+    def state(self) -> PricingChange:
+        """What changed since the checkpoint the engine holds (``engines.Change``): the
+        proposals made since, its prices, and its plan if it changed. The engine's checkpoint
+        then holds every proposal so far."""
+        same = self.checkpointed_x is not None and np.array_equal(self.x, self.checkpointed_x)
+        change = PricingChange.since(self.checkpointed, self.proposals, self.private_duals,
+                                     None if same else self.x, len(self.data.columns))
+        self.checkpointed = len(self.proposals)
+        if not same:
+            self.checkpointed_x = self.x.copy()
+        return change
+
+    def checkpoint(self) -> PricingState:
+        """Its whole state: what the engine's checkpoint holds once it has folded every
+        change the council sent (``state``), and what ``restore`` takes."""
+        return PricingState(list(self.proposals), self.private_duals, self.x)
 
     def restore(self, state: PricingState) -> None:
         self.proposals, self.private_duals, self.x = (list(state.proposals),
                                                       state.private_duals, state.x)
+        self.checkpointed, self.checkpointed_x = len(self.proposals), self.x.copy()
 
     def result(self) -> CouncilPlan:
         """Its plan (the last mix) and its own rows' prices."""

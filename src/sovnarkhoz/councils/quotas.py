@@ -56,9 +56,9 @@ from ..solvers.problem import LPData
 from ..solvers.result import Status
 from .council import CouncilData
 from .dantzig_wolfe import CENTRAL_TOLERANCE, FINEST_CENTRAL, PENALTY, Centre
-from .engines import Engine, LocalEngine
+from .engines import Change, Engine, LocalEngine
 from .master import MasterSolution
-from .proposals import PricingCouncil, PricingState, Proposal, relative_gap
+from .proposals import PricingChange, PricingCouncil, PricingState, Proposal, relative_gap
 from .protocol import Coordination, Round, posted_prices
 
 MISSED = 1e-7
@@ -89,6 +89,23 @@ class QuotaState:
 
     pricing: PricingState
     basis: tuple[np.ndarray, np.ndarray] | None
+
+
+@dataclass(frozen=True)
+class QuotaChange(Change):
+    """What a quota council sends back after a round for its checkpoint: its pricing
+    council's change (``proposals.PricingChange``: the proposals made since the engine's
+    checkpoint, its prices and plan) and the basis of its quota problem now (column statuses
+    (n_k + 2 s_k,) and row statuses (p_k + s_k,), ints; None before its first solve)."""
+
+    pricing: PricingChange
+    basis: tuple[np.ndarray, np.ndarray] | None
+
+    def apply_to(self, checkpoint: QuotaState | None) -> QuotaState:
+        """The council's whole state: ``checkpoint`` (None: before its first round) with
+        the proposals added, and its prices, plan and basis now."""
+        pricing = self.pricing.apply_to(None if checkpoint is None else checkpoint.pricing)
+        return QuotaState(pricing, self.basis)
 
 
 class QuotaCouncil(PricingCouncil):
@@ -154,8 +171,15 @@ class QuotaCouncil(PricingCouncil):
                                                               - prices @ contribution),
                         solver="highs")
 
-    def state(self) -> QuotaState:
-        return QuotaState(super().state(), self.basis)
+    def state(self) -> QuotaChange:  # type: ignore[override]
+        """What changed since the engine's checkpoint (``engines.Change``): the pricing
+        council's change and the quota problem's basis."""
+        return QuotaChange(super().state(), self.basis)
+
+    def checkpoint(self) -> QuotaState:  # type: ignore[override]
+        """Its whole state: what the engine's checkpoint holds once it has folded every
+        change, and what ``restore`` takes."""
+        return QuotaState(super().checkpoint(), self.basis)
 
     def restore(self, state: QuotaState) -> None:
         super().restore(state.pricing)
