@@ -19,7 +19,16 @@ weighs on all of them alike; the machine is shared, so the ratios within a round
 the figures mean.
 
 ``--scenario DIR`` plans another scenario (e.g. a generated one with larger councils)
-instead of ussr1957's first ``--years``.
+instead of ussr1957's first ``--years``. ``--processes`` adds a run on the worker-process
+engine (one worker per core). ``--address HOST:PORT`` joins a cluster started beforehand by
+Ray's own commands instead of starting one per worker count, e.g.
+
+    ray start --head --port 6399 --num-cpus 2 --include-dashboard false
+    python benchmarks/councils_ray.py --years 14 --protocol dantzig-wolfe \
+        --address 127.0.0.1:6399 --processes
+    ray stop
+
+(one actor per CPU the cluster offers; ``--workers`` is then only a label).
 """
 
 from __future__ import annotations
@@ -99,6 +108,9 @@ def main() -> int:
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--address", help="join this running cluster (started by ray start)")
+    parser.add_argument("--processes", action="store_true",
+                        help="also run on the worker-process engine")
     args = parser.parse_args()
     scenario = (sovnarkhoz.load_scenario(args.scenario) if args.scenario else
                 first_years(sovnarkhoz.load_scenario(bundled("ussr1957")), args.years))
@@ -108,6 +120,15 @@ def main() -> int:
         record = _run(scenario, "local", args.protocol, None, spent)
         records.append({"turn": turn, "workers": 0, **record})
         print(json.dumps(records[-1]), flush=True)
+        if args.processes:
+            record = _run(scenario, "processes", args.protocol, None, spent)
+            records.append({"turn": turn, "workers": os.cpu_count(), **record})
+            print(json.dumps(records[-1]), flush=True)
+        if args.address:
+            record = _run(scenario, "ray", args.protocol, args.address, spent)
+            records.append({"turn": turn, "workers": args.workers, **record})
+            print(json.dumps(records[-1]), flush=True)
+            continue
         for workers in [int(w) for w in args.workers.split(",")]:
             cluster = _cluster(workers)
             try:
