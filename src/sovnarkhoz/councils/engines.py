@@ -46,6 +46,8 @@ from abc import ABC, abstractmethod
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
+import numpy as np
+
 Member = tuple[type, tuple]
 """A council as an engine receives it: its class and the arguments that construct it."""
 
@@ -132,9 +134,21 @@ class _Spread:
     workers, and the checkpoint of every council (its whole state after its last round)."""
 
     def _deal(self, members: list[Member], count: int) -> None:
+        """Deal ``members`` to ``count`` workers, the largest first, each to the worker with
+        the least work so far (a council's ``workload``, if its class has one, else 1), so
+        that one large council does not share a worker with many others: on ussr1957 RSFSR
+        answers for 43 % of the councils' time."""
         self.members = members
         count = max(1, min(count, len(members)))
-        self.assignment = [list(range(w, len(members), count)) for w in range(count)]
+        work = np.array([float(getattr(kind, "workload", lambda *_: 1.0)(*arguments))
+                         for kind, arguments in members])
+        load = np.zeros(count)
+        self.assignment = [[] for _ in range(count)]
+        for i in sorted(range(len(members)), key=lambda i: (-work[i], i)):
+            w = int(np.argmin(load))
+            self.assignment[w].append(i)
+            load[w] += work[i]
+        self.assignment = [sorted(indices) for indices in self.assignment]
         self.checkpoint: list[Any] = [None] * len(members)
 
     def _items(self, w: int) -> list[tuple[int, type, tuple, Any]]:

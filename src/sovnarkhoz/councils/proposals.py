@@ -169,6 +169,12 @@ class PricingCouncil:
         self.checkpointed = 0
         self.checkpointed_x: np.ndarray | None = None
 
+    @staticmethod
+    def workload(data: CouncilData, *_: object) -> float:
+        """How much work its rounds are, relative to other councils' (to deal councils to
+        workers evenly): the entries of its LP, and its columns."""
+        return float(data.A_private.nnz + data.B.nnz + len(data.columns))
+
     def answer(self, request: tuple[str, np.ndarray | None]
                ) -> Proposal | list[Proposal] | None:
         kind, payload = request
