@@ -5,7 +5,8 @@ the councils' own LPs.
 
 ussr1957 cut to its first --years years (14: 1957-70), its fifteen republic councils, in this
 process. Every --every rounds: the master's objective and the best bound, the gap, and the
-seconds so far in all, in ``Master.solve`` and in the councils' ``PricingCouncil._best``;
+seconds so far in all, in ``Master.solve`` (with HiGHS's simplex and interior-point
+iterations there) and in the councils' ``PricingCouncil._best``;
 then the plan's status, rounds, wall and CPU seconds.
 """
 
@@ -22,6 +23,22 @@ from sovnarkhoz.councils import master, plan_by_councils, proposals
 from sovnarkhoz.councils.protocol import Round
 
 SPENT = {"master": 0.0, "councils": 0.0}
+ITERATIONS = {"simplex": 0, "ipm": 0}
+
+
+def counted() -> None:
+    """Count HiGHS's simplex and interior-point iterations in every ``Master.solve``."""
+    original = master.Master.solve
+
+    def wrapper(self, *args, **kwargs):
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            info = self.highs.getInfo()
+            ITERATIONS["simplex"] += max(int(info.simplex_iteration_count), 0)
+            ITERATIONS["ipm"] += max(int(info.ipm_iteration_count), 0)
+
+    master.Master.solve = wrapper
 
 
 def timed(owner: type, name: str, key: str) -> None:
@@ -45,6 +62,7 @@ def main() -> int:
                         choices=["dantzig-wolfe", "prices"])
     parser.add_argument("--every", type=int, default=10)
     args = parser.parse_args()
+    counted()
     timed(master.Master, "solve", "master")
     timed(proposals.PricingCouncil, "_best", "councils")
     whole = sovnarkhoz.load_scenario(bundled("ussr1957"))
@@ -54,7 +72,8 @@ def main() -> int:
         if record.round % args.every == 0 or record.round == 1:
             print(f"round {record.round}: objective {record.objective:.6f}, bound "
                   f"{record.dual_objective:.6g}, gap {record.gap:.1e}; {record.seconds:.1f} s, "
-                  f"master {SPENT['master']:.1f} s, councils {SPENT['councils']:.1f} s",
+                  f"master {SPENT['master']:.1f} s ({ITERATIONS['simplex']} simplex, "
+                  f"{ITERATIONS['ipm']} IPM iterations), councils {SPENT['councils']:.1f} s",
                   flush=True)
 
     wall, cpu = time.perf_counter(), time.process_time()

@@ -354,6 +354,30 @@ def test_prices_traffic_is_counted():
     assert traffic["bytes"] == sum(r["bytes"] for r in history)
 
 
+def test_ministries_do_not_open_with_plans_alone(bundled_scenario, monkeypatch):
+    """Territorial councils open with their self-sufficient plans; ministries, who need each
+    other's products, do not (run.OPEN_ALONE); the plan is the central one either way."""
+    from sovnarkhoz.councils.dantzig_wolfe import Centre
+
+    opened = []
+    alone = Centre.alone
+
+    def recorded(centre, engine):
+        opened.append(len(centre.data))
+        return alone(centre, engine)
+
+    monkeypatch.setattr(Centre, "alone", recorded)
+    scenario = bundled_scenario("two_regions")
+    for organisation in ("territorial", "branch", "central"):
+        for protocol in ("prices", "dantzig-wolfe", "quotas"):
+            plan = plan_by_councils(scenario, organisation, protocol=protocol, tolerance=1e-9)
+            assert plan.status == "optimal"
+            assert plan.fulfilment == pytest.approx(450 / 7, rel=1e-9)
+        # once per protocol run, or never
+        assert len(opened) == (0 if organisation == "branch" else 3), organisation
+        opened.clear()
+
+
 def test_prices_engines_agree_when_a_worker_and_an_actor_die():
     """The prices protocol in worker processes and Ray actors gives the local plan, round for
     round, when a worker (or an actor) is killed mid-run: it comes back from the checkpoints

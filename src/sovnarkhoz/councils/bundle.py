@@ -54,12 +54,14 @@ STEP_RANGE = 1e8
 def coordinate_by_prices(lp: LPData, owner: np.ndarray, names: list[str],
                          tolerance: float = 1e-4, max_rounds: int = 500,
                          progress: Callable[[Round], None] | None = None,
-                         engine: Engine | None = None, solver: str = "auto") -> Coordination:
+                         engine: Engine | None = None, solver: str = "auto",
+                         alone: bool = True) -> Coordination:
     """Run the prices protocol to ``tolerance`` (relative mismatch and gap) or
     ``max_rounds``, the councils running on ``engine`` (default: in this process) and
-    planning with ``solver`` (auto, highs or pdlp)."""
+    planning with ``solver`` (auto, highs or pdlp); ``alone``: the councils open with their
+    self-sufficient plans (``Centre.alone``)."""
     return run_centre(_rounds, lp, owner, names, tolerance, max_rounds, progress, engine,
-                      solver)
+                      solver, alone=alone)
 
 
 def _first_step(centre: Centre) -> float:

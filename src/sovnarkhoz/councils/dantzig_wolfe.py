@@ -73,8 +73,9 @@ class Centre:
     (λ), and the menu of proposals."""
 
     def __init__(self, lp: LPData, owner: np.ndarray, names: list[str],
-                 solver: str = "auto", scaled: bool = False):
+                 solver: str = "auto", scaled: bool = False, alone: bool = True):
         self.lp = lp
+        self.opens_alone = alone  # councils open with their self-sufficient plans (open)
         self.solver = solver  # the councils' own: auto, highs or pdlp
         # scaled: the master's and the councils' HiGHS models work with costs scaled so that
         # prices are of order one, as the central planner's (solvers.highs.objective_scale)
@@ -125,10 +126,12 @@ class Centre:
             history[-1].bytes += sent
 
     def open(self, engine: Engine) -> None:
-        """Before the first round: each council announces its obvious rays, and opens with its
-        self-sufficient plan (:meth:`alone`); all go on the menu."""
+        """Before the first round: each council announces its obvious rays, and (unless the
+        centre was made with ``alone=False``) opens with its self-sufficient plan
+        (:meth:`alone`); all go on the menu."""
         self.rays(engine)
-        self.alone(engine)
+        if self.opens_alone:
+            self.alone(engine)
 
     def home(self) -> np.ndarray:
         """The council that answers for each shared row (m,): the one whose columns hold the
@@ -252,14 +255,15 @@ class Centre:
 def decompose(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e-4,
               max_rounds: int = 500, progress: Callable[[Round], None] | None = None,
               engine: Engine | None = None, solver: str = "auto",
-              scaled: bool = False) -> Coordination:
+              scaled: bool = False, alone: bool = True) -> Coordination:
     """Coordinate councils by Dantzig-Wolfe column generation to a relative gap of
     ``tolerance`` (or ``max_rounds``), the councils running on ``engine`` and planning with
     ``solver``; ``scaled``: the master and the councils with their costs scaled so that
     prices are of order one (see ``councils.run``: asked for when the plan's prices fail
-    the proof unscaled)."""
+    the proof unscaled); ``alone``: the councils open with their self-sufficient plans
+    (``Centre.alone``)."""
     return run_centre(_rounds, lp, owner, names, tolerance, max_rounds, progress, engine,
-                      solver, scaled)
+                      solver, scaled, alone)
 
 
 Rounds = Callable[["Centre", Engine, float, int, Callable[[Round], None] | None], Coordination]
@@ -267,11 +271,12 @@ Rounds = Callable[["Centre", Engine, float, int, Callable[[Round], None] | None]
 
 def run_centre(rounds: Rounds, lp: LPData, owner: np.ndarray, names: list[str],
                tolerance: float, max_rounds: int, progress: Callable[[Round], None] | None,
-               engine: Engine | None, solver: str, scaled: bool = False) -> Coordination:
+               engine: Engine | None, solver: str, scaled: bool = False,
+               alone: bool = True) -> Coordination:
     """Start the councils of a proposal-mixing protocol on ``engine`` (default: in this
     process), run its ``rounds`` and close the engine whatever happens."""
     engine = engine or LocalEngine()
-    centre = Centre(lp, owner, names, solver, scaled)
+    centre = Centre(lp, owner, names, solver, scaled, alone)
     engine.start(centre.members())
     try:
         return rounds(centre, engine, tolerance, max_rounds, progress)

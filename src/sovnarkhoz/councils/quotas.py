@@ -207,8 +207,9 @@ class QuotaCentre(Centre):
     mix's contributions (the quotas) can be allotted (by council and index, so that
     proposals long idle can leave the menu, ``Centre.prune``)."""
 
-    def __init__(self, lp: LPData, owner: np.ndarray, names: list[str], solver: str = "auto"):
-        super().__init__(lp, owner, names, solver)
+    def __init__(self, lp: LPData, owner: np.ndarray, names: list[str], solver: str = "auto",
+                 alone: bool = True):
+        super().__init__(lp, owner, names, solver, alone=alone)
         self.contributions: dict[tuple[int, int], np.ndarray] = {}  # (s_k,) each
 
     def members(self) -> list[tuple[type, tuple]]:
@@ -251,12 +252,14 @@ class QuotaCentre(Centre):
 
 def allot(lp: LPData, owner: np.ndarray, names: list[str], tolerance: float = 1e-4,
           max_rounds: int = 500, progress: Callable[[Round], None] | None = None,
-          engine: Engine | None = None, solver: str = "auto") -> Coordination:
+          engine: Engine | None = None, solver: str = "auto",
+          alone: bool = True) -> Coordination:
     """Coordinate councils by quotas to a relative gap of ``tolerance`` (or ``max_rounds``),
     the councils running on ``engine`` (default: in this process) and planning at prices
-    with ``solver`` (their quota problems with HiGHS)."""
+    with ``solver`` (their quota problems with HiGHS); ``alone``: the councils open with
+    their self-sufficient plans (``Centre.alone``)."""
     engine = engine or LocalEngine()
-    centre = QuotaCentre(lp, owner, names, solver)
+    centre = QuotaCentre(lp, owner, names, solver, alone=alone)
     engine.start(centre.members())
     try:
         return _rounds(centre, engine, tolerance, max_rounds, progress)

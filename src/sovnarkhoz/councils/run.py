@@ -54,10 +54,19 @@ def _solvers_that_ran(counts: dict[str, int]) -> str:
     return "+".join(ran) if ran else "highs"
 
 
+OPEN_ALONE = ("territorial", "central")
+"""The organisations whose councils open with their self-sufficient plans under the protocols
+that mix proposals (``dantzig_wolfe.Centre.alone``): a region's council can plan alone, a
+ministry cannot (it needs the other ministries' products; its plan alone takes them free).
+Measured on ussr1957 over 1957-70 by dantzig-wolfe: territorial 451 rounds and 79 s with,
+359 and 126-133 s without; branch 405 rounds and 391 s with, 289 and 255 s without
+(docs/performance.md)."""
+
 PROTOCOL_RUNS = {"prices": coordinate_by_prices, "quotas": allot, "dantzig-wolfe": decompose,
                  "admm": coordinate}
 """Each protocol as one signature: ``run(lp, owner, names, tolerance=, max_rounds=,
-progress=, engine=, solver=) -> Coordination``."""
+progress=, engine=, solver=) -> Coordination``; the three that mix proposals also take
+``alone=`` (OPEN_ALONE)."""
 
 
 def plan_by_councils(
@@ -105,16 +114,20 @@ def plan_by_councils(
               if lp.dated else None)
     behaving = with_behaviour(lp, scenario.economy, parts, behaviour.localism, behaviour.hidden,
                               behaviour.departmentalism, bundle=bundle)
+    # territorial councils open with their self-sufficient plans; ministries, who need each
+    # other's products, do not (see OPEN_ALONE)
+    alone = {} if protocol == "admm" else {"alone": organisation in OPEN_ALONE}
     result = PROTOCOL_RUNS[protocol](
         behaving.data, parts.owner, parts.names, tolerance=tolerance, max_rounds=max_rounds,
-        progress=progress, engine=make_engine(engine, address), solver=solver)
+        progress=progress, engine=make_engine(engine, address), solver=solver, **alone)
     reduced, outcome = _assessed(scenario, lp, result, tolerance)
     if (protocol == "dantzig-wolfe" and behaviour.cooperative and result.converged
             and outcome.verification.passed and not outcome.verification.proven_optimal
             and result.rounds < max_rounds):
         result, reduced, outcome = _scaled_again(
             result, reduced, outcome, scenario, lp, behaving.data, parts, tolerance,
-            max_rounds, progress, make_engine(engine, address), solver)
+            max_rounds, progress, make_engine(engine, address), solver,
+            organisation in OPEN_ALONE)
     solved = time.perf_counter() - started
     status, message = _verdict(result, outcome.verification, parts.count, behaviour,
                                max_rounds, protocol == "prices" and lp.horizon.count > 1)
@@ -164,8 +177,8 @@ def _assessed(scenario: Scenario, lp: LinearProgram, result: Coordination,
 def _scaled_again(result: Coordination, reduced: np.ndarray, outcome: Assessment,
                   scenario: Scenario, lp: LinearProgram, data: LPData, parts: Partition,
                   tolerance: float, max_rounds: int,
-                  progress: Callable[[Round], None] | None, engine: Engine, solver: str
-                  ) -> tuple[Coordination, np.ndarray, Assessment]:
+                  progress: Callable[[Round], None] | None, engine: Engine, solver: str,
+                  alone: bool) -> tuple[Coordination, np.ndarray, Assessment]:
     """Dantzig-Wolfe once more, with the master's and the councils' costs scaled so that
     prices are of order one, after a converged plan whose prices failed the proof: HiGHS's
     dual tolerance is absolute (1e-7), so on prices of order 1e-3 a shipment a council
@@ -175,7 +188,7 @@ def _scaled_again(result: Coordination, reduced: np.ndarray, outcome: Assessment
     first's) where its plan is proven, else the first as it was."""
     again = decompose(data, parts.owner, parts.names, tolerance=tolerance,
                       max_rounds=max_rounds - result.rounds, progress=progress,
-                      engine=engine, solver=solver, scaled=True)
+                      engine=engine, solver=solver, scaled=True, alone=alone)
     again_reduced, again_outcome = _assessed(scenario, lp, again, tolerance)
     if not (again.converged and again_outcome.verification.proven_optimal):
         return result, reduced, outcome
