@@ -924,3 +924,22 @@ def test_unproven_dantzig_wolfe_prices_are_sought_again_scaled(monkeypatch):
     first, second = 27, 26  # each run's rounds, measured (the first alone: "feasible")
     assert plan.council_run.rounds == first + second
     assert len(plan.council_run.history) == first + second
+
+
+def test_a_shared_row_is_answered_for_by_the_council_with_most_entries_in_it():
+    """Centre.home: row 0 has two entries of council 0 and one of council 1 (0 answers for
+    it), row 1 one of each (a tie: the first council), row 2 one of council 0 and two of
+    council 1 (1 answers), row 3 one of council 1 and λ's (1)."""
+    from sovnarkhoz.councils.dantzig_wolfe import Centre
+    from sovnarkhoz.solvers.problem import LPData
+
+    # columns: a, b (council 0), c, d (council 1), λ (the centre)
+    A = sp.csr_matrix(np.array([[1.0, 1.0, 1.0, 0.0, 0.0],
+                                [1.0, 0.0, 0.0, 1.0, 0.0],
+                                [0.0, 1.0, 1.0, 1.0, 0.0],
+                                [0.0, 0.0, 1.0, 0.0, -1.0]]))
+    lp = LPData(c=np.array([0.0, 0.0, 0.0, 0.0, -1.0]), A=A, row_lower=np.zeros(4),
+                row_upper=np.full(4, np.inf), col_lower=np.zeros(5), col_upper=np.ones(5))
+    centre = Centre(lp, np.array([0, 0, 1, 1, -1]), ["zero", "one"])
+    assert list(centre.shared) == [0, 1, 2, 3]
+    assert list(centre.home()) == [0, 0, 1, 1]

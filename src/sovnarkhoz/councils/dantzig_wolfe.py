@@ -138,10 +138,15 @@ class Centre:
         most entries in it (a region's balance rows: its own council's, whose techniques make
         and use the product there, rather than those who ship to it); ties to the first
         council, -1 for a row only the centre's columns enter."""
-        entries = np.zeros((self.K, self.m), dtype=np.int64)
-        for k, (d, rows) in enumerate(zip(self.data, self.local_rows, strict=True)):
-            entries[k, rows] = np.diff(d.B.tocsr().indptr)
-        return np.where(entries.max(axis=0, initial=0) > 0, np.argmax(entries, axis=0), -1)
+        council = np.concatenate([np.full(len(rows), k, dtype=np.int64)
+                                  for k, rows in enumerate(self.local_rows)] + [[]])
+        row = np.concatenate([*self.local_rows, []]).astype(np.int64)
+        entries = np.concatenate([np.diff(d.B.tocsr().indptr) for d in self.data] + [[]])
+        order = np.lexsort((council, -entries, row))  # by row, most entries, first council
+        first = order[np.r_[True, row[order][1:] != row[order][:-1]]] if len(order) else order
+        home = np.full(self.m, -1, dtype=np.int64)
+        home[row[first]] = np.where(entries[first] > 0, council[first], -1)
+        return home
 
     def alone(self, engine: Engine) -> None:
         """Each council proposes the best plan it can make alone: its own rows and, with
