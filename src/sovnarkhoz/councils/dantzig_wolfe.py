@@ -138,12 +138,11 @@ class Centre:
         most entries in it (a region's balance rows: its own council's, whose techniques make
         and use the product there, rather than those who ship to it); ties to the first
         council, -1 for a row only the centre's columns enter."""
-        council = np.concatenate([np.full(len(rows), k, dtype=np.int64)
-                                  for k, rows in enumerate(self.local_rows)] + [[]])
-        row = np.concatenate([*self.local_rows, []]).astype(np.int64)
-        entries = np.concatenate([np.diff(d.B.tocsr().indptr) for d in self.data] + [[]])
+        council = np.repeat(np.arange(self.K), [len(rows) for rows in self.local_rows])
+        row = np.concatenate(self.local_rows).astype(np.int64)
+        entries = np.concatenate([np.diff(d.B.tocsr().indptr) for d in self.data])
         order = np.lexsort((council, -entries, row))  # by row, most entries, first council
-        first = order[np.r_[True, row[order][1:] != row[order][:-1]]] if len(order) else order
+        first = order[np.flatnonzero(np.diff(row[order], prepend=-1))]  # each row's first
         home = np.full(self.m, -1, dtype=np.int64)
         home[row[first]] = np.where(entries[first] > 0, council[first], -1)
         return home

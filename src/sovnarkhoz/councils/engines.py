@@ -130,8 +130,8 @@ class LocalEngine:
 
 
 class _Spread:
-    """What the process and Ray engines share: councils dealt round-robin to ``count``
-    workers, and the checkpoint of every council (its whole state after its last round)."""
+    """What the process and Ray engines share: councils dealt to ``count`` workers by their
+    workload, and the checkpoint of every council (its whole state after its last round)."""
 
     def _deal(self, members: list[Member], count: int) -> None:
         """Deal ``members`` to ``count`` workers, the largest first, each to the worker with

@@ -116,7 +116,8 @@ def plan_by_councils(
                               behaviour.departmentalism, bundle=bundle)
     # territorial councils open with their self-sufficient plans; ministries, who need each
     # other's products, do not (see OPEN_ALONE)
-    alone = {} if protocol == "admm" else {"alone": organisation in OPEN_ALONE}
+    opens_alone = organisation in OPEN_ALONE
+    alone = {} if protocol == "admm" else {"alone": opens_alone}
     result = PROTOCOL_RUNS[protocol](
         behaving.data, parts.owner, parts.names, tolerance=tolerance, max_rounds=max_rounds,
         progress=progress, engine=make_engine(engine, address), solver=solver, **alone)
@@ -126,8 +127,7 @@ def plan_by_councils(
             and result.rounds < max_rounds):
         result, reduced, outcome = _scaled_again(
             result, reduced, outcome, scenario, lp, behaving.data, parts, tolerance,
-            max_rounds, progress, make_engine(engine, address), solver,
-            organisation in OPEN_ALONE)
+            max_rounds, progress, make_engine(engine, address), solver, opens_alone)
     solved = time.perf_counter() - started
     status, message = _verdict(result, outcome.verification, parts.count, behaviour,
                                max_rounds, protocol == "prices" and lp.horizon.count > 1)

@@ -62,7 +62,7 @@ class PersistentHighs:
             self.highs.changeColsCost(len(changed), changed.astype(np.int32), cost[changed])
             self.cost = cost.copy()
             if self.scale_objective:
-                self.highs.setOptionValue("user_objective_scale", cost_scale(cost, self.lp))
+                self.scale_costs(True)
 
     def scale_costs(self, scaled: bool) -> None:
         """From the next solve on, HiGHS works with the costs scaled so that prices are of
